@@ -1,0 +1,55 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/**
+ * Every error the relay answers with carries one of these stable codes. Clients branch on the code,
+ * never on the message, so a code is never renamed or reused.
+ */
+export const ERROR_CODES = {
+  invalid_request: 400,
+  invalid_json: 400,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  origin_not_allowed: 403,
+  amount_out_of_range: 400,
+  provider_not_enabled: 400,
+  attempt_conflict: 409,
+  attempt_in_progress: 409,
+  card_declined: 402,
+  payment_failed: 402,
+  payment_authentication_failed: 402,
+  provider_unavailable: 503,
+  rate_limited: 429,
+  webhook_signature_invalid: 400,
+  internal_error: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.Union(Object.keys(ERROR_CODES).map((code) => Type.Literal(code))),
+      message: Type.String(),
+      declineCode: Type.Optional(Type.String({ description: "The provider's decline code, e.g. insufficient_funds" })),
+      requestId: Type.Optional(Type.String()),
+      details: Type.Optional(
+        Type.Array(Type.Object({ path: Type.String(), message: Type.String() }), { maxItems: 20 }),
+      ),
+    }),
+  },
+  { $id: 'ErrorBody' },
+);
+export type ErrorBody = Static<typeof ErrorBody>;
+
+export function httpStatusOf(code: ErrorCode): number {
+  return ERROR_CODES[code];
+}
+
+export function isErrorBody(value: unknown): value is ErrorBody {
+  const error = (value as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  return typeof error?.code === 'string' && typeof error.message === 'string';
+}

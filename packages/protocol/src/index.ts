@@ -1,0 +1,15 @@
+export { ERROR_CODES, ErrorBody, httpStatusOf, isErrorBody, type ErrorCode } from './errors.js';
+export { currencyExponent, formatMoney, toMajorUnitString, CURRENCY_PATTERN } from './money.js';
+export { AttemptId, Currency, Email, MinorAmount, PersonName, Provider, Uuid } from './schemas/common.js';
+export { FormConfig, FormConfigParams } from './schemas/forms.js';
+export {
+  ConfirmPaymentRequest,
+  CreatePaymentRequest,
+  PaymentContact,
+  PaymentIdParams,
+  PaymentResult,
+  PaymentStatus,
+} from './schemas/payments.js';
+export { StatusResponse, UpstreamHealth } from './schemas/status.js';
+export { validate, type ValidationIssue, type ValidationOutcome } from './validate.js';
+export { buildOpenApiDocument, type RouteDoc } from './openapi.js';

@@ -1,0 +1,29 @@
+import { Type } from '@sinclair/typebox';
+import { CURRENCY_PATTERN } from '../money.js';
+
+/** A random UUID (v4) as the relay issues for tenants, forms and transactions. */
+export const Uuid = Type.String({
+  format: 'uuid',
+  maxLength: 36,
+  description: 'A UUID such as 0b9d7c2e-4a51-4d2b-9f7e-3f1c2d4e5a6b',
+});
+
+/** Idempotency handle chosen by the browser, one per submission, reused on retry. */
+export const AttemptId = Type.String({
+  pattern: '^[A-Za-z0-9_-]{16,64}$',
+  description: 'Client-generated, 16-64 characters of [A-Za-z0-9_-]; reuse it to retry the same submission.',
+});
+
+export const Currency = Type.String({ pattern: CURRENCY_PATTERN, description: 'ISO 4217, upper case' });
+
+export const MinorAmount = Type.Integer({
+  minimum: 1,
+  maximum: 99_999_999,
+  description: "Integer in the currency's minor unit (cents for USD, yen for JPY)",
+});
+
+export const Provider = Type.Union([Type.Literal('stripe'), Type.Literal('paypal')]);
+
+export const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 });
+
+export const PersonName = Type.String({ minLength: 1, maxLength: 100, pattern: '^[^<>\\u0000-\\u001f]*$' });

@@ -1,0 +1,35 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Currency, MinorAmount, Provider, Uuid } from './common.js';
+
+/** What the SDK needs to render the payment step of one HubSpot form: public data only. */
+export const FormConfig = Type.Object(
+  {
+    tenantId: Uuid,
+    formId: Type.String({ description: 'The HubSpot form GUID' }),
+    livemode: Type.Boolean(),
+    product: Type.Object({ name: Type.String() }),
+    amount: Type.Union([MinorAmount, Type.Null()], {
+      description: 'Fixed price in minor units, or null when the payer chooses within customAmount',
+    }),
+    customAmount: Type.Union([Type.Object({ min: MinorAmount, max: MinorAmount }), Type.Null()]),
+    currency: Currency,
+    providers: Type.Array(Provider, { minItems: 1 }),
+    stripe: Type.Union([
+      Type.Object({
+        publishableKey: Type.String(),
+        accountId: Type.Union([Type.String(), Type.Null()], {
+          description: 'The connected account charges are made on, if any',
+        }),
+      }),
+      Type.Null(),
+    ]),
+  },
+  { $id: 'FormConfig' },
+);
+export type FormConfig = Static<typeof FormConfig>;
+
+export const FormConfigParams = Type.Object({
+  tenantId: Type.String({ maxLength: 64 }),
+  formId: Type.String({ maxLength: 64 }),
+});
+export type FormConfigParams = Static<typeof FormConfigParams>;

@@ -1,0 +1,18 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+export const UpstreamHealth = Type.Object({
+  status: Type.Union([Type.Literal('up'), Type.Literal('down')]),
+  latencyMs: Type.Union([Type.Integer(), Type.Null()]),
+  checkedAt: Type.String({ format: 'date-time' }),
+});
+export type UpstreamHealth = Static<typeof UpstreamHealth>;
+
+/** Public upstream health: the SDK shows an outage to the payer before they type anything. */
+export const StatusResponse = Type.Object(
+  {
+    status: Type.Union([Type.Literal('up'), Type.Literal('degraded')]),
+    providers: Type.Record(Type.String(), UpstreamHealth),
+  },
+  { $id: 'StatusResponse' },
+);
+export type StatusResponse = Static<typeof StatusResponse>;
