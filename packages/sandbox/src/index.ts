@@ -1,0 +1,16 @@
+export { startStripeSandbox } from './stripe/sandbox.js';
+export { signPayload as signStripeWebhookPayload } from './stripe/webhooks.js';
+export { TEST_CARDS as STRIPE_TEST_CARDS } from './stripe/test-cards.js';
+export type {
+  StripeSandbox,
+  StripeSandboxOptions,
+  OutageMode as StripeOutageMode,
+  RequestLogEntry as StripeRequestLogEntry,
+  SandboxKeys as StripeSandboxKeys,
+  PaymentIntent as StripeSandboxPaymentIntent,
+  Customer as StripeSandboxCustomer,
+  StripeObject as StripeSandboxObject,
+  WebhookAttempt as StripeWebhookAttempt,
+  WebhookTarget as StripeWebhookTarget,
+} from './stripe/types.js';
+export type { CardOutcome as StripeCardOutcome } from './stripe/test-cards.js';

@@ -1,0 +1,103 @@
+import type { ApiContext, Handler } from './context.js';
+import { invalidParam, resourceMissing } from './errors.js';
+import { mergeMetadata, readObject, readString, rejectUnknownParams, requireString } from './form.js';
+import { createId, randomToken } from './ids.js';
+import { listPage } from './lists.js';
+import type { Customer } from './store.js';
+
+const WRITABLE = ['email', 'name', 'phone', 'description', 'metadata', 'address', 'shipping', 'expand'];
+
+function applyFields(customer: Customer, ctx: ApiContext): void {
+  for (const field of ['email', 'name', 'phone', 'description'] as const) {
+    const value = readString(ctx.params, field);
+    if (value !== undefined) customer[field] = value === '' ? null : value;
+  }
+  const address = readObject(ctx.params, 'address');
+  if (address !== undefined) customer.address = { ...(customer.address as object), ...address };
+  if (ctx.params.shipping !== undefined) customer.shipping = readObject(ctx.params, 'shipping') ?? null;
+  customer.metadata = mergeMetadata(customer.metadata, ctx.params);
+}
+
+export const createCustomer: Handler = (ctx) => {
+  rejectUnknownParams(ctx.params, WRITABLE);
+  const customer: Customer = {
+    id: createId('cus').slice(0, 18),
+    object: 'customer',
+    address: null,
+    balance: 0,
+    created: ctx.now(),
+    currency: null,
+    default_source: null,
+    delinquent: false,
+    description: null,
+    email: null,
+    invoice_prefix: randomToken(7).toUpperCase(),
+    invoice_settings: {
+      custom_fields: null,
+      default_payment_method: null,
+      footer: null,
+      rendering_options: null,
+    },
+    livemode: ctx.scope.livemode,
+    metadata: {},
+    name: null,
+    next_invoice_sequence: 1,
+    phone: null,
+    preferred_locales: [],
+    shipping: null,
+    tax_exempt: 'none',
+    test_clock: null,
+  };
+  applyFields(customer, ctx);
+  ctx.ledger.customers.set(customer.id, customer);
+  ctx.emit('customer.created', customer);
+  return customer;
+};
+
+export function findCustomer(ctx: ApiContext, id: string, param = 'id'): Customer {
+  const customer = ctx.ledger.customers.get(id);
+  if (!customer) throw resourceMissing('customer', id, param);
+  return customer;
+}
+
+export const retrieveCustomer: Handler = (ctx, [id = '']) => findCustomer(ctx, id);
+
+export const updateCustomer: Handler = (ctx, [id = '']) => {
+  const customer = findCustomer(ctx, id);
+  rejectUnknownParams(ctx.params, WRITABLE);
+  applyFields(customer, ctx);
+  ctx.emit('customer.updated', customer);
+  return customer;
+};
+
+export const listCustomers: Handler = (ctx) => {
+  const email = readString(ctx.params, 'email');
+  const all = [...ctx.ledger.customers.values()];
+  // Stripe matches the email filter case-sensitively.
+  const matching = email === undefined ? all : all.filter((customer) => customer.email === email);
+  return listPage(ctx.params, matching, '/v1/customers');
+};
+
+/** `GET /v1/customers/search`: supports `email:'x'`, `name:'x'` and `metadata['k']:'v'` clauses joined by AND. */
+export const searchCustomers: Handler = (ctx) => {
+  const query = requireString(ctx.params, 'query');
+  const clauses = query.split(/\s+AND\s+/i).map((clause) => {
+    const match = /^(email|name|phone|metadata\[['"]([^'"]+)['"]\])\s*:\s*['"]([^'"]*)['"]$/.exec(
+      clause.trim(),
+    );
+    if (!match) throw invalidParam(`The sandbox cannot parse the search clause: ${clause}`, 'query');
+    return { field: match[1] ?? '', metadataKey: match[2], value: match[3] ?? '' };
+  });
+  const data = [...ctx.ledger.customers.values()].filter((customer) =>
+    clauses.every(({ field, metadataKey, value }) =>
+      metadataKey === undefined ? customer[field] === value : customer.metadata[metadataKey] === value,
+    ),
+  );
+  return {
+    object: 'search_result',
+    data: data.reverse(),
+    has_more: false,
+    next_page: null,
+    url: '/v1/customers/search',
+  };
+};

@@ -1,0 +1,94 @@
+import qs from 'qs';
+import { invalidParam, invalidRequest, missingParam, type StripeFailure } from './errors.js';
+
+/** Parsed form parameters, with Stripe's bracket syntax (`metadata[tenant_id]=x`) nested. */
+export type Params = Record<string, unknown>;
+
+function decodeStrict(text: string): string {
+  // qs swallows bad percent-escapes; Stripe rejects the body, so we do too.
+  return decodeURIComponent(text.replaceAll('+', ' '));
+}
+
+/** Parses an `application/x-www-form-urlencoded` body or query string the way Stripe reads it. */
+export function parseForm(text: string): Params {
+  try {
+    return qs.parse(text, { depth: 10, arrayLimit: 1000, parameterLimit: 5000, decoder: decodeStrict });
+  } catch {
+    throw malformedBody();
+  }
+}
+
+export function malformedBody(): StripeFailure {
+  return invalidRequest(
+    'Invalid request (check that your POST content type is application/x-www-form-urlencoded). If you have any questions, we can help at https://support.stripe.com/.',
+    { saved: false },
+  );
+}
+
+/** Stripe refuses parameters it does not know: that catches typos in the caller. */
+export function rejectUnknownParams(params: Params, allowed: readonly string[]): void {
+  for (const name of Object.keys(params)) {
+    if (!allowed.includes(name)) {
+      throw invalidParam(`Received unknown parameter: ${name}`, name, 'parameter_unknown');
+    }
+  }
+}
+
+export function readString(params: Params, name: string): string | undefined {
+  const value = params[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw invalidParam(`Invalid string: ${JSON.stringify(value)}`, name);
+  return value;
+}
+
+export function requireString(params: Params, name: string): string {
+  const value = readString(params, name);
+  if (value === undefined || value === '') throw missingParam(name);
+  return value;
+}
+
+export function readInteger(params: Params, name: string): number | undefined {
+  const value = readString(params, name);
+  if (value === undefined) return undefined;
+  if (!/^-?\d+$/.test(value)) {
+    throw invalidParam(`Invalid integer: ${value}`, name, 'parameter_invalid_integer');
+  }
+  return Number(value);
+}
+
+export function readBoolean(params: Params, name: string): boolean | undefined {
+  const value = readString(params, name);
+  if (value === undefined) return undefined;
+  if (value !== 'true' && value !== 'false') throw invalidParam(`Invalid boolean: ${value}`, name);
+  return value === 'true';
+}
+
+export function readObject(params: Params, name: string): Params | undefined {
+  const value = params[name];
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalidParam(`Invalid object`, name);
+  }
+  return value as Params;
+}
+
+/** Merges `metadata[...]` into existing metadata; an empty value deletes the key, as in Stripe. */
+export function mergeMetadata(current: Record<string, string>, params: Params): Record<string, string> {
+  if (params.metadata === '') return {};
+  const update = readObject(params, 'metadata');
+  if (update === undefined) return current;
+  const merged = { ...current };
+  for (const [key, value] of Object.entries(update)) {
+    if (typeof value !== 'string') throw invalidParam('Invalid metadata value', `metadata[${key}]`);
+    if (value === '') delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
+}
+
+export function readExpand(params: Params): string[] {
+  const value = params.expand;
+  if (value === undefined) return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.filter((item): item is string => typeof item === 'string');
+}

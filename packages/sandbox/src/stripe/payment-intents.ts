@@ -1,0 +1,286 @@
+import { completePayment, confirmIntent } from './confirm-payment.js';
+import type { ApiContext, Handler } from './context.js';
+import { findCustomer } from './customers.js';
+import { checkAmount, readCurrency } from './currencies.js';
+import { docUrl, invalidParam, unexpectedState } from './errors.js';
+import {
+  mergeMetadata,
+  readBoolean,
+  readInteger,
+  readObject,
+  readString,
+  rejectUnknownParams,
+  requireString,
+} from './form.js';
+import { createClientSecret, createId } from './ids.js';
+import { listPage } from './lists.js';
+import { checkClientSecret, findIntent, presentIntent } from './payment-intent-views.js';
+import { findPaymentMethod, STRIPE_JS_PARAMS } from './payment-methods.js';
+import type { PaymentIntent } from './store.js';
+
+const CREATE_PARAMS = [
+  'amount',
+  'currency',
+  'customer',
+  'payment_method',
+  'confirmation_token',
+  'confirm',
+  'metadata',
+  'automatic_payment_methods',
+  'payment_method_types',
+  'return_url',
+  'description',
+  'receipt_email',
+  'confirmation_method',
+  'capture_method',
+  'setup_future_usage',
+  'statement_descriptor',
+  'statement_descriptor_suffix',
+  'shipping',
+  'expand',
+  'use_stripe_sdk',
+  'payment_method_options',
+];
+const CONFIRM_PARAMS = [
+  'payment_method',
+  'confirmation_token',
+  'payment_method_data',
+  'return_url',
+  'receipt_email',
+  'setup_future_usage',
+  'shipping',
+  'use_stripe_sdk',
+  'client_secret',
+  'payment_method_options',
+  'mandate_data',
+  ...STRIPE_JS_PARAMS,
+];
+const UPDATABLE_STATUSES = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
+
+function readOption<T extends string>(ctx: ApiContext, name: string, allowed: readonly T[], fallback: T): T {
+  const value = readString(ctx.params, name) ?? fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw invalidParam(`Invalid ${name}: must be one of ${allowed.join(', ')}`, name);
+  }
+  return value as T;
+}
+
+export const createPaymentIntent: Handler = (ctx) => {
+  const { params } = ctx;
+  rejectUnknownParams(params, CREATE_PARAMS);
+  const amount = readInteger(params, 'amount');
+  if (amount === undefined)
+    throw invalidParam('Missing required param: amount.', 'amount', 'parameter_missing');
+  const currency = readCurrency(requireString(params, 'currency'));
+  checkAmount(amount, currency);
+  const customer = readString(params, 'customer');
+  if (customer !== undefined) findCustomer(ctx, customer, 'customer');
+  const paymentMethod = readString(params, 'payment_method');
+  if (paymentMethod !== undefined) findPaymentMethod(ctx, paymentMethod, 'payment_method');
+  const types = params.payment_method_types;
+  if (types !== undefined && !(Array.isArray(types) && types.every((type) => type === 'card'))) {
+    throw invalidParam('The sandbox only supports the card payment method type.', 'payment_method_types');
+  }
+  // Manual capture needs a capture endpoint the relay does not use; refusing beats faking it wrongly.
+  readOption(ctx, 'capture_method', ['automatic', 'automatic_async'] as const, 'automatic_async');
+  const automatic = readObject(params, 'automatic_payment_methods');
+  const id = createId('pi');
+  const intent: PaymentIntent = {
+    id,
+    object: 'payment_intent',
+    amount,
+    amount_capturable: 0,
+    amount_details: { tip: {} },
+    amount_received: 0,
+    application: null,
+    application_fee_amount: null,
+    automatic_payment_methods:
+      automatic?.enabled === 'true'
+        ? { allow_redirects: automatic.allow_redirects ?? 'always', enabled: true }
+        : null,
+    canceled_at: null,
+    cancellation_reason: null,
+    capture_method: readString(params, 'capture_method') ?? 'automatic_async',
+    client_secret: createClientSecret(id),
+    confirmation_method: readOption(
+      ctx,
+      'confirmation_method',
+      ['automatic', 'manual'] as const,
+      'automatic',
+    ),
+    created: ctx.now(),
+    currency,
+    customer: customer ?? null,
+    description: readString(params, 'description') ?? null,
+    last_payment_error: null,
+    latest_charge: null,
+    livemode: ctx.scope.livemode,
+    metadata: mergeMetadata({}, params),
+    next_action: null,
+    on_behalf_of: null,
+    payment_method: paymentMethod ?? null,
+    payment_method_configuration_details: null,
+    payment_method_options: {
+      card: { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' },
+    },
+    payment_method_types: ['card'],
+    processing: null,
+    receipt_email: readString(params, 'receipt_email') ?? null,
+    review: null,
+    setup_future_usage: readString(params, 'setup_future_usage') ?? null,
+    shipping: readObject(params, 'shipping') ?? null,
+    source: null,
+    statement_descriptor: readString(params, 'statement_descriptor') ?? null,
+    statement_descriptor_suffix: readString(params, 'statement_descriptor_suffix') ?? null,
+    status: paymentMethod === undefined ? 'requires_payment_method' : 'requires_confirmation',
+    transfer_data: null,
+    transfer_group: null,
+  };
+  ctx.ledger.paymentIntents.set(id, intent);
+  ctx.emit('payment_intent.created', intent);
+  if (readBoolean(params, 'confirm') === true) confirmIntent(ctx, intent);
+  return intent;
+};
+
+export const retrievePaymentIntent: Handler = (ctx, [id = '']) => {
+  const intent = findIntent(ctx, id);
+  checkClientSecret(ctx, intent);
+  return presentIntent(ctx, intent);
+};
+
+export const confirmPaymentIntent: Handler = (ctx, [id = '']) => {
+  const intent = findIntent(ctx, id);
+  checkClientSecret(ctx, intent);
+  rejectUnknownParams(ctx.params, CONFIRM_PARAMS);
+  confirmIntent(ctx, intent);
+  return presentIntent(ctx, intent);
+};
+
+export const updatePaymentIntent: Handler = (ctx, [id = '']) => {
+  const intent = findIntent(ctx, id);
+  const { params } = ctx;
+  rejectUnknownParams(params, [
+    'amount',
+    'currency',
+    'customer',
+    'description',
+    'metadata',
+    'payment_method',
+    'receipt_email',
+    'setup_future_usage',
+    'shipping',
+    'statement_descriptor',
+    'statement_descriptor_suffix',
+    'expand',
+  ]);
+  for (const field of ['amount', 'currency', 'payment_method'] as const) {
+    if (params[field] !== undefined && !UPDATABLE_STATUSES.includes(intent.status)) {
+      throw unexpectedState(
+        `This PaymentIntent's ${field} could not be updated because it has a status of ${intent.status}. You may only update the ${field} of a PaymentIntent with one of the following statuses: ${UPDATABLE_STATUSES.join(', ')}.`,
+        intent,
+      );
+    }
+  }
+  const currency = readString(params, 'currency');
+  if (currency !== undefined) intent.currency = readCurrency(currency);
+  const amount = readInteger(params, 'amount');
+  if (amount !== undefined) {
+    checkAmount(amount, intent.currency);
+    intent.amount = amount;
+  }
+  const customer = readString(params, 'customer');
+  if (customer !== undefined) intent.customer = findCustomer(ctx, customer, 'customer').id;
+  const paymentMethod = readString(params, 'payment_method');
+  if (paymentMethod !== undefined) {
+    intent.payment_method = findPaymentMethod(ctx, paymentMethod, 'payment_method').id;
+    ctx.ledger.authenticated.delete(intent.id);
+    intent.status = 'requires_confirmation';
+  }
+  for (const field of [
+    'description',
+    'receipt_email',
+    'setup_future_usage',
+    'statement_descriptor',
+    'statement_descriptor_suffix',
+  ] as const) {
+    const value = readString(params, field);
+    if (value !== undefined) intent[field] = value === '' ? null : value;
+  }
+  if (params.shipping !== undefined) intent.shipping = readObject(params, 'shipping') ?? null;
+  intent.metadata = mergeMetadata(intent.metadata, params);
+  return intent;
+};
+
+export const cancelPaymentIntent: Handler = (ctx, [id = '']) => {
+  const intent = findIntent(ctx, id);
+  const cancelable = [
+    'requires_payment_method',
+    'requires_capture',
+    'requires_confirmation',
+    'requires_action',
+    'processing',
+  ];
+  if (!cancelable.includes(intent.status)) {
+    throw unexpectedState(
+      `You cannot cancel this PaymentIntent because it has a status of ${intent.status}. Only a PaymentIntent with one of the following statuses may be canceled: ${cancelable.join(', ')}.`,
+      intent,
+    );
+  }
+  Object.assign(intent, {
+    status: 'canceled',
+    canceled_at: ctx.now(),
+    cancellation_reason: readString(ctx.params, 'cancellation_reason') ?? null,
+    next_action: null,
+  });
+  ctx.emit('payment_intent.canceled', intent);
+  return intent;
+};
+
+export const listPaymentIntents: Handler = (ctx) => {
+  const customer = readString(ctx.params, 'customer');
+  const intents = [...ctx.ledger.paymentIntents.values()].filter(
+    (intent) => customer === undefined || intent.customer === customer,
+  );
+  return listPage(ctx.params, intents, '/v1/payment_intents');
+};
+
+/**
+ * Sandbox-only: the fake Stripe.js completes (`result=succeed`) or fails (`result=fail`) the
+ * 3-D Secure challenge of a PaymentIntent in `requires_action`.
+ */
+export const completeThreeDSecure: Handler = (ctx, [id = '']) => {
+  const intent = findIntent(ctx, id);
+  checkClientSecret(ctx, intent);
+  const result = readOption(ctx, 'result', ['succeed', 'fail'] as const, 'succeed');
+  if (intent.status !== 'requires_action' || intent.payment_method === null) {
+    throw unexpectedState(
+      `This PaymentIntent has no pending 3-D Secure challenge: its status is ${intent.status}.`,
+      presentIntent(ctx, intent),
+    );
+  }
+  const paymentMethod = findPaymentMethod(ctx, intent.payment_method, 'payment_method');
+  if (result === 'fail') {
+    Object.assign(intent, {
+      status: 'requires_payment_method',
+      last_payment_error: {
+        code: 'payment_intent_authentication_failure',
+        doc_url: docUrl('payment_intent_authentication_failure'),
+        message:
+          'We are unable to authenticate your payment method. Please choose a different payment method and try again.',
+        payment_method: structuredClone(paymentMethod),
+        type: 'invalid_request_error',
+      },
+      payment_method: null,
+      next_action: null,
+    });
+    ctx.emit('payment_intent.payment_failed', intent);
+    return presentIntent(ctx, intent);
+  }
+  ctx.ledger.authenticated.add(intent.id);
+  if (intent.confirmation_method === 'manual') {
+    Object.assign(intent, { status: 'requires_confirmation', next_action: null });
+  } else {
+    completePayment(ctx, intent, paymentMethod);
+  }
+  return presentIntent(ctx, intent);
+};
