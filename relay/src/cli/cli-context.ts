@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { loadConfig, type RelayConfig } from '../config.js';
+import { openDatabase, type Database } from '../db/open-database.js';
+import { migrateToLatest } from '../db/migrations/index.js';
+
+export interface CliContext {
+  /** Runs `work` with the configured database open and migrated, and always closes it. */
+  withDatabase<T>(
+    work: (database: Database, config: RelayConfig) => PromiseLike<T>,
+    options?: { migrate?: boolean },
+  ): Promise<T>;
+  print(line: string): void;
+}
+
+export type RegisterCommands = (program: Command, context: CliContext) => void;
+
+export function createCliContext(env: NodeJS.ProcessEnv, output: (line: string) => void): CliContext {
+  return {
+    async withDatabase(work, options = {}) {
+      const config = loadConfig(env);
+      const database = await openDatabase(config);
+      try {
+        if (options.migrate ?? true) await migrateToLatest(database.knex);
+        return await work(database, config);
+      } finally {
+        await database.close();
+      }
+    },
+    print: output,
+  };
+}

@@ -1,0 +1,42 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError, isRelayError } from '../errors.js';
+import { createCliContext, type RegisterCommands } from './cli-context.js';
+import { registerFormCommands } from './commands/form.js';
+import { registerMigrateCommand } from './commands/migrate.js';
+import { registerServeCommand } from './commands/serve.js';
+import { registerTenantCommands } from './commands/tenant.js';
+
+/** Every command group of `onepagepay-relay`; new groups register here. */
+export const COMMAND_GROUPS: RegisterCommands[] = [
+  registerServeCommand,
+  registerMigrateCommand,
+  registerTenantCommands,
+  registerFormCommands,
+];
+
+/** Runs the CLI; resolves to the process exit code. Errors print one clear line, never a stack. */
+export async function runCli(
+  argv: string[],
+  io: { env?: NodeJS.ProcessEnv; out?: (line: string) => void; err?: (line: string) => void } = {},
+): Promise<number> {
+  const out = io.out ?? ((line) => process.stdout.write(`${line}\n`));
+  const err = io.err ?? ((line) => process.stderr.write(`${line}\n`));
+  const program = new Command('onepagepay-relay')
+    .description('The OnePagePay relay and its administration commands')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => out(text.trimEnd()), writeErr: (text) => err(text.trimEnd()) });
+  const context = createCliContext(io.env ?? process.env, out);
+  for (const register of COMMAND_GROUPS) register(program, context);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof ConfigError || isRelayError(error)) {
+      err(`error: ${error.message}`);
+      return 1;
+    }
+    err(`error: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}

@@ -1,0 +1,8 @@
+import { Model, snakeCaseMappers } from 'objection';
+
+/** camelCase in TypeScript, snake_case in SQL. */
+export class BaseModel extends Model {
+  static override get columnNameMappers() {
+    return snakeCaseMappers();
+  }
+}

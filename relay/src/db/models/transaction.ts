@@ -1,0 +1,39 @@
+import type { PaymentStatus } from '@onepagepay/protocol';
+import { BaseModel } from './base-model.js';
+
+export class Transaction extends BaseModel {
+  static override tableName = 'transactions';
+  static override idColumn = ['tenant_id', 'id'];
+
+  tenantId!: string;
+  livemode!: boolean;
+  id!: string;
+  formId!: string;
+  contactId!: string | null;
+  attemptId!: string;
+  requestFingerprint!: string;
+  amount!: number;
+  currency!: string;
+  productName!: string;
+  provider!: 'stripe' | 'paypal';
+  providerPaymentId!: string | null;
+  status!: PaymentStatus;
+  failureCode!: string | null;
+  declineCode!: string | null;
+  failureMessage!: string | null;
+  amountRefunded!: number;
+  claimedUntil!: Date | null;
+  hutk!: string | null;
+  pageUri!: string | null;
+  createdAt!: Date;
+  updatedAt!: Date;
+}
+
+/** Statuses after which a payment attempt never changes on its own. */
+export const SETTLED_STATUSES: ReadonlySet<PaymentStatus> = new Set([
+  'succeeded',
+  'failed',
+  'refunded',
+  'partially_refunded',
+  'disputed',
+]);

@@ -1,0 +1,39 @@
+import { type ErrorCode, httpStatusOf } from '@onepagepay/protocol';
+
+/**
+ * The relay's one error type. Only RelayErrors are shown to callers with their message; anything
+ * else becomes `internal_error` at the error boundary, so internals never leak.
+ */
+export class RelayError extends Error {
+  override readonly name = 'RelayError';
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly declineCode: string | undefined;
+  readonly details: Array<{ path: string; message: string }> | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { cause?: unknown; declineCode?: string; details?: Array<{ path: string; message: string }> } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.code = code;
+    this.status = httpStatusOf(code);
+    this.declineCode = options.declineCode;
+    this.details = options.details;
+  }
+}
+
+export function isRelayError(error: unknown): error is RelayError {
+  return (error as { name?: unknown } | null)?.name === 'RelayError';
+}
+
+/** The same body for an unknown tenant, a malformed id and a missing form, so nothing can be enumerated. */
+export function notFound(): RelayError {
+  return new RelayError('not_found', 'No such resource.');
+}
+
+/** Configuration problems stop start-up and name the variable to fix. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}

@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import type { Middleware } from 'koa';
+import type { ErrorBody } from '@onepagepay/protocol';
+import type { Logger } from '../logger.js';
+import { isRelayError, RelayError } from '../errors.js';
+
+/**
+ * The relay's one error boundary: the first middleware. Every error becomes
+ * `{"error":{"code","message"}}`; only RelayErrors show their own message, anything else is an
+ * `internal_error` with the request id to quote, and is logged in full.
+ */
+export function errorBoundary(logger: Logger): Middleware {
+  return async (ctx, next) => {
+    const requestId = randomUUID();
+    ctx.state.requestId = requestId;
+    ctx.set('Request-Id', requestId);
+    const startedAt = performance.now();
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) throw new RelayError('not_found', 'No such route.');
+      if (ctx.status === 405 && (ctx.body === undefined || typeof ctx.body === 'string')) {
+        throw new RelayError('method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}.`);
+      }
+    } catch (caught) {
+      const error = toRelayError(caught);
+      if (error.code === 'internal_error') logger.error({ err: caught, requestId, path: ctx.path }, 'unhandled error');
+      const body: ErrorBody = {
+        error: {
+          code: error.code,
+          message: error.message,
+          requestId,
+          ...(error.declineCode ? { declineCode: error.declineCode } : {}),
+          ...(error.details ? { details: error.details } : {}),
+        },
+      };
+      ctx.status = error.status;
+      ctx.body = body;
+      if (error.code === 'method_not_allowed') ctx.set('Allow', String(ctx.response.get('Allow') || ''));
+    } finally {
+      logger.info(
+        {
+          requestId,
+          method: ctx.method,
+          path: ctx.path,
+          status: ctx.status,
+          ms: Math.round((performance.now() - startedAt) * 10) / 10,
+        },
+        'request',
+      );
+    }
+  };
+}
+
+function toRelayError(error: unknown): RelayError {
+  if (isRelayError(error)) return error;
+  // Errors raised by Koa itself or its body readers carry an HTTP status.
+  const status = (error as { status?: number; expose?: boolean } | null)?.status;
+  if (status === 413) return new RelayError('payload_too_large', 'The request body is too large.');
+  if (status === 415) return new RelayError('unsupported_media_type', 'Send the body as application/json.');
+  if (status === 400) return new RelayError('invalid_request', 'The request could not be read.');
+  const pgCode = (error as { code?: string } | null)?.code;
+  if (pgCode === '22P02' || pgCode === '22001') return new RelayError('invalid_request', 'A value is malformed.');
+  return new RelayError('internal_error', 'Something went wrong on our side. Quote the request id if it persists.', {
+    cause: error,
+  });
+}

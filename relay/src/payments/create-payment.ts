@@ -1,0 +1,201 @@
+import { createHash } from 'node:crypto';
+import type Stripe from 'stripe';
+import type { CreatePaymentRequest, PaymentResult } from '@onepagepay/protocol';
+import { Form } from '../db/models/form.js';
+import { Tenant } from '../db/models/tenant.js';
+import type { Transaction } from '../db/models/transaction.js';
+import { inTenantTransaction, type TenantScope } from '../db/tenant-scope.js';
+import { notFound, RelayError } from '../errors.js';
+import type { PaymentDeps } from './payment-deps.js';
+import { ensureStripeContact, normalizeEmail } from './contacts.js';
+import { chargeFailure, isUnansweredStripeError } from './stripe-failures.js';
+import { statusFromPaymentIntent } from './transaction-status.js';
+import { applyStatusChange, claimAttempt, paymentResultOf, releaseClaim } from './transaction-store.js';
+import { SingleFlight } from './singleflight.js';
+
+const flights = new SingleFlight<PaymentResult>();
+
+/**
+ * Charges one form submission. The price comes from the form's configuration, never from the
+ * request; the attempt id makes the whole operation idempotent, in this process, across processes
+ * (a unique row claimed before any money moves) and at Stripe (an idempotency key).
+ */
+export async function createPayment(
+  deps: PaymentDeps,
+  request: CreatePaymentRequest,
+  origin: string,
+): Promise<PaymentResult> {
+  const tenant = await Tenant.query(deps.knex).findById(request.tenantId);
+  if (!tenant) throw notFound();
+  if (!origin || !tenant.allowedOrigins.includes(origin)) {
+    throw new RelayError('origin_not_allowed', 'This page is not allowed to take payments for this form.');
+  }
+  const form = await inTenantTransaction(deps.knex, { tenantId: tenant.id, livemode: false }, (trx) =>
+    Form.query(trx).where({ tenant_id: tenant.id, hubspot_form_guid: request.formId }).first(),
+  );
+  if (!form) throw notFound();
+  if (!form.providers.includes(request.provider)) {
+    throw new RelayError('provider_not_enabled', `This form does not take payments with ${request.provider}.`);
+  }
+  const amount = decideAmount(form, request.amount);
+  const scope: TenantScope = { tenantId: tenant.id, livemode: form.livemode };
+  const fingerprint = fingerprintOf(request, amount, form.currency);
+
+  const flight = flights.run(`${tenant.id}:${request.attemptId}`, fingerprint, () =>
+    chargeOnce(deps, { tenant, form, scope, request, amount, fingerprint }),
+  );
+  if (!flight.sameRequest) throw attemptConflict();
+  return flight.promise;
+}
+
+interface ChargeContext {
+  tenant: Tenant;
+  form: Form;
+  scope: TenantScope;
+  request: CreatePaymentRequest;
+  amount: number;
+  fingerprint: string;
+}
+
+async function chargeOnce(deps: PaymentDeps, context: ChargeContext): Promise<PaymentResult> {
+  const { tenant, form, scope, request } = context;
+  const stripe = deps.stripe.clientFor(scope.livemode);
+  const { transaction, claimed } = await inTenantTransaction(deps.knex, scope, (trx) =>
+    claimAttempt(trx, scope, {
+      formId: form.id,
+      attemptId: request.attemptId,
+      requestFingerprint: context.fingerprint,
+      amount: context.amount,
+      currency: form.currency,
+      productName: form.productName,
+      provider: 'stripe',
+      hutk: request.hutk ?? null,
+      pageUri: request.pageUri ?? null,
+    }),
+  );
+  if (transaction.requestFingerprint !== context.fingerprint) throw attemptConflict();
+  if (!claimed) return answerFromRecord(deps, tenant, transaction);
+
+  try {
+    const contact = await ensureStripeContact({
+      knex: deps.knex,
+      stripe,
+      stripeAccount: tenant.stripeAccountId,
+      scope,
+      contact: request.contact,
+    });
+    const intent = await stripe.paymentIntents.create(
+      {
+        amount: context.amount,
+        currency: form.currency.toLowerCase(),
+        customer: contact.stripeCustomerId ?? undefined,
+        ...('paymentMethodId' in request.stripe
+          ? { payment_method: request.stripe.paymentMethodId }
+          : { confirmation_token: request.stripe.confirmationTokenId }),
+        confirm: true,
+        automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
+        description: form.productName,
+        metadata: {
+          onepagepay_tenant_id: tenant.id,
+          onepagepay_form_id: form.id,
+          onepagepay_hubspot_form_guid: form.hubspotFormGuid,
+          onepagepay_transaction_id: transaction.id,
+          onepagepay_attempt_id: request.attemptId,
+        },
+      },
+      {
+        idempotencyKey: `opp_pi_${tenant.id}_${request.attemptId}`,
+        ...(tenant.stripeAccountId ? { stripeAccount: tenant.stripeAccountId } : {}),
+      },
+    );
+    const { transaction: recorded } = await inTenantTransaction(deps.knex, scope, (trx) =>
+      applyStatusChange(trx, transaction, {
+        status: statusFromPaymentIntent(intent),
+        providerPaymentId: intent.id,
+        contactId: contact.id,
+      }),
+    );
+    return resultOrThrow(recorded, intent.client_secret ?? undefined);
+  } catch (error) {
+    if (error instanceof RelayError) throw error;
+    if (isUnansweredStripeError(error)) {
+      // No answer means we cannot know whether Stripe charged: keep the attempt open for a retry with
+      // the same idempotency key, which returns Stripe's first answer.
+      await releaseClaim(deps.knex, transaction);
+      deps.logger.warn({ err: error, transactionId: transaction.id }, 'stripe did not answer');
+      throw new RelayError('provider_unavailable', 'The payment provider is not answering. Try again shortly.');
+    }
+    const failure = chargeFailure(error as Stripe.errors.StripeError);
+    const { transaction: recorded } = await inTenantTransaction(deps.knex, scope, (trx) =>
+      applyStatusChange(trx, transaction, failure),
+    );
+    return resultOrThrow(recorded);
+  }
+}
+
+/** A repeated attempt gets the first attempt's answer; a 3-D Secure step gets a fresh client secret. */
+async function answerFromRecord(deps: PaymentDeps, tenant: Tenant, transaction: Transaction): Promise<PaymentResult> {
+  if (transaction.status === 'processing') {
+    throw new RelayError('attempt_in_progress', 'This payment is still being processed. Retry in a moment.');
+  }
+  if (transaction.status === 'requires_action' && transaction.providerPaymentId) {
+    const intent = await deps.stripe
+      .clientFor(transaction.livemode)
+      .paymentIntents.retrieve(
+        transaction.providerPaymentId,
+        {},
+        tenant.stripeAccountId ? { stripeAccount: tenant.stripeAccountId } : {},
+      );
+    return resultOrThrow(transaction, intent.client_secret ?? undefined);
+  }
+  return resultOrThrow(transaction);
+}
+
+/** Declines are answered as errors with the provider's decline code, the same on every replay. */
+export function resultOrThrow(transaction: Transaction, clientSecret?: string): PaymentResult {
+  if (transaction.status !== 'failed') return paymentResultOf(transaction, clientSecret);
+  const code =
+    transaction.failureCode === 'payment_intent_authentication_failure'
+      ? 'payment_authentication_failed'
+      : transaction.declineCode || transaction.failureCode === 'card_declined'
+        ? 'card_declined'
+        : 'payment_failed';
+  throw new RelayError(code, transaction.failureMessage ?? 'The payment failed.', {
+    ...(transaction.declineCode ? { declineCode: transaction.declineCode } : {}),
+  });
+}
+
+function decideAmount(form: Form, requested: number | undefined): number {
+  if (form.amount !== null) {
+    if (requested !== undefined && requested !== form.amount) {
+      throw new RelayError('price_changed', 'The price of this form has changed. Reload the page to see it.');
+    }
+    return form.amount;
+  }
+  const min = form.customAmountMin ?? 0;
+  const max = form.customAmountMax ?? 0;
+  if (requested === undefined || requested < min || requested > max) {
+    throw new RelayError('amount_out_of_range', `Choose an amount from ${min} to ${max} (minor units).`);
+  }
+  return requested;
+}
+
+function fingerprintOf(request: CreatePaymentRequest, amount: number, currency: string): string {
+  const material = JSON.stringify([
+    request.formId,
+    amount,
+    currency,
+    normalizeEmail(request.contact.email),
+    request.contact.firstName,
+    request.contact.lastName,
+    request.stripe,
+  ]);
+  return createHash('sha256').update(material).digest('hex');
+}
+
+function attemptConflict(): RelayError {
+  return new RelayError(
+    'attempt_conflict',
+    'This attempt id was already used for a different payment. Use a new attempt id for a new payment.',
+  );
+}

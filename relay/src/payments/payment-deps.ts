@@ -1,0 +1,10 @@
+import type { Knex } from 'knex';
+import type { Logger } from '../logger.js';
+import type { StripeAccounts } from './stripe-accounts.js';
+
+/** What the payment operations need, passed in so tests and the sandbox can supply their own. */
+export interface PaymentDeps {
+  knex: Knex;
+  stripe: StripeAccounts;
+  logger: Logger;
+}

@@ -1,0 +1,56 @@
+import Stripe from 'stripe';
+import type { RelayConfig, StripeKeys } from '../config.js';
+import { RelayError } from '../errors.js';
+
+/** The relay's Stripe clients, one per mode: a live form can only reach live keys, a test form test keys. */
+export interface StripeAccounts {
+  clientFor(livemode: boolean): Stripe;
+  keysFor(livemode: boolean): StripeKeys | undefined;
+  /** Every configured mode, for webhook verification and health probes. */
+  configuredModes(): Array<{ livemode: boolean; client: Stripe; keys: StripeKeys }>;
+}
+
+export function createStripeAccounts(config: RelayConfig['stripe']): StripeAccounts {
+  const clients = new Map<boolean, { client: Stripe; keys: StripeKeys }>();
+  for (const [livemode, keys] of [
+    [false, config.test],
+    [true, config.live],
+  ] as const) {
+    if (keys) clients.set(livemode, { client: createStripeClient(keys.secretKey, config), keys });
+  }
+  return {
+    clientFor(livemode) {
+      const entry = clients.get(livemode);
+      if (!entry) {
+        throw new RelayError(
+          'provider_unavailable',
+          `Stripe ${livemode ? 'live' : 'test'} mode is not configured on this relay.`,
+        );
+      }
+      return entry.client;
+    },
+    keysFor: (livemode) => clients.get(livemode)?.keys,
+    configuredModes: () => [...clients].map(([livemode, entry]) => ({ livemode, ...entry })),
+  };
+}
+
+/** A real `stripe` client; `apiBase` points it at the local sandbox instead of api.stripe.com. */
+export function createStripeClient(
+  secretKey: string,
+  options: { apiBase: URL | undefined; timeoutMs: number; maxNetworkRetries?: number },
+): Stripe {
+  const base = options.apiBase;
+  return new Stripe(secretKey, {
+    timeout: options.timeoutMs,
+    maxNetworkRetries: options.maxNetworkRetries ?? 1,
+    telemetry: false,
+    appInfo: { name: 'OnePagePay relay', url: 'https://github.com/onepagepay/onepagepay' },
+    ...(base
+      ? {
+          host: base.hostname,
+          port: Number(base.port || (base.protocol === 'https:' ? 443 : 80)),
+          protocol: base.protocol === 'https:' ? 'https' : 'http',
+        }
+      : {}),
+  });
+}

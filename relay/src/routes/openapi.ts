@@ -1,0 +1,84 @@
+import Router from '@koa/router';
+import { Type } from '@sinclair/typebox';
+import {
+  buildOpenApiDocument,
+  ConfirmPaymentRequest,
+  CreatePaymentRequest,
+  FormConfig,
+  PaymentResult,
+  StatusResponse,
+  type RouteDoc,
+} from '@onepagepay/protocol';
+
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((status) => [status, { description: 'An error with a stable code' }]));
+
+/** Every public route, described from the protocol package's schemas. Add new routes here. */
+export const CORE_ROUTE_DOCS: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/v1/status',
+    summary: 'Upstream payment provider health (cached)',
+    tags: ['public'],
+    responses: { 200: { description: 'Health of each provider', schema: StatusResponse } },
+  },
+  {
+    method: 'get',
+    path: '/v1/forms/:tenantId/:formId',
+    summary: 'What the SDK needs to render the payment step of a HubSpot form',
+    tags: ['public'],
+    params: { tenantId: Type.String({ format: 'uuid' }), formId: Type.String() },
+    responses: { 200: { description: 'Public form configuration', schema: FormConfig }, ...errors(404, 429) },
+  },
+  {
+    method: 'post',
+    path: '/v1/payments',
+    summary: 'Charge a form submission with the price the relay decides',
+    tags: ['public'],
+    body: CreatePaymentRequest,
+    responses: {
+      200: { description: 'succeeded, requires_action (with clientSecret) or processing', schema: PaymentResult },
+      ...errors(400, 402, 403, 404, 409, 413, 415, 429, 503),
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/payments/:id/confirm',
+    summary: "Finish a payment after the browser handled Stripe's next action",
+    tags: ['public'],
+    params: { id: Type.String({ format: 'uuid' }) },
+    body: ConfirmPaymentRequest,
+    responses: { 200: { description: 'The settled result', schema: PaymentResult }, ...errors(400, 402, 404, 503) },
+  },
+  {
+    method: 'post',
+    path: '/v1/webhooks/stripe',
+    summary: 'Stripe webhook endpoint (signature-verified)',
+    tags: ['webhooks'],
+    auth: 'webhook_signature',
+    responses: { 200: { description: 'Received' }, ...errors(400, 413) },
+  },
+  {
+    method: 'get',
+    path: '/healthz',
+    summary: 'Liveness',
+    tags: ['operations'],
+    responses: { 200: { description: 'The process answers' } },
+  },
+  {
+    method: 'get',
+    path: '/readyz',
+    summary: 'Readiness: database reachable and migrations current',
+    tags: ['operations'],
+    responses: { 200: { description: 'Ready' }, ...errors(503) },
+  },
+];
+
+export function openApiRoutes(routeDocs: RouteDoc[], version: string): Router {
+  const document = buildOpenApiDocument({ title: 'OnePagePay relay', version }, routeDocs);
+  const router = new Router();
+  router.get('/v1/openapi.json', (ctx) => {
+    ctx.body = document;
+  });
+  return router;
+}

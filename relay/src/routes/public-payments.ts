@@ -1,0 +1,81 @@
+import Router from '@koa/router';
+import {
+  ConfirmPaymentRequest,
+  CreatePaymentRequest,
+  type FormConfig,
+} from '@onepagepay/protocol';
+import { Form } from '../db/models/form.js';
+import { Tenant } from '../db/models/tenant.js';
+import { inTenantTransaction } from '../db/tenant-scope.js';
+import { notFound } from '../errors.js';
+import { publicCors, type OriginDirectory } from '../http/cors.js';
+import { rateLimitPerIp } from '../http/rate-limit.js';
+import { readJsonBody } from '../http/read-body.js';
+import { confirmPayment } from '../payments/confirm-payment.js';
+import { createPayment } from '../payments/create-payment.js';
+import type { PaymentDeps } from '../payments/payment-deps.js';
+import type { UpstreamHealthMonitor } from '../status/upstream-health.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface PublicRouteDeps extends PaymentDeps {
+  origins: OriginDirectory;
+  health: UpstreamHealthMonitor;
+  rateLimits: { paymentsPerMinute: number; publicReadsPerMinute: number };
+}
+
+/** The routes a payer's browser calls: form config, status, pay and confirm. Only these send CORS. */
+export function publicPaymentRoutes(deps: PublicRouteDeps): Router {
+  const router = new Router({ prefix: '/v1' });
+  const cors = publicCors(deps.origins);
+  const reads = rateLimitPerIp('public-reads', deps.rateLimits.publicReadsPerMinute);
+  const payments = rateLimitPerIp('payments', deps.rateLimits.paymentsPerMinute);
+
+  router.get('/status', cors, reads, async (ctx) => {
+    ctx.body = await deps.health.status();
+    ctx.set('Cache-Control', 'public, max-age=10');
+  });
+
+  router.get('/forms/:tenantId/:formId', cors, reads, async (ctx) => {
+    const { tenantId, formId } = ctx.params as { tenantId: string; formId: string };
+    if (!UUID.test(tenantId) || formId.length > 64) throw notFound();
+    const tenant = await Tenant.query(deps.knex).findById(tenantId);
+    if (!tenant) throw notFound();
+    const form = await inTenantTransaction(deps.knex, { tenantId, livemode: false }, (trx) =>
+      Form.query(trx).where({ tenant_id: tenantId, hubspot_form_guid: formId }).first(),
+    );
+    if (!form) throw notFound();
+    const keys = deps.stripe.keysFor(form.livemode);
+    const config: FormConfig = {
+      tenantId,
+      formId: form.hubspotFormGuid,
+      livemode: form.livemode,
+      product: { name: form.productName },
+      amount: form.amount,
+      customAmount:
+        form.amount === null ? { min: form.customAmountMin as number, max: form.customAmountMax as number } : null,
+      currency: form.currency,
+      providers: form.providers as FormConfig['providers'],
+      stripe:
+        form.providers.includes('stripe') && keys
+          ? { publishableKey: keys.publishableKey, accountId: tenant.stripeAccountId }
+          : null,
+    };
+    ctx.body = config;
+    ctx.set('Cache-Control', 'public, max-age=30');
+  });
+
+  router.options('/payments', cors);
+  router.post('/payments', cors, payments, async (ctx) => {
+    const request = await readJsonBody(ctx, CreatePaymentRequest);
+    ctx.body = await createPayment(deps, request, ctx.get('Origin'));
+  });
+
+  router.options('/payments/:id/confirm', cors);
+  router.post('/payments/:id/confirm', cors, payments, async (ctx) => {
+    const request = await readJsonBody(ctx, ConfirmPaymentRequest);
+    ctx.body = await confirmPayment(deps, String(ctx.params.id), request, ctx.get('Origin'));
+  });
+
+  return router;
+}

@@ -1,0 +1,92 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type Router from '@koa/router';
+import type { RouteDoc } from '@onepagepay/protocol';
+import { buildApp } from './app.js';
+import type { RelayConfig } from './config.js';
+import { openDatabase, type Database } from './db/open-database.js';
+import { migrateToLatest } from './db/migrations/index.js';
+import type { Logger } from './logger.js';
+import { createStripeAccounts, type StripeAccounts } from './payments/stripe-accounts.js';
+import { UpstreamHealthMonitor } from './status/upstream-health.js';
+
+export interface RunningRelay {
+  url: string;
+  port: number;
+  database: Database;
+  stripe: StripeAccounts;
+  /** Stops taking connections, lets in-flight requests finish (up to the grace period), closes the DB. */
+  close(): Promise<void>;
+}
+
+export interface StartRelayOptions {
+  config: RelayConfig;
+  logger: Logger;
+  /** An already open database (tests); otherwise opened from the config and closed with the relay. */
+  database?: Database;
+  migrate?: boolean;
+  extraRouters?: (deps: { database: Database; stripe: StripeAccounts }) => Array<{ router: Router; docs: RouteDoc[] }>;
+}
+
+export async function startRelay(options: StartRelayOptions): Promise<RunningRelay> {
+  const { config, logger } = options;
+  const database = options.database ?? (await openDatabase(config));
+  const ownsDatabase = !options.database;
+  if (options.migrate ?? true) await migrateToLatest(database.knex);
+  const stripe = createStripeAccounts(config.stripe);
+  const probeMode = stripe.configuredModes().at(-1);
+  const health = new UpstreamHealthMonitor(
+    { stripe: probeMode ? () => probeMode.client.balance.retrieve() : () => Promise.reject(new Error('not configured')) },
+    { cacheMs: config.statusCacheMs, timeoutMs: Math.min(config.stripe.timeoutMs, 3_000) },
+  );
+  const { app } = buildApp({
+    config,
+    knex: database.knex,
+    stripe,
+    logger,
+    health,
+    extraRouters: options.extraRouters?.({ database, stripe }) ?? [],
+  });
+  const server = http.createServer(app.callback());
+  server.headersTimeout = 15_000;
+  server.requestTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url, database: database.kind }, 'relay listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
+      await closed;
+      clearTimeout(grace);
+      if (ownsDatabase) await database.close();
+      logger.info('relay stopped');
+    })());
+  return { url, port, database, stripe, close };
+}
+
+/** SIGTERM and SIGINT stop the relay gracefully; a second signal exits at once. */
+export function stopOnSignals(stop: () => Promise<void>, logger: Logger): void {
+  let stopping = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (stopping) process.exit(1);
+      stopping = true;
+      logger.info({ signal }, 'shutting down');
+      stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
+}

@@ -1,0 +1,36 @@
+import type { Knex } from 'knex';
+import { Tenant } from '../db/models/tenant.js';
+import { RelayError } from '../errors.js';
+
+/** An allowed origin is scheme + host (+ port), exactly as browsers send it in the Origin header. */
+export function normalizeOrigin(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new RelayError('invalid_request', `"${value}" is not an origin such as https://www.example.com.`);
+  }
+  if (!['https:', 'http:'].includes(url.protocol) || url.username || url.password) {
+    throw new RelayError('invalid_request', `"${value}" must be an http(s) origin such as https://www.example.com.`);
+  }
+  if (url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
+    throw new RelayError('invalid_request', `"${value}" must use https (plain http is allowed for localhost only).`);
+  }
+  return url.origin;
+}
+
+export async function createTenant(
+  knex: Knex,
+  input: { name: string; origins: string[]; stripeAccountId?: string | null },
+): Promise<Tenant> {
+  const name = input.name.trim();
+  if (!name || name.length > 200) throw new RelayError('invalid_request', 'A tenant needs a name of 1-200 characters.');
+  if (input.stripeAccountId && !/^acct_[A-Za-z0-9]+$/.test(input.stripeAccountId)) {
+    throw new RelayError('invalid_request', 'The Stripe account id must look like acct_...');
+  }
+  return Tenant.query(knex).insertAndFetch({
+    name,
+    allowedOrigins: [...new Set(input.origins.map(normalizeOrigin))],
+    stripeAccountId: input.stripeAccountId ?? null,
+  });
+}

@@ -1,0 +1,161 @@
+import type Stripe from 'stripe';
+import type { Knex } from 'knex';
+import { Form } from '../db/models/form.js';
+import { Tenant } from '../db/models/tenant.js';
+import { Transaction } from '../db/models/transaction.js';
+import { inTenantTransaction, type TenantScope } from '../db/tenant-scope.js';
+import type { PaymentDeps } from '../payments/payment-deps.js';
+import { upsertContact } from '../payments/contacts.js';
+import { statusFromPaymentIntent } from '../payments/transaction-status.js';
+import { applyStatusChange, type StatusChange } from '../payments/transaction-store.js';
+
+export type WebhookOutcome = 'processed' | 'duplicate' | 'ignored';
+
+const HANDLED = new Set([
+  'payment_intent.succeeded',
+  'payment_intent.payment_failed',
+  'charge.refunded',
+  'charge.dispute.created',
+]);
+
+/**
+ * Applies one verified Stripe event. The event id is recorded in the same database transaction as
+ * its effects, so a replayed event does nothing and a failed one is retried by Stripe.
+ */
+export async function handleStripeEvent(deps: PaymentDeps, event: Stripe.Event): Promise<WebhookOutcome> {
+  if (!HANDLED.has(event.type)) return 'ignored';
+  const intent = await paymentIntentOf(deps, event);
+  if (!intent) return 'ignored';
+  const tenant = await tenantOf(deps.knex, event, intent);
+  if (!tenant) {
+    deps.logger.warn({ eventId: event.id, type: event.type }, 'webhook for no known tenant');
+    return 'ignored';
+  }
+  const scope: TenantScope = { tenantId: tenant.id, livemode: event.livemode };
+  return inTenantTransaction(deps.knex, scope, async (trx) => {
+    const recorded = await trx('processed_webhook_events')
+      .insert({ provider: 'stripe', event_id: event.id, event_type: event.type, tenant_id: tenant.id, livemode: event.livemode })
+      .onConflict(['provider', 'event_id'])
+      .ignore()
+      .returning('event_id');
+    if (recorded.length === 0) return 'duplicate';
+    const transaction =
+      (await findTransaction(trx, scope, intent)) ?? (await recordMissingPayment(deps, trx, tenant, scope, intent));
+    if (!transaction) return 'ignored';
+    await applyStatusChange(trx, transaction, changeFor(event, intent));
+    return 'processed';
+  });
+}
+
+function changeFor(event: Stripe.Event, intent: Stripe.PaymentIntent): StatusChange {
+  if (event.type === 'charge.refunded') {
+    const charge = event.data.object as Stripe.Charge;
+    return {
+      status: charge.amount_refunded >= charge.amount ? 'refunded' : 'partially_refunded',
+      amountRefunded: charge.amount_refunded,
+    };
+  }
+  if (event.type === 'charge.dispute.created') return { status: 'disputed' };
+  const lastError = intent.last_payment_error;
+  return {
+    status: event.type === 'payment_intent.succeeded' ? 'succeeded' : statusFromPaymentIntent(intent),
+    providerPaymentId: intent.id,
+    ...(event.type === 'payment_intent.payment_failed'
+      ? {
+          status: 'failed' as const,
+          failureCode: lastError?.code ?? 'payment_failed',
+          declineCode: lastError?.decline_code ?? null,
+          failureMessage: lastError?.message ?? 'The payment failed.',
+        }
+      : {}),
+  };
+}
+
+/** Charges and disputes name their PaymentIntent; the intent carries our metadata. */
+async function paymentIntentOf(deps: PaymentDeps, event: Stripe.Event): Promise<Stripe.PaymentIntent | null> {
+  const object = event.data.object as { object: string; payment_intent?: string | { id: string } | null };
+  if (object.object === 'payment_intent') return object as unknown as Stripe.PaymentIntent;
+  const intentRef = object.payment_intent;
+  if (!intentRef) return null;
+  if (typeof intentRef === 'object') return intentRef as Stripe.PaymentIntent;
+  return deps.stripe
+    .clientFor(event.livemode)
+    .paymentIntents.retrieve(intentRef, {}, event.account ? { stripeAccount: event.account } : {});
+}
+
+/**
+ * A connected account's events belong to the tenant of that account, whatever its metadata says:
+ * another merchant could write any tenant id into metadata. Platform events belong to the tenant
+ * named in metadata only if that tenant charges on the platform.
+ */
+async function tenantOf(knex: Knex, event: Stripe.Event, intent: Stripe.PaymentIntent): Promise<Tenant | undefined> {
+  if (event.account) return Tenant.query(knex).where({ stripe_account_id: event.account }).first();
+  const tenantId = intent.metadata?.onepagepay_tenant_id;
+  if (!tenantId || !/^[0-9a-f-]{36}$/i.test(tenantId)) return undefined;
+  const tenant = await Tenant.query(knex).findById(tenantId);
+  return tenant && tenant.stripeAccountId === null ? tenant : undefined;
+}
+
+async function findTransaction(trx: Knex.Transaction, scope: TenantScope, intent: Stripe.PaymentIntent) {
+  const byIntent = await Transaction.query(trx)
+    .where({ tenant_id: scope.tenantId, provider: 'stripe', provider_payment_id: intent.id })
+    .first();
+  if (byIntent) return byIntent;
+  const transactionId = intent.metadata?.onepagepay_transaction_id;
+  if (!transactionId || !/^[0-9a-f-]{36}$/i.test(transactionId)) return undefined;
+  return Transaction.query(trx)
+    .where({ tenant_id: scope.tenantId, id: transactionId, livemode: scope.livemode })
+    .first();
+}
+
+/**
+ * The relay charged but died before recording (or the record was lost): rebuild the contact and
+ * transaction from Stripe's own data, so no paid charge is ever unrecorded.
+ */
+async function recordMissingPayment(
+  deps: PaymentDeps,
+  trx: Knex.Transaction,
+  tenant: Tenant,
+  scope: TenantScope,
+  intent: Stripe.PaymentIntent,
+): Promise<Transaction | undefined> {
+  const formId = intent.metadata?.onepagepay_form_id;
+  const form = formId ? await Form.query(trx).where({ tenant_id: tenant.id, id: formId }).first() : undefined;
+  if (!form || typeof intent.customer !== 'string') return undefined;
+  const customer = await deps.stripe
+    .clientFor(scope.livemode)
+    .customers.retrieve(intent.customer, {}, tenant.stripeAccountId ? { stripeAccount: tenant.stripeAccountId } : {});
+  if (customer.deleted || !customer.email) return undefined;
+  const [firstName, ...rest] = (customer.name ?? '').split(' ');
+  const contact = await upsertContact(
+    deps.knex,
+    scope,
+    {
+      email: customer.email,
+      firstName: customer.metadata?.first_name || firstName || customer.email,
+      lastName: customer.metadata?.last_name || rest.join(' ') || '-',
+      stripeCustomerId: customer.id,
+    },
+    trx,
+  );
+  const transactionId = intent.metadata?.onepagepay_transaction_id;
+  const created = await Transaction.query(trx)
+    .insert({
+      ...(transactionId && /^[0-9a-f-]{36}$/i.test(transactionId) ? { id: transactionId } : {}),
+      tenantId: tenant.id,
+      livemode: scope.livemode,
+      formId: form.id,
+      contactId: contact.id,
+      attemptId: intent.metadata?.onepagepay_attempt_id || `webhook_${intent.id}`,
+      requestFingerprint: 'recovered-from-webhook',
+      amount: intent.amount,
+      currency: intent.currency.toUpperCase(),
+      productName: form.productName,
+      provider: 'stripe',
+      providerPaymentId: intent.id,
+      status: 'processing',
+    })
+    .returning('*');
+  deps.logger.warn({ transactionId: created.id, paymentIntent: intent.id }, 'recorded a payment from its webhook');
+  return created;
+}
