@@ -15,7 +15,12 @@ export interface RelayConfig {
   dataDir: string;
   logLevel: string;
   /** Stripe keys per mode: a form in live mode only ever uses live keys, and test forms test keys. */
-  stripe: { test: StripeKeys | undefined; live: StripeKeys | undefined; apiBase: URL | undefined; timeoutMs: number };
+  stripe: {
+    test: StripeKeys | undefined;
+    live: StripeKeys | undefined;
+    apiBase: URL | undefined;
+    timeoutMs: number;
+  };
   statusCacheMs: number;
   /** Behind a TLS-terminating proxy: trust X-Forwarded-* and refuse plain HTTP. */
   trustProxy: boolean;
@@ -34,7 +39,15 @@ export function loadConfig(env: Env = process.env): RelayConfig {
     host: env.HOST ?? '127.0.0.1',
     databaseUrl: readDatabaseUrl(env),
     dataDir: path.resolve(env.ONEPAGEPAY_DATA_DIR ?? '.data/pglite'),
-    logLevel: readChoice(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    logLevel: readChoice(env, 'LOG_LEVEL', 'info', [
+      'fatal',
+      'error',
+      'warn',
+      'info',
+      'debug',
+      'trace',
+      'silent',
+    ]),
     stripe: {
       ...stripeKeys,
       apiBase: readUrl(env, 'STRIPE_API_BASE'),
@@ -52,13 +65,23 @@ export function loadConfig(env: Env = process.env): RelayConfig {
 }
 
 function readStripeKeys(env: Env): { test: StripeKeys | undefined; live: StripeKeys | undefined } {
-  const keys: { test: StripeKeys | undefined; live: StripeKeys | undefined } = { test: undefined, live: undefined };
+  const keys: { test: StripeKeys | undefined; live: StripeKeys | undefined } = {
+    test: undefined,
+    live: undefined,
+  };
   for (const mode of ['test', 'live'] as const) {
     const prefix = `STRIPE_${mode.toUpperCase()}_`;
-    const generic = env.STRIPE_SECRET_KEY?.startsWith(`sk_${mode}_`) || env.STRIPE_SECRET_KEY?.startsWith(`rk_${mode}_`);
-    const secretName = env[`${prefix}SECRET_KEY`] ? `${prefix}SECRET_KEY` : generic ? 'STRIPE_SECRET_KEY' : undefined;
+    const generic =
+      env.STRIPE_SECRET_KEY?.startsWith(`sk_${mode}_`) || env.STRIPE_SECRET_KEY?.startsWith(`rk_${mode}_`);
+    const secretName = env[`${prefix}SECRET_KEY`]
+      ? `${prefix}SECRET_KEY`
+      : generic
+        ? 'STRIPE_SECRET_KEY'
+        : undefined;
     if (!secretName) continue;
-    const publishableName = env[`${prefix}PUBLISHABLE_KEY`] ? `${prefix}PUBLISHABLE_KEY` : 'STRIPE_PUBLISHABLE_KEY';
+    const publishableName = env[`${prefix}PUBLISHABLE_KEY`]
+      ? `${prefix}PUBLISHABLE_KEY`
+      : 'STRIPE_PUBLISHABLE_KEY';
     const webhookName = env[`${prefix}WEBHOOK_SECRET`] ? `${prefix}WEBHOOK_SECRET` : 'STRIPE_WEBHOOK_SECRET';
     const secretKey = env[secretName] as string;
     const publishableKey = env[publishableName];
@@ -66,7 +89,9 @@ function readStripeKeys(env: Env): { test: StripeKeys | undefined; live: StripeK
       throw new ConfigError(`${secretName} must be a Stripe ${mode} secret key (sk_${mode}_...).`);
     }
     if (!publishableKey?.startsWith(`pk_${mode}_`)) {
-      throw new ConfigError(`${publishableName} must be the Stripe ${mode} publishable key (pk_${mode}_...).`);
+      throw new ConfigError(
+        `${publishableName} must be the Stripe ${mode} publishable key (pk_${mode}_...).`,
+      );
     }
     const webhookSecret = env[webhookName];
     if (webhookSecret !== undefined && !webhookSecret.startsWith('whsec_')) {
@@ -110,7 +135,8 @@ function readBoolean(env: Env, name: string, fallback: boolean): boolean {
 function readChoice<T extends string>(env: Env, name: string, fallback: T, choices: readonly T[]): T {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  if (!choices.includes(raw as T)) throw new ConfigError(`${name} must be one of ${choices.join(', ')}, got "${raw}".`);
+  if (!choices.includes(raw as T))
+    throw new ConfigError(`${name} must be one of ${choices.join(', ')}, got "${raw}".`);
   return raw as T;
 }
 

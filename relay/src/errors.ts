@@ -14,7 +14,11 @@ export class RelayError extends Error {
   constructor(
     code: ErrorCode,
     message: string,
-    options: { cause?: unknown; declineCode?: string; details?: Array<{ path: string; message: string }> } = {},
+    options: {
+      cause?: unknown;
+      declineCode?: string;
+      details?: Array<{ path: string; message: string }>;
+    } = {},
   ) {
     super(message, { cause: options.cause });
     this.code = code;

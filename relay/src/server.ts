@@ -25,7 +25,10 @@ export interface StartRelayOptions {
   /** An already open database (tests); otherwise opened from the config and closed with the relay. */
   database?: Database;
   migrate?: boolean;
-  extraRouters?: (deps: { database: Database; stripe: StripeAccounts }) => Array<{ router: Router; docs: RouteDoc[] }>;
+  extraRouters?: (deps: {
+    database: Database;
+    stripe: StripeAccounts;
+  }) => Array<{ router: Router; docs: RouteDoc[] }>;
 }
 
 export async function startRelay(options: StartRelayOptions): Promise<RunningRelay> {
@@ -36,7 +39,11 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   const stripe = createStripeAccounts(config.stripe);
   const probeMode = stripe.configuredModes().at(-1);
   const health = new UpstreamHealthMonitor(
-    { stripe: probeMode ? () => probeMode.client.balance.retrieve() : () => Promise.reject(new Error('not configured')) },
+    {
+      stripe: probeMode
+        ? () => probeMode.client.balance.retrieve()
+        : () => Promise.reject(new Error('not configured')),
+    },
     { cacheMs: config.statusCacheMs, timeoutMs: Math.min(config.stripe.timeoutMs, 3_000) },
   );
   const { app } = buildApp({

@@ -13,11 +13,17 @@ export interface Database {
 }
 
 /** Opens real PostgreSQL when a URL is given, else the embedded PGlite in `dataDir`. */
-export async function openDatabase(options: { databaseUrl?: string | undefined; dataDir: string }): Promise<Database> {
+export async function openDatabase(options: {
+  databaseUrl?: string | undefined;
+  dataDir: string;
+}): Promise<Database> {
   return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir);
 }
 
-export function openPostgres(connectionString: string, pool: Knex.PoolConfig = { min: 0, max: 10 }): Database {
+export function openPostgres(
+  connectionString: string,
+  pool: Knex.PoolConfig = { min: 0, max: 10 },
+): Database {
   const knex = knexFactory({ client: 'pg', connection: connectionString, pool });
   Model.knex(knex);
   return { knex, kind: 'postgres', close: () => knex.destroy() };

@@ -19,7 +19,9 @@ export class OriginDirectory {
   async isKnownOrigin(origin: string): Promise<boolean> {
     const hit = this.cache.get(origin);
     if (hit && hit.expiresAt > this.now()) return hit.allowed;
-    const row = await this.knex('tenants').whereRaw('allowed_origins @> array[?]::text[]', [origin]).first('id');
+    const row = await this.knex('tenants')
+      .whereRaw('allowed_origins @> array[?]::text[]', [origin])
+      .first('id');
     const allowed = row !== undefined;
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(origin, { allowed, expiresAt: this.now() + this.ttlMs });

@@ -23,7 +23,8 @@ export function errorBoundary(logger: Logger): Middleware {
       }
     } catch (caught) {
       const error = toRelayError(caught);
-      if (error.code === 'internal_error') logger.error({ err: caught, requestId, path: ctx.path }, 'unhandled error');
+      if (error.code === 'internal_error')
+        logger.error({ err: caught, requestId, path: ctx.path }, 'unhandled error');
       const body: ErrorBody = {
         error: {
           code: error.code,
@@ -59,8 +60,13 @@ function toRelayError(error: unknown): RelayError {
   if (status === 415) return new RelayError('unsupported_media_type', 'Send the body as application/json.');
   if (status === 400) return new RelayError('invalid_request', 'The request could not be read.');
   const pgCode = (error as { code?: string } | null)?.code;
-  if (pgCode === '22P02' || pgCode === '22001') return new RelayError('invalid_request', 'A value is malformed.');
-  return new RelayError('internal_error', 'Something went wrong on our side. Quote the request id if it persists.', {
-    cause: error,
-  });
+  if (pgCode === '22P02' || pgCode === '22001')
+    return new RelayError('invalid_request', 'A value is malformed.');
+  return new RelayError(
+    'internal_error',
+    'Something went wrong on our side. Quote the request id if it persists.',
+    {
+      cause: error,
+    },
+  );
 }

@@ -10,7 +10,12 @@ export function securityHeaders(): Middleware {
   const headers = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
-      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
+      directives: {
+        defaultSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'none'"],
+      },
     },
     strictTransportSecurity: { maxAge: 63_072_000, includeSubDomains: true, preload: true },
     crossOriginResourcePolicy: { policy: 'same-site' },

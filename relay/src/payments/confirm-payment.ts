@@ -30,7 +30,8 @@ export async function confirmPayment(
     .where({ tenant_id: tenant.id, id: transactionId, attempt_id: request.attemptId })
     .first();
   if (!transaction) throw notFound();
-  if (SETTLED_STATUSES.has(transaction.status) || !transaction.providerPaymentId) return resultOrThrow(transaction);
+  if (SETTLED_STATUSES.has(transaction.status) || !transaction.providerPaymentId)
+    return resultOrThrow(transaction);
 
   const stripe = deps.stripe.clientFor(transaction.livemode);
   const requestOptions = tenant.stripeAccountId ? { stripeAccount: tenant.stripeAccountId } : {};
@@ -46,7 +47,10 @@ export async function confirmPayment(
     }
   } catch (error) {
     if (isUnansweredStripeError(error)) {
-      throw new RelayError('provider_unavailable', 'The payment provider is not answering. Try again shortly.');
+      throw new RelayError(
+        'provider_unavailable',
+        'The payment provider is not answering. Try again shortly.',
+      );
     }
     const failure = chargeFailure(error as Stripe.errors.StripeError);
     const { transaction: failed } = await inTenantTransaction(deps.knex, scopeOf(transaction), (trx) =>
@@ -67,7 +71,10 @@ export async function confirmPayment(
         : {}),
     }),
   );
-  return resultOrThrow(recorded, recorded.status === 'requires_action' ? (intent.client_secret ?? undefined) : undefined);
+  return resultOrThrow(
+    recorded,
+    recorded.status === 'requires_action' ? (intent.client_secret ?? undefined) : undefined,
+  );
 }
 
 function scopeOf(transaction: Transaction) {

@@ -44,7 +44,10 @@ export async function ensureStripeContact(options: {
           last_name: options.contact.lastName,
         },
       },
-      { ...requestOptions, idempotencyKey: `opp_cus_${scope.tenantId}_${scope.livemode ? 'live' : 'test'}_${emailHash}` },
+      {
+        ...requestOptions,
+        idempotencyKey: `opp_cus_${scope.tenantId}_${scope.livemode ? 'live' : 'test'}_${emailHash}`,
+      },
     );
     customerId = created.id;
   }
@@ -64,7 +67,12 @@ export async function upsertContact(
 ): Promise<Contact> {
   const write = async (db: Knex.Transaction) =>
     Contact.query(db)
-      .insert({ ...contact, email: normalizeEmail(contact.email), tenantId: scope.tenantId, livemode: scope.livemode })
+      .insert({
+        ...contact,
+        email: normalizeEmail(contact.email),
+        tenantId: scope.tenantId,
+        livemode: scope.livemode,
+      })
       .onConflict(['tenant_id', 'livemode', 'email'])
       .merge(['first_name', 'last_name', 'stripe_customer_id', 'updated_at'])
       .returning('*') as unknown as Promise<Contact>;

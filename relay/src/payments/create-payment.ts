@@ -35,7 +35,10 @@ export async function createPayment(
   );
   if (!form) throw notFound();
   if (!form.providers.includes(request.provider)) {
-    throw new RelayError('provider_not_enabled', `This form does not take payments with ${request.provider}.`);
+    throw new RelayError(
+      'provider_not_enabled',
+      `This form does not take payments with ${request.provider}.`,
+    );
   }
   const amount = decideAmount(form, request.amount);
   const scope: TenantScope = { tenantId: tenant.id, livemode: form.livemode };
@@ -123,7 +126,10 @@ async function chargeOnce(deps: PaymentDeps, context: ChargeContext): Promise<Pa
       // the same idempotency key, which returns Stripe's first answer.
       await releaseClaim(deps.knex, transaction);
       deps.logger.warn({ err: error, transactionId: transaction.id }, 'stripe did not answer');
-      throw new RelayError('provider_unavailable', 'The payment provider is not answering. Try again shortly.');
+      throw new RelayError(
+        'provider_unavailable',
+        'The payment provider is not answering. Try again shortly.',
+      );
     }
     const failure = chargeFailure(error as Stripe.errors.StripeError);
     const { transaction: recorded } = await inTenantTransaction(deps.knex, scope, (trx) =>
@@ -134,7 +140,11 @@ async function chargeOnce(deps: PaymentDeps, context: ChargeContext): Promise<Pa
 }
 
 /** A repeated attempt gets the first attempt's answer; a 3-D Secure step gets a fresh client secret. */
-async function answerFromRecord(deps: PaymentDeps, tenant: Tenant, transaction: Transaction): Promise<PaymentResult> {
+async function answerFromRecord(
+  deps: PaymentDeps,
+  tenant: Tenant,
+  transaction: Transaction,
+): Promise<PaymentResult> {
   if (transaction.status === 'processing') {
     throw new RelayError('attempt_in_progress', 'This payment is still being processed. Retry in a moment.');
   }

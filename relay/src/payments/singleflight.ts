@@ -6,9 +6,14 @@
 export class SingleFlight<T> {
   private readonly inFlight = new Map<string, { fingerprint: string; promise: Promise<T> }>();
 
-  run(key: string, fingerprint: string, work: () => Promise<T>): { joined: boolean; sameRequest: boolean; promise: Promise<T> } {
+  run(
+    key: string,
+    fingerprint: string,
+    work: () => Promise<T>,
+  ): { joined: boolean; sameRequest: boolean; promise: Promise<T> } {
     const existing = this.inFlight.get(key);
-    if (existing) return { joined: true, sameRequest: existing.fingerprint === fingerprint, promise: existing.promise };
+    if (existing)
+      return { joined: true, sameRequest: existing.fingerprint === fingerprint, promise: existing.promise };
     const promise = work().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, { fingerprint, promise });
     return { joined: false, sameRequest: true, promise };

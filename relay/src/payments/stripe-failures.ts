@@ -22,6 +22,7 @@ export function chargeFailure(error: Stripe.errors.StripeError): StatusChange & 
     providerPaymentId: intent?.id ?? null,
     failureCode: error.code ?? error.type,
     declineCode: error.decline_code ?? null,
-    failureMessage: error instanceof Stripe.errors.StripeCardError ? error.message : 'The payment could not be made.',
+    failureMessage:
+      error instanceof Stripe.errors.StripeCardError ? error.message : 'The payment could not be made.',
   };
 }

@@ -16,7 +16,10 @@ export function healthRoutes(knex: Knex): Router {
       throw new RelayError('provider_unavailable', 'The database is not reachable.', { cause: error });
     }
     if (!(await migrationsAreCurrent(knex))) {
-      throw new RelayError('provider_unavailable', 'Database migrations are pending: run onepagepay-relay migrate.');
+      throw new RelayError(
+        'provider_unavailable',
+        'Database migrations are pending: run onepagepay-relay migrate.',
+      );
     }
     ctx.body = { status: 'ready' };
   });

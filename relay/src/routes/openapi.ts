@@ -37,7 +37,10 @@ export const CORE_ROUTE_DOCS: RouteDoc[] = [
     tags: ['public'],
     body: CreatePaymentRequest,
     responses: {
-      200: { description: 'succeeded, requires_action (with clientSecret) or processing', schema: PaymentResult },
+      200: {
+        description: 'succeeded, requires_action (with clientSecret) or processing',
+        schema: PaymentResult,
+      },
       ...errors(400, 402, 403, 404, 409, 413, 415, 429, 503),
     },
   },
@@ -48,7 +51,10 @@ export const CORE_ROUTE_DOCS: RouteDoc[] = [
     tags: ['public'],
     params: { id: Type.String({ format: 'uuid' }) },
     body: ConfirmPaymentRequest,
-    responses: { 200: { description: 'The settled result', schema: PaymentResult }, ...errors(400, 402, 404, 503) },
+    responses: {
+      200: { description: 'The settled result', schema: PaymentResult },
+      ...errors(400, 402, 404, 503),
+    },
   },
   {
     method: 'post',

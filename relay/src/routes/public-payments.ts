@@ -1,9 +1,5 @@
 import Router from '@koa/router';
-import {
-  ConfirmPaymentRequest,
-  CreatePaymentRequest,
-  type FormConfig,
-} from '@onepagepay/protocol';
+import { ConfirmPaymentRequest, CreatePaymentRequest, type FormConfig } from '@onepagepay/protocol';
 import { Form } from '../db/models/form.js';
 import { Tenant } from '../db/models/tenant.js';
 import { inTenantTransaction } from '../db/tenant-scope.js';
@@ -53,7 +49,9 @@ export function publicPaymentRoutes(deps: PublicRouteDeps): Router {
       product: { name: form.productName },
       amount: form.amount,
       customAmount:
-        form.amount === null ? { min: form.customAmountMin as number, max: form.customAmountMax as number } : null,
+        form.amount === null
+          ? { min: form.customAmountMin as number, max: form.customAmountMax as number }
+          : null,
       currency: form.currency,
       providers: form.providers as FormConfig['providers'],
       stripe:

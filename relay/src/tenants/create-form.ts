@@ -23,7 +23,8 @@ export async function createForm(knex: Knex, input: NewForm): Promise<Form> {
   const tenant = await Tenant.query(knex).findById(input.tenantId);
   if (!tenant) throw new RelayError('not_found', `No tenant ${input.tenantId}.`);
   const currency = input.currency.toUpperCase();
-  if (!/^[A-Z]{3}$/.test(currency)) throw new RelayError('invalid_request', 'currency must be an ISO 4217 code such as USD.');
+  if (!/^[A-Z]{3}$/.test(currency))
+    throw new RelayError('invalid_request', 'currency must be an ISO 4217 code such as USD.');
   if (!/^[A-Za-z0-9-]{1,64}$/.test(input.hubspotFormGuid)) {
     throw new RelayError('invalid_request', 'The HubSpot form id must be the form GUID from its embed code.');
   }
@@ -37,27 +38,42 @@ export async function createForm(knex: Knex, input: NewForm): Promise<Form> {
     throw new RelayError('invalid_request', 'Give either a fixed amount or a custom amount range, not both.');
   }
   for (const value of [amount, custom?.min, custom?.max]) {
-    if (value !== null && value !== undefined && (!Number.isSafeInteger(value) || value <= 0 || value > 99_999_999)) {
+    if (
+      value !== null &&
+      value !== undefined &&
+      (!Number.isSafeInteger(value) || value <= 0 || value > 99_999_999)
+    ) {
       throw new RelayError(
         'invalid_request',
         `Amounts are whole numbers in the currency's minor unit (${currencyExponent(currency)} decimals for ${currency}), from 1 to 99999999.`,
       );
     }
   }
-  if (custom && custom.max < custom.min) throw new RelayError('invalid_request', 'The custom amount max is below its min.');
-  return inTenantTransaction(knex, { tenantId: tenant.id, livemode: input.livemode ?? false }, async (trx) => {
-    const existing = await Form.query(trx).where({ tenant_id: tenant.id, hubspot_form_guid: input.hubspotFormGuid }).first();
-    if (existing) throw new RelayError('conflict', `HubSpot form ${input.hubspotFormGuid} already has a configuration.`);
-    return Form.query(trx).insertAndFetch({
-      tenantId: tenant.id,
-      livemode: input.livemode ?? false,
-      hubspotFormGuid: input.hubspotFormGuid,
-      productName: input.productName,
-      amount,
-      currency,
-      providers,
-      customAmountMin: custom?.min ?? null,
-      customAmountMax: custom?.max ?? null,
-    });
-  });
+  if (custom && custom.max < custom.min)
+    throw new RelayError('invalid_request', 'The custom amount max is below its min.');
+  return inTenantTransaction(
+    knex,
+    { tenantId: tenant.id, livemode: input.livemode ?? false },
+    async (trx) => {
+      const existing = await Form.query(trx)
+        .where({ tenant_id: tenant.id, hubspot_form_guid: input.hubspotFormGuid })
+        .first();
+      if (existing)
+        throw new RelayError(
+          'conflict',
+          `HubSpot form ${input.hubspotFormGuid} already has a configuration.`,
+        );
+      return Form.query(trx).insertAndFetch({
+        tenantId: tenant.id,
+        livemode: input.livemode ?? false,
+        hubspotFormGuid: input.hubspotFormGuid,
+        productName: input.productName,
+        amount,
+        currency,
+        providers,
+        customAmountMin: custom?.min ?? null,
+        customAmountMax: custom?.max ?? null,
+      });
+    },
+  );
 }

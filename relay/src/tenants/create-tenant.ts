@@ -11,10 +11,16 @@ export function normalizeOrigin(value: string): string {
     throw new RelayError('invalid_request', `"${value}" is not an origin such as https://www.example.com.`);
   }
   if (!['https:', 'http:'].includes(url.protocol) || url.username || url.password) {
-    throw new RelayError('invalid_request', `"${value}" must be an http(s) origin such as https://www.example.com.`);
+    throw new RelayError(
+      'invalid_request',
+      `"${value}" must be an http(s) origin such as https://www.example.com.`,
+    );
   }
   if (url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
-    throw new RelayError('invalid_request', `"${value}" must use https (plain http is allowed for localhost only).`);
+    throw new RelayError(
+      'invalid_request',
+      `"${value}" must use https (plain http is allowed for localhost only).`,
+    );
   }
   return url.origin;
 }
@@ -24,7 +30,8 @@ export async function createTenant(
   input: { name: string; origins: string[]; stripeAccountId?: string | null },
 ): Promise<Tenant> {
   const name = input.name.trim();
-  if (!name || name.length > 200) throw new RelayError('invalid_request', 'A tenant needs a name of 1-200 characters.');
+  if (!name || name.length > 200)
+    throw new RelayError('invalid_request', 'A tenant needs a name of 1-200 characters.');
   if (input.stripeAccountId && !/^acct_[A-Za-z0-9]+$/.test(input.stripeAccountId)) {
     throw new RelayError('invalid_request', 'The Stripe account id must look like acct_...');
   }

@@ -34,13 +34,20 @@ export async function handleStripeEvent(deps: PaymentDeps, event: Stripe.Event):
   const scope: TenantScope = { tenantId: tenant.id, livemode: event.livemode };
   return inTenantTransaction(deps.knex, scope, async (trx) => {
     const recorded = await trx('processed_webhook_events')
-      .insert({ provider: 'stripe', event_id: event.id, event_type: event.type, tenant_id: tenant.id, livemode: event.livemode })
+      .insert({
+        provider: 'stripe',
+        event_id: event.id,
+        event_type: event.type,
+        tenant_id: tenant.id,
+        livemode: event.livemode,
+      })
       .onConflict(['provider', 'event_id'])
       .ignore()
       .returning('event_id');
     if (recorded.length === 0) return 'duplicate';
     const transaction =
-      (await findTransaction(trx, scope, intent)) ?? (await recordMissingPayment(deps, trx, tenant, scope, intent));
+      (await findTransaction(trx, scope, intent)) ??
+      (await recordMissingPayment(deps, trx, tenant, scope, intent));
     if (!transaction) return 'ignored';
     await applyStatusChange(trx, transaction, changeFor(event, intent));
     return 'processed';
@@ -88,7 +95,11 @@ async function paymentIntentOf(deps: PaymentDeps, event: Stripe.Event): Promise<
  * another merchant could write any tenant id into metadata. Platform events belong to the tenant
  * named in metadata only if that tenant charges on the platform.
  */
-async function tenantOf(knex: Knex, event: Stripe.Event, intent: Stripe.PaymentIntent): Promise<Tenant | undefined> {
+async function tenantOf(
+  knex: Knex,
+  event: Stripe.Event,
+  intent: Stripe.PaymentIntent,
+): Promise<Tenant | undefined> {
   if (event.account) return Tenant.query(knex).where({ stripe_account_id: event.account }).first();
   const tenantId = intent.metadata?.onepagepay_tenant_id;
   if (!tenantId || !/^[0-9a-f-]{36}$/i.test(tenantId)) return undefined;
@@ -124,7 +135,11 @@ async function recordMissingPayment(
   if (!form || typeof intent.customer !== 'string') return undefined;
   const customer = await deps.stripe
     .clientFor(scope.livemode)
-    .customers.retrieve(intent.customer, {}, tenant.stripeAccountId ? { stripeAccount: tenant.stripeAccountId } : {});
+    .customers.retrieve(
+      intent.customer,
+      {},
+      tenant.stripeAccountId ? { stripeAccount: tenant.stripeAccountId } : {},
+    );
   if (customer.deleted || !customer.email) return undefined;
   const [firstName, ...rest] = (customer.name ?? '').split(' ');
   const contact = await upsertContact(
@@ -156,6 +171,9 @@ async function recordMissingPayment(
       status: 'processing',
     })
     .returning('*');
-  deps.logger.warn({ transactionId: created.id, paymentIntent: intent.id }, 'recorded a payment from its webhook');
+  deps.logger.warn(
+    { transactionId: created.id, paymentIntent: intent.id },
+    'recorded a payment from its webhook',
+  );
   return created;
 }

@@ -9,12 +9,18 @@ export const WEBHOOK_TOLERANCE_SECONDS = 300;
  * event must also claim the mode whose secret signed it, so a test endpoint can never move live data.
  */
 export function verifyStripeEvent(stripe: StripeAccounts, rawBody: Buffer, signature: string): Stripe.Event {
-  if (!signature) throw new RelayError('webhook_signature_invalid', 'The Stripe-Signature header is missing.');
+  if (!signature)
+    throw new RelayError('webhook_signature_invalid', 'The Stripe-Signature header is missing.');
   for (const { livemode, client, keys } of stripe.configuredModes()) {
     if (!keys.webhookSecret) continue;
     let event: Stripe.Event;
     try {
-      event = client.webhooks.constructEvent(rawBody, signature, keys.webhookSecret, WEBHOOK_TOLERANCE_SECONDS);
+      event = client.webhooks.constructEvent(
+        rawBody,
+        signature,
+        keys.webhookSecret,
+        WEBHOOK_TOLERANCE_SECONDS,
+      );
     } catch {
       continue;
     }

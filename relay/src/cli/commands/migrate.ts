@@ -6,9 +6,12 @@ export const registerMigrateCommand: RegisterCommands = (program, context) => {
     .command('migrate')
     .description('Apply pending database migrations')
     .action(async () => {
-      await context.withDatabase(async ({ knex }) => {
-        const applied = await migrateToLatest(knex);
-        context.print(applied.length ? `applied: ${applied.join(', ')}` : 'migrations are current');
-      }, { migrate: false });
+      await context.withDatabase(
+        async ({ knex }) => {
+          const applied = await migrateToLatest(knex);
+          context.print(applied.length ? `applied: ${applied.join(', ')}` : 'migrations are current');
+        },
+        { migrate: false },
+      );
     });
 };

@@ -12,7 +12,11 @@ export const registerTenantCommands: RegisterCommands = (program, context) => {
     .option('--stripe-account <acct>', 'a Stripe connected account id (acct_...) to charge on')
     .action(async (options: { name: string; origin: string[]; stripeAccount?: string }) => {
       const created = await context.withDatabase(({ knex }) =>
-        createTenant(knex, { name: options.name, origins: options.origin, stripeAccountId: options.stripeAccount ?? null }),
+        createTenant(knex, {
+          name: options.name,
+          origins: options.origin,
+          stripeAccountId: options.stripeAccount ?? null,
+        }),
       );
       context.print(created.id);
     });
@@ -22,7 +26,9 @@ export const registerTenantCommands: RegisterCommands = (program, context) => {
     .action(async () => {
       const tenants = await context.withDatabase(({ knex }) => Tenant.query(knex).orderBy('created_at'));
       for (const row of tenants) {
-        context.print(`${row.id}  ${row.name}  ${row.allowedOrigins.join(',')}  ${row.stripeAccountId ?? '-'}`);
+        context.print(
+          `${row.id}  ${row.name}  ${row.allowedOrigins.join(',')}  ${row.stripeAccountId ?? '-'}`,
+        );
       }
     });
 };

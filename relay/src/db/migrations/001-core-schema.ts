@@ -113,7 +113,14 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['outbox', 'processed_webhook_events', 'transactions', 'contacts', 'forms', 'tenants']) {
+  for (const table of [
+    'outbox',
+    'processed_webhook_events',
+    'transactions',
+    'contacts',
+    'forms',
+    'tenants',
+  ]) {
     await knex.schema.dropTableIfExists(table);
   }
 }

@@ -1,0 +1,365 @@
+import assert from 'node:assert/strict';
+import { startStripeSandbox, type StripeSandbox } from '@onepagepay/sandbox';
+import { startTestRelay, type TestRelay } from '../testing/test-relay.js';
+import {
+  answerThreeDSecure,
+  createCardPaymentMethod,
+  PAGE_ORIGIN,
+  paymentRequest,
+  postJson,
+  seedTenantWithForm,
+} from '../testing/payment-fixtures.js';
+
+describe('POST /v1/payments (relay + Stripe sandbox + real database)', function () {
+  this.timeout(60_000);
+  let stripe: StripeSandbox;
+  let relay: TestRelay;
+  let seeded: Awaited<ReturnType<typeof seedTenantWithForm>>;
+
+  before(async () => {
+    stripe = await startStripeSandbox();
+    relay = await startTestRelay(stripe);
+    seeded = await seedTenantWithForm(relay.database.knex);
+  });
+  after(async () => {
+    await relay?.close();
+    await stripe?.close();
+  });
+
+  const card = (number: string, account?: string | null) =>
+    createCardPaymentMethod(stripe.url, stripe.keys.publishableTest, number, account);
+  const pay = (body: unknown, headers?: Record<string, string>) =>
+    postJson(`${relay.url}/v1/payments`, body, headers);
+  const transactionRow = (id: string) => relay.database.knex('transactions').where({ id }).first();
+
+  it('charges 4242 with the price the form sets and records contact and transaction', async () => {
+    const paymentMethodId = await card('4242424242424242');
+    const response = await pay(
+      paymentRequest(seeded.tenant.id, seeded.form.hubspotFormGuid, paymentMethodId),
+    );
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+    assert.equal(response.body.status, 'succeeded');
+    assert.equal(response.body.amount, 4900);
+    assert.equal(response.body.currency, 'USD');
+    assert.equal(response.headers.get('access-control-allow-origin'), PAGE_ORIGIN);
+
+    const row = await transactionRow(response.body.transactionId as string);
+    assert.equal(row.status, 'succeeded');
+    assert.equal(row.amount, 4900);
+    assert.equal(row.product_name, 'Workshop ticket');
+    assert.match(row.provider_payment_id, /^pi_/);
+    assert.equal(row.livemode, false);
+    const contact = await relay.database.knex('contacts').where({ id: row.contact_id }).first();
+    assert.equal(contact.email, 'ada.lovelace@example.com');
+    assert.equal(contact.first_name, 'Ada');
+    assert.match(contact.stripe_customer_id, /^cus_/);
+
+    const intent = stripe.paymentIntents().find((candidate) => candidate.id === row.provider_payment_id);
+    assert.equal(intent?.amount, 4900);
+    assert.equal(intent?.currency, 'usd');
+    assert.equal((intent?.metadata as Record<string, string>).onepagepay_transaction_id, row.id);
+    assert.equal(intent?.customer, contact.stripe_customer_id);
+    const outbox = await relay.database.knex('outbox').where({ transaction_id: row.id });
+    assert.equal(outbox.length, 1, 'one HubSpot push queued with the paid transaction');
+  });
+
+  it('never takes the price from the client', async () => {
+    const before = stripe.paymentIntents().length;
+    const response = await pay(
+      paymentRequest(seeded.tenant.id, seeded.form.hubspotFormGuid, await card('4242424242424242'), {
+        amount: 1,
+      }),
+    );
+    assert.equal(response.status, 409);
+    assert.equal((response.body.error as { code: string }).code, 'price_changed');
+    assert.equal(stripe.paymentIntents().length, before, 'no charge attempted');
+  });
+
+  it('reuses the Stripe customer for a returning payer', async () => {
+    const first = await pay(
+      paymentRequest(seeded.tenant.id, seeded.form.hubspotFormGuid, await card('4242424242424242')),
+    );
+    const second = await pay(
+      paymentRequest(seeded.tenant.id, seeded.form.hubspotFormGuid, await card('4242424242424242')),
+    );
+    const rows = await relay.database
+      .knex('transactions')
+      .whereIn('id', [first.body.transactionId, second.body.transactionId]);
+    assert.equal(new Set(rows.map((row) => row.contact_id)).size, 1);
+    const customers = stripe.customers().filter((customer) => customer.email === 'ada.lovelace@example.com');
+    assert.equal(customers.length, 1);
+  });
+
+  it('asks for 3-D Secure, then confirms after the browser step', async () => {
+    const request = paymentRequest(
+      seeded.tenant.id,
+      seeded.form.hubspotFormGuid,
+      await card('4000002500003155'),
+    );
+    const first = await pay(request);
+    assert.equal(first.status, 200);
+    assert.equal(first.body.status, 'requires_action');
+    assert.match(String(first.body.clientSecret), /^pi_.+_secret_/);
+
+    const replay = await pay(request);
+    assert.equal(replay.body.status, 'requires_action', 'a replay during 3-D Secure gets the same step back');
+    assert.equal(replay.body.clientSecret, first.body.clientSecret);
+
+    await answerThreeDSecure(
+      stripe.url,
+      stripe.keys.publishableTest,
+      String(first.body.clientSecret),
+      'succeed',
+    );
+    const confirmed = await postJson(`${relay.url}/v1/payments/${first.body.transactionId}/confirm`, {
+      tenantId: seeded.tenant.id,
+      attemptId: request.attemptId,
+    });
+    assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
+    assert.equal(confirmed.body.status, 'succeeded');
+    assert.equal((await transactionRow(String(first.body.transactionId))).status, 'succeeded');
+  });
+
+  it('reports a failed 3-D Secure challenge as a payment failure', async () => {
+    const request = paymentRequest(
+      seeded.tenant.id,
+      seeded.form.hubspotFormGuid,
+      await card('4000002500003155'),
+    );
+    const first = await pay(request);
+    await answerThreeDSecure(
+      stripe.url,
+      stripe.keys.publishableTest,
+      String(first.body.clientSecret),
+      'fail',
+    );
+    const confirmed = await postJson(`${relay.url}/v1/payments/${first.body.transactionId}/confirm`, {
+      tenantId: seeded.tenant.id,
+      attemptId: request.attemptId,
+    });
+    assert.equal(confirmed.status, 402);
+    assert.equal((confirmed.body.error as { code: string }).code, 'payment_authentication_failed');
+    assert.equal((await transactionRow(String(first.body.transactionId))).status, 'failed');
+  });
+
+  it('answers declines with Stripe decline codes, the same on replay', async () => {
+    for (const [number, declineCode] of [
+      ['4000000000000002', 'generic_decline'],
+      ['4000000000009995', 'insufficient_funds'],
+    ] as const) {
+      const request = paymentRequest(seeded.tenant.id, seeded.form.hubspotFormGuid, await card(number));
+      const response = await pay(request);
+      assert.equal(response.status, 402);
+      const error = response.body.error as { code: string; declineCode: string; message: string };
+      assert.equal(error.code, 'card_declined');
+      assert.equal(error.declineCode, declineCode);
+      assert.ok(error.message.length > 0);
+      const replay = await pay(request);
+      assert.equal(replay.status, 402);
+      assert.equal((replay.body.error as { declineCode: string }).declineCode, declineCode);
+      const row = await relay.database.knex('transactions').where({ attempt_id: request.attemptId }).first();
+      assert.equal(row.status, 'failed');
+      assert.equal(row.decline_code, declineCode);
+    }
+  });
+
+  it('gives an unknown tenant, a malformed id and an unknown form the same 404', async () => {
+    const paymentMethodId = await card('4242424242424242');
+    const bodies = [];
+    for (const [tenantId, formId] of [
+      [crypto.randomUUID(), seeded.form.hubspotFormGuid],
+      [seeded.tenant.id, crypto.randomUUID()],
+    ]) {
+      const response = await pay(paymentRequest(tenantId as string, formId as string, paymentMethodId));
+      assert.equal(response.status, 404);
+      bodies.push({ ...(response.body.error as object), requestId: undefined });
+    }
+    assert.deepEqual(bodies[0], bodies[1]);
+    for (const path of [
+      `/v1/forms/${crypto.randomUUID()}/x`,
+      '/v1/forms/not-a-uuid/x',
+      `/v1/forms/${seeded.tenant.id}/nope`,
+    ]) {
+      const response = await fetch(`${relay.url}${path}`);
+      assert.equal(response.status, 404);
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      assert.deepEqual(
+        { code: body.error.code, message: body.error.message },
+        { code: 'not_found', message: 'No such resource.' },
+      );
+    }
+  });
+
+  it('refuses a page origin the tenant did not allow, and sends it no CORS headers', async () => {
+    const request = paymentRequest(
+      seeded.tenant.id,
+      seeded.form.hubspotFormGuid,
+      await card('4242424242424242'),
+    );
+    const response = await pay(request, { origin: 'https://evil.example' });
+    assert.equal(response.status, 403);
+    assert.equal((response.body.error as { code: string }).code, 'origin_not_allowed');
+    assert.equal(response.headers.get('access-control-allow-origin'), null);
+    const noOrigin = await pay(request, {});
+    assert.equal(noOrigin.status, 403);
+
+    const preflight = (origin: string) =>
+      fetch(`${relay.url}/v1/payments`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type',
+        },
+      });
+    assert.equal((await preflight(PAGE_ORIGIN)).headers.get('access-control-allow-origin'), PAGE_ORIGIN);
+    assert.equal((await preflight('https://evil.example')).headers.get('access-control-allow-origin'), null);
+  });
+
+  it('rejects an attempt id reused for a different payment', async () => {
+    const request = paymentRequest(
+      seeded.tenant.id,
+      seeded.form.hubspotFormGuid,
+      await card('4242424242424242'),
+    );
+    assert.equal((await pay(request)).status, 200);
+    const changed = await pay({
+      ...request,
+      contact: { ...request.contact, email: 'someone.else@example.com' },
+    });
+    assert.equal(changed.status, 409);
+    assert.equal((changed.body.error as { code: string }).code, 'attempt_conflict');
+  });
+
+  it('turns 1,000 concurrent copies of one attempt into exactly one charge and one transaction', async function () {
+    this.timeout(120_000);
+    const request = paymentRequest(
+      seeded.tenant.id,
+      seeded.form.hubspotFormGuid,
+      await card('4242424242424242'),
+    );
+    const intentsBefore = stripe.paymentIntents().length;
+    const responses = await Promise.all(Array.from({ length: 1000 }, () => pay(request)));
+    const statuses = new Set(responses.map((response) => `${response.status}:${response.body.status}`));
+    assert.deepEqual([...statuses], ['200:succeeded']);
+    assert.equal(new Set(responses.map((response) => response.body.transactionId)).size, 1);
+    assert.equal(stripe.paymentIntents().length - intentsBefore, 1, 'exactly one PaymentIntent');
+    const rows = await relay.database.knex('transactions').where({ attempt_id: request.attemptId });
+    assert.equal(rows.length, 1, 'exactly one transaction');
+  });
+
+  it('keeps a payment safe through a Stripe outage: 503 to the payer, one charge on retry', async () => {
+    const request = paymentRequest(
+      seeded.tenant.id,
+      seeded.form.hubspotFormGuid,
+      await card('4242424242424242'),
+    );
+    stripe.setOutage('down');
+    try {
+      const failed = await pay(request);
+      assert.equal(failed.status, 503);
+      assert.equal((failed.body.error as { code: string }).code, 'provider_unavailable');
+      const status = await fetch(`${relay.url}/v1/status`).then((response) => response.json());
+      assert.equal((status as { providers: { stripe: { status: string } } }).providers.stripe.status, 'down');
+    } finally {
+      stripe.setOutage('none');
+    }
+    const retried = await pay(request);
+    assert.equal(retried.status, 200, JSON.stringify(retried.body));
+    assert.equal(retried.body.status, 'succeeded');
+    const intents = stripe
+      .paymentIntents()
+      .filter(
+        (intent) => (intent.metadata as Record<string, string>).onepagepay_attempt_id === request.attemptId,
+      );
+    assert.equal(intents.length, 1);
+  });
+
+  it('charges on the connected account of a tenant that has one', async () => {
+    const account = (await fetch(`${stripe.url}/v1/accounts`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${stripe.keys.secretTest}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ type: 'express' }),
+    }).then((response) => response.json())) as { id: string };
+    const connected = await seedTenantWithForm(relay.database.knex, {
+      stripeAccountId: account.id,
+      name: 'Connected',
+    });
+    const config = (await fetch(
+      `${relay.url}/v1/forms/${connected.tenant.id}/${connected.form.hubspotFormGuid}`,
+    ).then((response) => response.json())) as { stripe: { accountId: string } };
+    assert.equal(config.stripe.accountId, account.id);
+    const paymentMethodId = await card('4242424242424242', account.id);
+    const response = await pay(
+      paymentRequest(connected.tenant.id, connected.form.hubspotFormGuid, paymentMethodId),
+    );
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+    assert.equal(stripe.paymentIntents(account.id).length, 1);
+    const platformIds = new Set(stripe.paymentIntents().map((intent) => intent.id));
+    assert.ok(
+      !platformIds.has(
+        String((await transactionRow(String(response.body.transactionId))).provider_payment_id),
+      ),
+    );
+  });
+
+  it('keeps live and test data apart: a live form uses live keys and live rows', async () => {
+    const live = await seedTenantWithForm(relay.database.knex, {
+      form: { livemode: true },
+      name: 'Live shop',
+    });
+    const config = (await fetch(`${relay.url}/v1/forms/${live.tenant.id}/${live.form.hubspotFormGuid}`).then(
+      (r) => r.json(),
+    )) as { livemode: boolean; stripe: { publishableKey: string } };
+    assert.equal(config.livemode, true);
+    assert.match(config.stripe.publishableKey, /^pk_live_/);
+    const paymentMethodId = await createCardPaymentMethod(
+      stripe.url,
+      stripe.keys.publishableLive,
+      '4242424242424242',
+    );
+    const response = await pay(paymentRequest(live.tenant.id, live.form.hubspotFormGuid, paymentMethodId));
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+    const row = await transactionRow(String(response.body.transactionId));
+    assert.equal(row.livemode, true);
+    assert.equal(
+      stripe.paymentIntents(undefined, true).filter((intent) => intent.id === row.provider_payment_id).length,
+      1,
+    );
+    const contacts = await relay.database.knex('contacts').where({ tenant_id: live.tenant.id });
+    assert.ok(contacts.every((contact) => contact.livemode === true));
+  });
+
+  it('handles zero-decimal currencies and payer-chosen amounts within the range', async () => {
+    const yen = await seedTenantWithForm(relay.database.knex, {
+      form: { currency: 'JPY', amount: 500 },
+      name: 'Yen',
+    });
+    const yenResponse = await pay(
+      paymentRequest(yen.tenant.id, yen.form.hubspotFormGuid, await card('4242424242424242')),
+    );
+    assert.equal(yenResponse.body.amount, 500);
+    const yenRow = await transactionRow(String(yenResponse.body.transactionId));
+    const yenIntent = stripe.paymentIntents().find((intent) => intent.id === yenRow.provider_payment_id);
+    assert.deepEqual([yenIntent?.amount, yenIntent?.currency, yenRow.currency], [500, 'jpy', 'JPY']);
+    const donation = await seedTenantWithForm(relay.database.knex, {
+      form: { amount: null, customAmount: { min: 500, max: 50_000 } },
+      name: 'Donations',
+    });
+    const tooLow = await pay(
+      paymentRequest(donation.tenant.id, donation.form.hubspotFormGuid, await card('4242424242424242'), {
+        amount: 100,
+      }),
+    );
+    assert.equal((tooLow.body.error as { code: string }).code, 'amount_out_of_range');
+    const chosen = await pay(
+      paymentRequest(donation.tenant.id, donation.form.hubspotFormGuid, await card('4242424242424242'), {
+        amount: 2500,
+      }),
+    );
+    assert.equal(chosen.body.amount, 2500);
+  });
+});
