@@ -51,7 +51,10 @@ describe('Stripe sandbox: idempotent requests', () => {
     assert.ok(error instanceof Stripe.errors.StripeIdempotencyError);
     assert.equal(error.statusCode, 400);
     assert.equal(error.type, 'StripeIdempotencyError');
-    assert.match(error.message, /same parameters they were first used with. Try using a key other than 'order-2'/);
+    assert.match(
+      error.message,
+      /same parameters they were first used with. Try using a key other than 'order-2'/,
+    );
     const endpoint = await failureOf<Stripe.errors.StripeIdempotencyError>(() =>
       stripe.customers.create({ email: 'a@example.com' }, { idempotencyKey: 'order-2' }),
     );
@@ -84,8 +87,13 @@ describe('Stripe sandbox: idempotent requests', () => {
     const inLive = await live.customers.create({ email: 'a@example.com' }, { idempotencyKey: 'shared' });
     assert.notEqual(inLive.id, test.id);
     assert.equal(inLive.livemode, true);
-    await failureOf(() => stripe.paymentIntents.create({ amount: 10, currency: 'usd' }, { idempotencyKey: 'retry' }));
-    const fixed = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd' }, { idempotencyKey: 'retry' });
+    await failureOf(() =>
+      stripe.paymentIntents.create({ amount: 10, currency: 'usd' }, { idempotencyKey: 'retry' }),
+    );
+    const fixed = await stripe.paymentIntents.create(
+      { amount: 1000, currency: 'usd' },
+      { idempotencyKey: 'retry' },
+    );
     assert.equal(fixed.amount, 1000);
   });
 });

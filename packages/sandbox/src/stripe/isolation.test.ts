@@ -48,7 +48,10 @@ describe('Stripe sandbox: keys, Connect accounts and modes', () => {
     assert.ok(error instanceof Stripe.errors.StripePermissionError);
     assert.equal(error.statusCode, 403);
     assert.equal(error.code, 'account_invalid');
-    assert.match(error.message, /does not have access to account 'acct_1NotAnAccount00' \(or that account does not exist\)/);
+    assert.match(
+      error.message,
+      /does not have access to account 'acct_1NotAnAccount00' \(or that account does not exist\)/,
+    );
     assert.ok(!error.message.includes(sandbox.keys.secretTest), 'the key is masked');
   });
 
@@ -73,7 +76,12 @@ describe('Stripe sandbox: keys, Connect accounts and modes', () => {
       type: 'card',
       card: { number: CARDS.visa, exp_month: 12, exp_year: 2040 },
     });
-    const intent = await live.paymentIntents.create({ amount: 900, currency: 'usd', payment_method: card.id, confirm: true });
+    const intent = await live.paymentIntents.create({
+      amount: 900,
+      currency: 'usd',
+      payment_method: card.id,
+      confirm: true,
+    });
     assert.equal(intent.livemode, true);
   });
 
@@ -87,7 +95,10 @@ describe('Stripe sandbox: keys, Connect accounts and modes', () => {
     assert.ok(bad instanceof Stripe.errors.StripeAuthenticationError);
     assert.match(bad.message, /Invalid API Key provided/);
     const publishable = await failureOf<Stripe.errors.StripeAuthenticationError>(() =>
-      stripeFor(sandbox, sandbox.keys.publishableTest).paymentIntents.create({ amount: 1000, currency: 'usd' }),
+      stripeFor(sandbox, sandbox.keys.publishableTest).paymentIntents.create({
+        amount: 1000,
+        currency: 'usd',
+      }),
     );
     assert.ok(publishable instanceof Stripe.errors.StripeAuthenticationError);
     const basic = await callApi(sandbox, 'GET', '/v1/balance', {

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import Stripe from 'stripe';
 import type { StripeSandbox } from '../index.js';
-import { CARDS, EXP_YEAR, callApi, createCard, failureOf, startSandbox, stripeFor } from './sandbox-harness.test.js';
+import {
+  CARDS,
+  EXP_YEAR,
+  callApi,
+  createCard,
+  failureOf,
+  startSandbox,
+  stripeFor,
+} from './sandbox-harness.test.js';
 
 describe('Stripe sandbox: payments through the real stripe package', () => {
   let sandbox: StripeSandbox;
@@ -84,7 +92,12 @@ describe('Stripe sandbox: payments through the real stripe package', () => {
     it(`declines ${number} as a StripeCardError with decline_code ${declineCode}`, async () => {
       const card = await createCard(stripe, number);
       const error = await failureOf<Stripe.errors.StripeCardError>(() =>
-        stripe.paymentIntents.create({ amount: 2000, currency: 'usd', payment_method: card.id, confirm: true }),
+        stripe.paymentIntents.create({
+          amount: 2000,
+          currency: 'usd',
+          payment_method: card.id,
+          confirm: true,
+        }),
       );
       assert.ok(error instanceof Stripe.errors.StripeCardError);
       assert.equal(error.statusCode, 402);
@@ -113,19 +126,29 @@ describe('Stripe sandbox: payments through the real stripe package', () => {
     assert.ok(luhn instanceof Stripe.errors.StripeCardError);
     assert.equal(luhn.code, 'incorrect_number');
     const year = await failureOf<Stripe.errors.StripeCardError>(() =>
-      stripe.paymentMethods.create({ type: 'card', card: { number: CARDS.visa, exp_month: 12, exp_year: 2001 } }),
+      stripe.paymentMethods.create({
+        type: 'card',
+        card: { number: CARDS.visa, exp_month: 12, exp_year: 2001 },
+      }),
     );
     assert.equal(year.code, 'invalid_expiry_year');
     assert.equal(year.param, 'exp_year');
     const month = await failureOf<Stripe.errors.StripeCardError>(() =>
-      stripe.paymentMethods.create({ type: 'card', card: { number: CARDS.visa, exp_month: 13, exp_year: EXP_YEAR } }),
+      stripe.paymentMethods.create({
+        type: 'card',
+        card: { number: CARDS.visa, exp_month: 13, exp_year: EXP_YEAR },
+      }),
     );
     assert.equal(month.code, 'invalid_expiry_month');
   });
 
   it('refuses unknown parameters as Stripe does', async () => {
     const error = await failureOf<Stripe.errors.StripeInvalidRequestError>(() =>
-      stripe.paymentIntents.create({ amount: 1000, currency: 'usd', amonut: 3 } as Stripe.PaymentIntentCreateParams),
+      stripe.paymentIntents.create({
+        amount: 1000,
+        currency: 'usd',
+        amonut: 3,
+      } as Stripe.PaymentIntentCreateParams),
     );
     assert.equal(error.code, 'parameter_unknown');
     assert.equal(error.param, 'amonut');
@@ -180,13 +203,22 @@ describe('Stripe sandbox: payments through the real stripe package', () => {
     });
     assert.equal(intent.status, 'succeeded');
     const reused = await failureOf<Stripe.errors.StripeInvalidRequestError>(() =>
-      stripe.paymentIntents.create({ amount: 1500, currency: 'usd', confirmation_token: token.body.id, confirm: true }),
+      stripe.paymentIntents.create({
+        amount: 1500,
+        currency: 'usd',
+        confirmation_token: token.body.id,
+        confirm: true,
+      }),
     );
     assert.equal(reused.param, 'confirmation_token');
   });
 
   it('lets a publishable key read a PaymentIntent only with its client secret, and trims what it sees', async () => {
-    const intent = await stripe.paymentIntents.create({ amount: 900, currency: 'usd', metadata: { secret: 'x' } });
+    const intent = await stripe.paymentIntents.create({
+      amount: 900,
+      currency: 'usd',
+      metadata: { secret: 'x' },
+    });
     const path = `/v1/payment_intents/${intent.id}`;
     const withSecret = await callApi(sandbox, 'GET', `${path}?client_secret=${intent.client_secret}`, {
       key: sandbox.keys.publishableTest,
@@ -212,7 +244,12 @@ describe('Stripe sandbox: payments through the real stripe package', () => {
       try {
         bodies.push(
           JSON.stringify(
-            await stripe.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method: card.id, confirm: true }),
+            await stripe.paymentIntents.create({
+              amount: 1000,
+              currency: 'usd',
+              payment_method: card.id,
+              confirm: true,
+            }),
           ),
         );
       } catch (error) {

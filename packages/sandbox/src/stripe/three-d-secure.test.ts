@@ -28,7 +28,11 @@ describe('Stripe sandbox: 3-D Secure', () => {
     return intent;
   }
 
-  function completeChallenge(intent: Stripe.PaymentIntent, result: 'succeed' | 'fail', secret = intent.client_secret) {
+  function completeChallenge(
+    intent: Stripe.PaymentIntent,
+    result: 'succeed' | 'fail',
+    secret = intent.client_secret,
+  ) {
     return callApi(sandbox, 'POST', `/v1/payment_intents/${intent.id}/sandbox_3ds`, {
       key: sandbox.keys.publishableTest,
       form: { client_secret: String(secret), result },
@@ -91,7 +95,10 @@ describe('Stripe sandbox: 3-D Secure', () => {
     assert.equal(confirmed.body.status, 'requires_action');
     const preflight = await fetch(`${sandbox.url}/v1/payment_intents/${intent.id}/sandbox_3ds`, {
       method: 'OPTIONS',
-      headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Headers': 'authorization,content-type' },
+      headers: {
+        Origin: 'http://localhost:5173',
+        'Access-Control-Request-Headers': 'authorization,content-type',
+      },
     });
     assert.equal(preflight.status, 204);
     assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
@@ -114,6 +121,10 @@ describe('Stripe sandbox: 3-D Secure', () => {
       },
     });
     assert.equal(error.status, 402);
-    assert.equal(error.body.error.payment_intent.metadata, undefined, 'a publishable key sees the trimmed intent');
+    assert.equal(
+      error.body.error.payment_intent.metadata,
+      undefined,
+      'a publishable key sees the trimmed intent',
+    );
   });
 });
