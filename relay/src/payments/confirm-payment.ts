@@ -1,14 +1,14 @@
 import type Stripe from 'stripe';
 import type { ConfirmPaymentRequest, PaymentResult } from '@onepagepay/protocol';
 import { Tenant } from '../db/models/tenant.js';
-import { SETTLED_STATUSES, Transaction } from '../db/models/transaction.js';
+import { SETTLED_STATUSES, type Transaction } from '../db/models/transaction.js';
 import { inTenantTransaction } from '../db/tenant-scope.js';
 import { notFound, RelayError } from '../errors.js';
 import type { PaymentDeps } from './payment-deps.js';
 import { resultOrThrow } from './create-payment.js';
 import { chargeFailure, isUnansweredStripeError } from './stripe-failures.js';
 import { statusFromPaymentIntent } from './transaction-status.js';
-import { applyStatusChange } from './transaction-store.js';
+import { applyStatusChange, findTransaction } from './transaction-store.js';
 
 /**
  * Finishes a payment after the browser handled Stripe's next action (3-D Secure). The attempt id
@@ -26,9 +26,11 @@ export async function confirmPayment(
   if (!origin || !tenant.allowedOrigins.includes(origin)) {
     throw new RelayError('origin_not_allowed', 'This page is not allowed to take payments for this form.');
   }
-  const transaction = await Transaction.query(deps.knex)
-    .where({ tenant_id: tenant.id, id: transactionId, attempt_id: request.attemptId })
-    .first();
+  const transaction = await findTransaction(
+    deps.knex,
+    { tenantId: tenant.id },
+    { id: transactionId, attempt_id: request.attemptId },
+  );
   if (!transaction) throw notFound();
   if (SETTLED_STATUSES.has(transaction.status) || !transaction.providerPaymentId)
     return resultOrThrow(transaction);

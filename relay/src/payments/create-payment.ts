@@ -10,7 +10,13 @@ import type { PaymentDeps } from './payment-deps.js';
 import { ensureStripeContact, normalizeEmail } from './contacts.js';
 import { chargeFailure, isUnansweredStripeError } from './stripe-failures.js';
 import { statusFromPaymentIntent } from './transaction-status.js';
-import { applyStatusChange, claimAttempt, paymentResultOf, releaseClaim } from './transaction-store.js';
+import {
+  applyStatusChange,
+  claimAttempt,
+  findTransaction,
+  paymentResultOf,
+  releaseClaim,
+} from './transaction-store.js';
 import { SingleFlight } from './singleflight.js';
 
 const flights = new SingleFlight<PaymentResult>();
@@ -77,7 +83,7 @@ async function chargeOnce(deps: PaymentDeps, context: ChargeContext): Promise<Pa
     }),
   );
   if (transaction.requestFingerprint !== context.fingerprint) throw attemptConflict();
-  if (!claimed) return answerFromRecord(deps, tenant, transaction);
+  if (!claimed) return answerFromRecord(deps, tenant, await settledOrWaited(deps, transaction));
 
   try {
     const contact = await ensureStripeContact({
@@ -138,6 +144,22 @@ async function chargeOnce(deps: PaymentDeps, context: ChargeContext): Promise<Pa
     return resultOrThrow(recorded);
   }
 }
+
+/**
+ * Another relay process owns this attempt right now: wait for its answer (bounded), so every copy
+ * of a submission storm gets the first result rather than an error.
+ */
+async function settledOrWaited(deps: PaymentDeps, transaction: Transaction): Promise<Transaction> {
+  let current = transaction;
+  const deadline = Date.now() + WAIT_FOR_OTHER_PROCESS_MS;
+  while (current.status === 'processing' && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    current = (await findTransaction(deps.knex, current, { id: current.id })) ?? current;
+  }
+  return current;
+}
+
+const WAIT_FOR_OTHER_PROCESS_MS = 10_000;
 
 /** A repeated attempt gets the first attempt's answer; a 3-D Secure step gets a fresh client secret. */
 async function answerFromRecord(

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { startStripeSandbox, type StripeSandbox } from '@onepagepay/sandbox';
+import { createLogger } from '../logger.js';
+import { startRelay } from '../server.js';
 import { startTestRelay, type TestRelay } from '../testing/test-relay.js';
 import {
   answerThreeDSecure,
@@ -246,6 +248,40 @@ describe('POST /v1/payments (relay + Stripe sandbox + real database)', function 
     assert.equal(stripe.paymentIntents().length - intentsBefore, 1, 'exactly one PaymentIntent');
     const rows = await relay.database.knex('transactions').where({ attempt_id: request.attemptId });
     assert.equal(rows.length, 1, 'exactly one transaction');
+  });
+
+  it('gives one charge when copies of an attempt race across two relay processes on one database', async function () {
+    this.timeout(120_000);
+    const second = await startRelay({
+      config: relay.config,
+      logger: createLogger({ level: 'silent' }),
+      database: relay.database,
+      migrate: false,
+    });
+    try {
+      const request = paymentRequest(
+        seeded.tenant.id,
+        seeded.form.hubspotFormGuid,
+        await card('4242424242424242'),
+      );
+      const responses = await Promise.all(
+        Array.from({ length: 200 }, (_, index) =>
+          postJson(`${index % 2 ? relay.url : second.url}/v1/payments`, request),
+        ),
+      );
+      assert.deepEqual(
+        [...new Set(responses.map((response) => `${response.status}:${response.body.status}`))],
+        ['200:succeeded'],
+      );
+      const intents = stripe
+        .paymentIntents()
+        .filter(
+          (intent) => (intent.metadata as Record<string, string>).onepagepay_attempt_id === request.attemptId,
+        );
+      assert.equal(intents.length, 1);
+    } finally {
+      await second.close();
+    }
   });
 
   it('keeps a payment safe through a Stripe outage: 503 to the payer, one charge on retry', async () => {

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { PaymentResult, PaymentStatus } from '@onepagepay/protocol';
 import { Transaction } from '../db/models/transaction.js';
-import type { TenantScope } from '../db/tenant-scope.js';
+import { inTenantTransaction, type TenantScope } from '../db/tenant-scope.js';
 import { canMoveTo } from './transaction-status.js';
 
 /** How long one relay process may work on an attempt before another may take it over. */
@@ -104,9 +104,24 @@ export async function applyStatusChange(
 
 /** Lets another request take over an attempt whose provider call failed without an answer. */
 export async function releaseClaim(knex: Knex, transaction: Transaction): Promise<void> {
-  await Transaction.query(knex)
-    .patch({ claimedUntil: null })
-    .where({ tenant_id: transaction.tenantId, id: transaction.id, status: 'processing' });
+  await inTenantTransaction(knex, transaction, (trx) =>
+    Transaction.query(trx)
+      .patch({ claimedUntil: null })
+      .where({ tenant_id: transaction.tenantId, id: transaction.id, status: 'processing' }),
+  );
+}
+
+/** Reads one transaction of the tenant, in its own tenant-bound transaction. */
+export async function findTransaction(
+  knex: Knex,
+  scope: { tenantId: string },
+  where: { id?: string; attempt_id?: string },
+): Promise<Transaction | undefined> {
+  return inTenantTransaction(knex, { tenantId: scope.tenantId, livemode: false }, (trx) =>
+    Transaction.query(trx)
+      .where({ tenant_id: scope.tenantId, ...where })
+      .first(),
+  );
 }
 
 /**
