@@ -193,8 +193,8 @@ describe('Stripe sandbox: payments through the real stripe package', () => {
     assert.equal(token.status, 200, JSON.stringify(token.body));
     assert.match(token.body.id, /^ctoken_/);
     const retrieved = await stripe.confirmationTokens.retrieve(token.body.id);
-    assert.equal(retrieved.payment_method_preview.card?.last4, '4242');
-    assert.equal(retrieved.payment_method_preview.billing_details.email, 'payer@example.com');
+    assert.equal(retrieved.payment_method_preview?.card?.last4, '4242');
+    assert.equal(retrieved.payment_method_preview?.billing_details.email, 'payer@example.com');
     const intent = await stripe.paymentIntents.create({
       amount: 1500,
       currency: 'usd',

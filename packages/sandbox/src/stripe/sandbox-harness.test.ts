@@ -42,6 +42,7 @@ export async function callApi(
   method: string,
   path: string,
   options: { key?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read raw JSON bodies loosely
 ): Promise<{ status: number; headers: Headers; body: any }> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.key !== undefined) headers.Authorization = `Bearer ${options.key}`;
@@ -62,7 +63,7 @@ export async function callApi(
 }
 
 /** Runs `action` and returns the error it throws; fails the test when it does not throw. */
-export async function failureOf<T = any>(action: () => Promise<unknown>): Promise<T> {
+export async function failureOf<T = Stripe.errors.StripeError>(action: () => Promise<unknown>): Promise<T> {
   try {
     await action();
   } catch (error) {

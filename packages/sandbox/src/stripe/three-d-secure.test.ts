@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import type { StripeSandbox } from '../index.js';
 import { CARDS, callApi, createCard, startSandbox, stripeFor } from './sandbox-harness.test.js';
 
