@@ -14,3 +14,16 @@ export type {
   WebhookTarget as StripeWebhookTarget,
 } from './stripe/types.js';
 export type { CardOutcome as StripeCardOutcome } from './stripe/test-cards.js';
+export { startHubSpotSandbox } from './hubspot/index.js';
+export type {
+  HubSpotSandbox,
+  HubSpotSandboxOptions,
+  CreateFormOptions as HubSpotCreateFormOptions,
+  SandboxAssociation as HubSpotSandboxAssociation,
+  SimplePublicObjectLike as HubSpotSimplePublicObject,
+  OutageMode as HubSpotOutageMode,
+  SandboxStats as HubSpotSandboxStats,
+  RateLimitConfig as HubSpotRateLimit,
+  FormSubmission as HubSpotFormSubmission,
+  PropertyDefinition as HubSpotPropertyDefinition,
+} from './hubspot/index.js';
