@@ -39,7 +39,7 @@ export default {
   concurrency: 2,
   browserStartTimeout: 60000,
   testFramework: { config: { timeout: 10000 } },
-  plugins: [esbuildPlugin({ ts: true, target: 'es2020' }), stripeSandboxPlugin()],
+  plugins: [esbuildPlugin({ ts: true }), stripeSandboxPlugin()],
   browsers: [
     playwrightLauncher({
       product: 'chromium',

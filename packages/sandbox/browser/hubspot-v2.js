@@ -5,12 +5,11 @@
  * HubSpot does. Callbacks and the global `hsFormCallback` messages follow HubSpot's legacy docs.
  * Form definitions come from `window.__hubspotSandbox.defineForm(formId, definition)`.
  */
-/* eslint-disable no-var */
-/* global document, window, fetch, setTimeout, console, Event, HTMLElement */
+/* global Event, HTMLElement */
 (function () {
   'use strict';
 
-  /* ---- shared with hubspot-v4.js (keep the two copies identical) ---- */
+  /* ---- shared by hubspot-v2.js and hubspot-v4.js (keep the two copies identical) ---- */
   var DEFAULT_DEFINITION = {
     fields: [
       { name: 'email', label: 'Email', type: 'email', required: true },
@@ -366,8 +365,7 @@
     var submitting = false;
 
     function resize() {
-      if (mounted.iframe)
-        mounted.iframe.style.height = form.ownerDocument.documentElement.scrollHeight + 'px';
+      if (mounted.iframe) mounted.iframe.style.height = form.ownerDocument.body.offsetHeight + 'px';
     }
 
     function fieldError(field) {

@@ -6,8 +6,7 @@
  * The Payment Element renders real inputs inside an iframe so that, like real Stripe, card data never
  * becomes part of the host page's form. `window.__stripeSandbox` holds test hooks.
  */
-/* eslint-disable no-var */
-/* global document, window, fetch, setTimeout, HTMLElement, URLSearchParams */
+/* global HTMLElement */
 (function () {
   'use strict';
   if (typeof window.Stripe === 'function' && window.Stripe.__onepagepaySandbox) return;
@@ -451,7 +450,7 @@
 
     function resizeFrame() {
       var doc = frameDocument();
-      if (doc && doc.documentElement) iframe.style.height = doc.documentElement.scrollHeight + 'px';
+      if (doc && doc.body) iframe.style.height = doc.body.offsetHeight + 'px';
     }
 
     function applyAppearance() {
@@ -690,7 +689,7 @@
       });
       var exponent = format.resolvedOptions().maximumFractionDigits;
       return format.format(amount / Math.pow(10, exponent));
-    } catch (_error) {
+    } catch {
       return amount + ' ' + currency;
     }
   }

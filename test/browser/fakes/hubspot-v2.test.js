@@ -1,3 +1,4 @@
+/* global describe, it, before, HTMLFormElement */
 import { FAKES, loadScript, waitFor, equal, deepEqual, ok, makeTarget, sleep } from './helpers.js';
 
 const PORTAL = '1234567';
