@@ -124,6 +124,16 @@ export function createRecord(
   return record;
 }
 
+/** Undoes records created by a call that then failed, with any associations they got. */
+export function discardRecords(portal: Portal, type: ObjectTypeName, ids: string[]): void {
+  const gone = new Set(ids);
+  for (const id of ids) getObjects(portal, type).delete(id);
+  portal.associations = portal.associations.filter(
+    (edge) =>
+      !(edge.fromType === type && gone.has(edge.fromId)) && !(edge.toType === type && gone.has(edge.toId)),
+  );
+}
+
 export function updateRecord(
   record: CrmRecord,
   type: ObjectTypeName,

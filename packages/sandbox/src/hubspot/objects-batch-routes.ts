@@ -2,6 +2,7 @@ import type { Route, RouteContext } from './core.js';
 import { createValidationError, readJsonBody, toIso, type HubSpotReply } from './http-kit.js';
 import {
   createRecord,
+  discardRecords,
   findByProperty,
   findUniqueConflict,
   isUniqueProperty,
@@ -88,7 +89,7 @@ function batchCreate(ctx: RouteContext): HubSpotReply {
       201,
     );
   } catch (error) {
-    for (const id of created) getObjects(ctx.portal, type).delete(id);
+    discardRecords(ctx.portal, type, created);
     throw error;
   }
 }

@@ -3,6 +3,7 @@ import type { Route, RouteContext } from './core.js';
 import { createApiError, createNotFoundError, createValidationError, readJsonBody } from './http-kit.js';
 import {
   createRecord,
+  discardRecords,
   findByProperty,
   findUniqueConflict,
   isUniqueProperty,
@@ -84,7 +85,7 @@ function createObject(ctx: RouteContext): ReturnType<Route['handle']> {
   try {
     applyCreateAssociations(ctx.portal, type, record, body['associations']);
   } catch (error) {
-    getObjects(ctx.portal, type).delete(record.id);
+    discardRecords(ctx.portal, type, [record.id]);
     throw error;
   }
   return { status: 201, body: serializeRecord(record, type, 'written') };
