@@ -27,7 +27,14 @@ function stripeSandboxPlugin() {
     },
     serve(context) {
       if (context.path !== '/__fakes/config.json') return undefined;
-      return { body: JSON.stringify({ stripeApiBase: stripe?.url ?? null }), type: 'application/json' };
+      const config = stripe
+        ? {
+            stripeApiBase: stripe.url,
+            publishableKey: stripe.keys.publishableTest,
+            secretKey: stripe.keys.secretTest,
+          }
+        : { stripeApiBase: null };
+      return { body: JSON.stringify(config), type: 'application/json' };
     },
   };
 }

@@ -910,10 +910,15 @@
         return handleNextAction({ clientSecret: clientSecret });
       },
       confirmPayment: confirmPayment,
+      // @stripe/stripe-js's loadStripe registers itself here, as with the real Stripe.js.
+      _registerWrapper: function (wrapper) {
+        window.__stripeSandbox.wrappers.push(wrapper);
+      },
       _apiBase: apiBase,
     };
   }
-  Stripe.version = 3;
+  // Release-train Stripe.js reports its train; @stripe/stripe-js 10 expects 'endive' and warns otherwise.
+  Stripe.version = 'endive';
   Stripe.__onepagepaySandbox = true;
 
   window.__stripeSandbox = {
@@ -937,6 +942,7 @@
       button.click();
     },
     mountedElements: mountedElements,
+    wrappers: [],
   };
   window.Stripe = Stripe;
 })();
