@@ -107,7 +107,7 @@ function upsertContact(portal: Portal, fields: Field[], now: number): void {
   }
   const existing = findByProperty(portal, 'contacts', 'email', email);
   if (existing === undefined) createRecord(portal, 'contacts', values, now);
-  else updateRecord(existing, 'contacts', values, now);
+  else updateRecord(portal, 'contacts', existing, values, now);
 }
 
 function submit(ctx: PublicRouteContext, secure: boolean): HubSpotReply {

@@ -7,6 +7,7 @@ import {
   type CrmRecord,
   type ObjectTypeName,
   type Portal,
+  type ValueIndex,
 } from './state.js';
 
 /** Properties HubSpot computes itself; writing them is a validation error. */
@@ -80,10 +81,35 @@ export function findByProperty(
     return record?.archived === false ? record : undefined;
   }
   const wanted = type === 'contacts' && name === 'email' ? value.trim().toLowerCase() : value;
-  for (const record of objects.values()) {
-    if (!record.archived && record.properties[name] === wanted && wanted !== '') return record;
+  if (wanted === '') return undefined;
+  for (const id of getValueIndex(portal, type).get(name)?.get(wanted) ?? []) {
+    const record = objects.get(id);
+    if (record !== undefined && !record.archived && record.properties[name] === wanted) return record;
   }
   return undefined;
+}
+
+function getValueIndex(portal: Portal, type: ObjectTypeName): ValueIndex {
+  return portal.valueIndex.get(type) as ValueIndex;
+}
+
+/** Writes property values and keeps the value index in step. */
+function writeValues(
+  portal: Portal,
+  type: ObjectTypeName,
+  record: CrmRecord,
+  values: Record<string, string>,
+): void {
+  const index = getValueIndex(portal, type);
+  for (const [name, value] of Object.entries(values)) {
+    const byValue = index.get(name) ?? new Map<string, Set<string>>();
+    index.set(name, byValue);
+    const previous = record.properties[name];
+    if (previous !== undefined && previous !== null) byValue.get(previous)?.delete(record.id);
+    record.properties[name] = value;
+    const holders = byValue.get(value) ?? new Set<string>();
+    byValue.set(value, holders.add(record.id));
+  }
 }
 
 /** The 409 HubSpot answers when a write would duplicate an email or a unique-value property. */
@@ -117,8 +143,14 @@ export function createRecord(
   now: number,
 ): CrmRecord {
   const id = String(portal.nextObjectId++);
-  const record: CrmRecord = { id, properties: {}, createdAt: now, updatedAt: now, archived: false };
-  record.properties = { ...properties, hs_object_id: id, createdate: toIso(now) };
+  const record: CrmRecord = {
+    id,
+    properties: { hs_object_id: id, createdate: toIso(now) },
+    createdAt: now,
+    updatedAt: now,
+    archived: false,
+  };
+  writeValues(portal, type, record, properties);
   stampModified(record, type, now);
   getObjects(portal, type).set(id, record);
   return record;
@@ -127,7 +159,13 @@ export function createRecord(
 /** Undoes records created by a call that then failed, with any associations they got. */
 export function discardRecords(portal: Portal, type: ObjectTypeName, ids: string[]): void {
   const gone = new Set(ids);
-  for (const id of ids) getObjects(portal, type).delete(id);
+  for (const id of ids) {
+    const record = getObjects(portal, type).get(id);
+    for (const [name, value] of Object.entries(record?.properties ?? {})) {
+      if (value !== null) getValueIndex(portal, type).get(name)?.get(value)?.delete(id);
+    }
+    getObjects(portal, type).delete(id);
+  }
   portal.associations = portal.associations.filter(
     (edge) =>
       !(edge.fromType === type && gone.has(edge.fromId)) && !(edge.toType === type && gone.has(edge.toId)),
@@ -135,12 +173,13 @@ export function discardRecords(portal: Portal, type: ObjectTypeName, ids: string
 }
 
 export function updateRecord(
-  record: CrmRecord,
+  portal: Portal,
   type: ObjectTypeName,
+  record: CrmRecord,
   properties: Record<string, string>,
   now: number,
 ): CrmRecord {
-  Object.assign(record.properties, properties);
+  writeValues(portal, type, record, properties);
   record.updatedAt = now;
   stampModified(record, type, now);
   return record;

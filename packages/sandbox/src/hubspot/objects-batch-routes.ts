@@ -129,7 +129,9 @@ function batchUpdate(ctx: RouteContext): HubSpotReply {
     const conflict = findUniqueConflict(ctx.portal, type, properties, record.id);
     if (conflict !== undefined)
       return void errors.push({ ...conflict.body, status: 'error', errors: [], links: {} });
-    results.push(serializeRecord(updateRecord(record, type, properties, ctx.now), type, 'written'));
+    results.push(
+      serializeRecord(updateRecord(ctx.portal, type, record, properties, ctx.now), type, 'written'),
+    );
   });
   if (missing.length > 0) errors.push(notFoundError(type, missing));
   return createBatchReply(ctx, results, errors, 200);
@@ -174,7 +176,7 @@ function batchUpsert(ctx: RouteContext): HubSpotReply {
     const record =
       existing === undefined
         ? createRecord(ctx.portal, type, values, ctx.now)
-        : updateRecord(existing, type, values, ctx.now);
+        : updateRecord(ctx.portal, type, existing, values, ctx.now);
     results.push({ ...serializeRecord(record, type, 'written'), new: existing === undefined });
   }
   if (missing.length > 0) errors.push(notFoundError(type, missing));

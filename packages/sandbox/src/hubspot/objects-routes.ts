@@ -106,7 +106,7 @@ function updateObject(ctx: RouteContext): ReturnType<Route['handle']> {
   const properties = normalizeProperties(ctx.portal, type, readJsonBody(ctx.req)['properties']);
   const conflict = findUniqueConflict(ctx.portal, type, properties, record.id);
   if (conflict !== undefined) throw conflict;
-  updateRecord(record, type, properties, ctx.now);
+  updateRecord(ctx.portal, type, record, properties, ctx.now);
   return { status: 200, body: serializeRecord(record, type, 'written') };
 }
 

@@ -94,10 +94,14 @@ export interface FormSubmission {
   secure: boolean;
 }
 
+/** property name → value → ids of records holding it; keeps lookups by email or unique value O(1). */
+export type ValueIndex = Map<string, Map<string, Set<string>>>;
+
 export interface Portal {
   id: number;
   nextObjectId: number;
   objects: Map<ObjectTypeName, Map<string, CrmRecord>>;
+  valueIndex: Map<ObjectTypeName, ValueIndex>;
   properties: Map<ObjectTypeName, Map<string, PropertyDefinition>>;
   groups: Map<ObjectTypeName, Map<string, PropertyGroup>>;
   associations: AssociationEdge[];
@@ -121,10 +125,12 @@ export interface TokenRecord {
 
 export function createPortalState(id: number, now: number): Portal {
   const objects = new Map<ObjectTypeName, Map<string, CrmRecord>>();
+  const valueIndex = new Map<ObjectTypeName, ValueIndex>();
   const properties = new Map<ObjectTypeName, Map<string, PropertyDefinition>>();
   const groups = new Map<ObjectTypeName, Map<string, PropertyGroup>>();
   for (const type of Object.keys(OBJECT_TYPES) as ObjectTypeName[]) {
     objects.set(type, new Map());
+    valueIndex.set(type, new Map());
     properties.set(type, createDefaultProperties(type, now));
     groups.set(type, createDefaultGroups(type));
   }
@@ -132,6 +138,7 @@ export function createPortalState(id: number, now: number): Portal {
     id,
     nextObjectId: 1001,
     objects,
+    valueIndex,
     properties,
     groups,
     associations: [],
