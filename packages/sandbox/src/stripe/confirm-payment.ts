@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { recordCharge } from './charges.js';
 import { redeemConfirmationToken } from './confirmation-tokens.js';
 import type { ApiContext } from './context.js';
@@ -96,12 +97,18 @@ function requireAction(ctx: ApiContext, intent: PaymentIntent, paymentMethod: St
     status: 'requires_action',
     next_action: {
       type: 'use_stripe_sdk',
+      // The 3-D Secure 2 shape Stripe sends for its 3155 test card; the challenge itself is
+      // answered through the sandbox-only endpoint named below.
       use_stripe_sdk: {
-        type: 'three_d_secure_redirect',
+        type: 'stripe_3ds2_fingerprint',
         directory_server_name: card.brand,
-        source: createId('src'),
-        // The sandbox-only endpoint that completes or fails the challenge.
-        stripe_js: `${ctx.baseUrl}/v1/payment_intents/${intent.id}/sandbox_3ds`,
+        merchant: ctx.scope.account ?? ctx.world.platformAccountId,
+        one_click_authn: null,
+        server_transaction_id: randomUUID(),
+        three_d_secure_2_source: createId('payatt'),
+        three_ds_method_url: '',
+        three_ds_optimizations: 'k',
+        sandbox_challenge_url: `${ctx.baseUrl}/v1/payment_intents/${intent.id}/sandbox_3ds`,
       },
     },
   });
