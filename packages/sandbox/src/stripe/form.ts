@@ -92,3 +92,16 @@ export function readExpand(params: Params): string[] {
   const list = Array.isArray(value) ? value : [value];
   return list.filter((item): item is string => typeof item === 'string');
 }
+
+export function readEnum<T extends string>(
+  params: Params,
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  const value = readString(params, name) ?? fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw invalidParam(`Invalid ${name}: must be one of ${allowed.join(', ')}`, name);
+  }
+  return value as T;
+}

@@ -1,11 +1,12 @@
-import { completePayment, confirmIntent } from './confirm-payment.js';
-import type { ApiContext, Handler } from './context.js';
+import { confirmIntent } from './confirm-payment.js';
+import type { Handler } from './context.js';
 import { findCustomer } from './customers.js';
 import { checkAmount, readCurrency } from './currencies.js';
-import { docUrl, invalidParam, unexpectedState } from './errors.js';
+import { invalidParam, unexpectedState } from './errors.js';
 import {
   mergeMetadata,
   readBoolean,
+  readEnum,
   readInteger,
   readObject,
   readString,
@@ -57,14 +58,6 @@ const CONFIRM_PARAMS = [
 ];
 const UPDATABLE_STATUSES = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
 
-function readOption<T extends string>(ctx: ApiContext, name: string, allowed: readonly T[], fallback: T): T {
-  const value = readString(ctx.params, name) ?? fallback;
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw invalidParam(`Invalid ${name}: must be one of ${allowed.join(', ')}`, name);
-  }
-  return value as T;
-}
-
 export const createPaymentIntent: Handler = (ctx) => {
   const { params } = ctx;
   rejectUnknownParams(params, CREATE_PARAMS);
@@ -82,7 +75,7 @@ export const createPaymentIntent: Handler = (ctx) => {
     throw invalidParam('The sandbox only supports the card payment method type.', 'payment_method_types');
   }
   // Manual capture needs a capture endpoint the relay does not use; refusing beats faking it wrongly.
-  readOption(ctx, 'capture_method', ['automatic', 'automatic_async'] as const, 'automatic_async');
+  readEnum(ctx.params, 'capture_method', ['automatic', 'automatic_async'] as const, 'automatic_async');
   const automatic = readObject(params, 'automatic_payment_methods');
   const id = createId('pi');
   const intent: PaymentIntent = {
@@ -102,8 +95,8 @@ export const createPaymentIntent: Handler = (ctx) => {
     cancellation_reason: null,
     capture_method: readString(params, 'capture_method') ?? 'automatic_async',
     client_secret: createClientSecret(id),
-    confirmation_method: readOption(
-      ctx,
+    confirmation_method: readEnum(
+      params,
       'confirmation_method',
       ['automatic', 'manual'] as const,
       'automatic',
@@ -242,45 +235,4 @@ export const listPaymentIntents: Handler = (ctx) => {
     (intent) => customer === undefined || intent.customer === customer,
   );
   return listPage(ctx.params, intents, '/v1/payment_intents');
-};
-
-/**
- * Sandbox-only: the fake Stripe.js completes (`result=succeed`) or fails (`result=fail`) the
- * 3-D Secure challenge of a PaymentIntent in `requires_action`.
- */
-export const completeThreeDSecure: Handler = (ctx, [id = '']) => {
-  const intent = findIntent(ctx, id);
-  checkClientSecret(ctx, intent);
-  const result = readOption(ctx, 'result', ['succeed', 'fail'] as const, 'succeed');
-  if (intent.status !== 'requires_action' || intent.payment_method === null) {
-    throw unexpectedState(
-      `This PaymentIntent has no pending 3-D Secure challenge: its status is ${intent.status}.`,
-      presentIntent(ctx, intent),
-    );
-  }
-  const paymentMethod = findPaymentMethod(ctx, intent.payment_method, 'payment_method');
-  if (result === 'fail') {
-    Object.assign(intent, {
-      status: 'requires_payment_method',
-      last_payment_error: {
-        code: 'payment_intent_authentication_failure',
-        doc_url: docUrl('payment_intent_authentication_failure'),
-        message:
-          'We are unable to authenticate your payment method. Please choose a different payment method and try again.',
-        payment_method: structuredClone(paymentMethod),
-        type: 'invalid_request_error',
-      },
-      payment_method: null,
-      next_action: null,
-    });
-    ctx.emit('payment_intent.payment_failed', intent);
-    return presentIntent(ctx, intent);
-  }
-  ctx.ledger.authenticated.add(intent.id);
-  if (intent.confirmation_method === 'manual') {
-    Object.assign(intent, { status: 'requires_confirmation', next_action: null });
-  } else {
-    completePayment(ctx, intent, paymentMethod);
-  }
-  return presentIntent(ctx, intent);
 };

@@ -13,7 +13,6 @@ import { createDispute, retrieveDispute } from './disputes.js';
 import { listEvents, retrieveEvent } from './events.js';
 import {
   cancelPaymentIntent,
-  completeThreeDSecure,
   confirmPaymentIntent,
   createPaymentIntent,
   listPaymentIntents,
@@ -27,6 +26,7 @@ import {
   updatePaymentMethod,
 } from './payment-methods.js';
 import { createRefund, listRefunds, retrieveRefund } from './refunds.js';
+import { completeThreeDSecure } from './three-d-secure.js';
 
 /** `secret`: secret keys only; `publishable`: Stripe.js calls, which publishable keys may make too. */
 export type Access = 'secret' | 'publishable';
