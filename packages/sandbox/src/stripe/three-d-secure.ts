@@ -27,7 +27,7 @@ export const completeThreeDSecure: Handler = (ctx, [id = '']) => {
         code: 'payment_intent_authentication_failure',
         doc_url: docUrl('payment_intent_authentication_failure'),
         message:
-          'We are unable to authenticate your payment method. Please choose a different payment method and try again.',
+          'The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again.',
         payment_method: structuredClone(paymentMethod),
         type: 'invalid_request_error',
       },
