@@ -16,6 +16,7 @@ import type { RequestLogEntry } from './types.js';
 /** The API version the installed `stripe` package pins; answered when the caller names none. */
 export const DEFAULT_API_VERSION = '2026-10-28.endive';
 const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_LOG_ENTRIES = 10_000;
 
 const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
@@ -215,7 +216,8 @@ export async function handleRequest(
   const entry: RequestLogEntry = { method: request.method ?? 'GET', path: url.pathname, status: 0 };
   const idempotencyKey = header(request, 'idempotency-key');
   if (request.method === 'POST' && idempotencyKey !== undefined) entry.idempotencyKey = idempotencyKey;
-  state.log.push(entry);
+  // Bounded so a long-running CLI sandbox does not grow without end.
+  if (state.log.push(entry) > MAX_LOG_ENTRIES) state.log.shift();
   if (state.outage.mode === 'reset') {
     request.socket.destroy();
     return;

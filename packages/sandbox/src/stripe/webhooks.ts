@@ -75,6 +75,7 @@ export class WebhookDispatcher {
     for (let attempt = 1; attempt <= this.retryDelaysMs.length + 1 && !this.closed; attempt += 1) {
       const status = await this.post(event, target);
       this.attempts.push({ eventId: event.id, type: String(event.type), url: target.url, status, attempt });
+      if (this.attempts.length > 10_000) this.attempts.shift();
       if (status >= 200 && status < 300) {
         event.pending_webhooks = Math.max(0, (event.pending_webhooks as number) - 1);
         return;
