@@ -7,7 +7,7 @@ import {
   removeAssociations,
 } from './association-store.js';
 import type { Route, RouteContext } from './core.js';
-import { createBatchError, createBatchReply } from './objects-batch-routes.js';
+import { createBatchError, createBatchReply } from './batch-kit.js';
 import { createNotFoundError, createValidationError, readJsonBody, type HubSpotReply } from './http-kit.js';
 import { requireObjectType } from './objects-routes.js';
 import { OBJECT_TYPES, type AssociationEdge, type ObjectTypeName, type Portal } from './state.js';

@@ -1,5 +1,6 @@
 import type { Route, RouteContext } from './core.js';
-import { createValidationError, readJsonBody, toIso, type HubSpotReply } from './http-kit.js';
+import { createBatchError, createBatchReply } from './batch-kit.js';
+import { createValidationError, readJsonBody, type HubSpotReply } from './http-kit.js';
 import {
   createRecord,
   discardRecords,
@@ -30,33 +31,6 @@ function readInputs(ctx: RouteContext): { body: Record<string, unknown>; inputs:
     );
   }
   return { body, inputs: inputs as Input[] };
-}
-
-/** A batch answer: 200/201 when everything worked, 207 with `errors` when some inputs failed. */
-export function createBatchReply(
-  ctx: RouteContext,
-  results: unknown[],
-  errors: unknown[],
-  okStatus: 200 | 201,
-): HubSpotReply {
-  const started = toIso(ctx.now);
-  const body: Record<string, unknown> = {
-    status: 'COMPLETE',
-    results,
-    startedAt: started,
-    completedAt: started,
-  };
-  if (errors.length > 0) Object.assign(body, { numErrors: errors.length, errors });
-  return { status: errors.length > 0 ? 207 : okStatus, body };
-}
-
-/** One entry of a batch answer's `errors` (StandardError). */
-export function createBatchError(
-  category: string,
-  message: string,
-  context: Record<string, string[]>,
-): unknown {
-  return { status: 'error', category, message, context, errors: [], links: {} };
 }
 
 function notFoundError(type: ObjectTypeName, ids: string[]): unknown {
