@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as coreSchema from './001-core-schema.js';
+import * as hubspotSync from './002-hubspot-sync.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -12,6 +13,7 @@ interface Migration {
  */
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['001-core-schema', coreSchema],
+  ['002-hubspot-sync', hubspotSync],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -1,0 +1,96 @@
+import type { Knex } from 'knex';
+
+/**
+ * HubSpot push: each tenant's portal connection (tokens encrypted), the per-form deal pipeline, and
+ * the sync and form-submission state of each transaction, kept on the transaction row so listings can
+ * filter on it without a join.
+ */
+export async function up(knex: Knex): Promise<void> {
+  await knex.schema.createTable('hubspot_connections', (table) => {
+    table.uuid('tenant_id').notNullable().references('id').inTable('tenants').onDelete('cascade');
+    table.boolean('livemode').notNullable();
+    table.bigInteger('portal_id').notNullable();
+    table.text('auth_kind').notNullable();
+    /** `<key id>.<iv>.<tag>.<ciphertext>`, AES-256-GCM; never the plain token. */
+    table.text('access_token').notNullable();
+    table.text('refresh_token').nullable();
+    table.timestamp('access_token_expires_at', { useTz: true }).nullable();
+    table.specificType('scopes', 'text[]').notNullable().defaultTo('{}');
+    table.text('status').notNullable().defaultTo('connected');
+    table.text('broken_reason').nullable();
+    /** A DAILY 429 pauses only this tenant, until HubSpot's reset. */
+    table.timestamp('paused_until', { useTz: true }).nullable();
+    table.timestamp('properties_ready_at', { useTz: true }).nullable();
+    table.timestamps(true, true);
+    table.primary(['tenant_id', 'livemode']);
+  });
+  await knex.raw(`alter table hubspot_connections add constraint hubspot_connections_kind_check
+    check (auth_kind in ('oauth', 'private_app'))`);
+  await knex.raw(`alter table hubspot_connections add constraint hubspot_connections_status_check
+    check (status in ('connected', 'broken'))`);
+
+  await knex.schema.alterTable('forms', (table) => {
+    table.text('hubspot_pipeline').nullable();
+    table.text('hubspot_deal_stage').nullable();
+  });
+
+  await knex.schema.alterTable('transactions', (table) => {
+    table.text('hubspot_sync_state').nullable();
+    table.integer('hubspot_sync_attempts').notNullable().defaultTo(0);
+    table.text('hubspot_last_error').nullable();
+    table.text('hubspot_contact_id').nullable();
+    table.text('hubspot_deal_id').nullable();
+    table.text('hubspot_line_item_id').nullable();
+    table.timestamp('hubspot_synced_at', { useTz: true }).nullable();
+    table.timestamp('form_submitted_at', { useTz: true }).nullable();
+    table.text('form_submitted_by').nullable();
+  });
+  await knex.raw(`alter table transactions add constraint transactions_hubspot_sync_state_check
+    check (hubspot_sync_state in ('pending', 'synced', 'retrying', 'failed'))`);
+  await knex.raw(`alter table transactions add constraint transactions_form_submitted_by_check
+    check (form_submitted_by in ('browser', 'relay'))`);
+  await knex.raw(`create index transactions_hubspot_sync_idx
+    on transactions (tenant_id, livemode, hubspot_sync_state) where hubspot_sync_state is not null`);
+
+  // Whoever writes a HubSpot push job (the payment path, a webhook, a replay) makes the transaction
+  // show as pending in the same database transaction, without every writer having to remember it.
+  await knex.raw(`create function onepagepay_mark_hubspot_pending() returns trigger
+    language plpgsql as $$
+    begin
+      update transactions set hubspot_sync_state = 'pending'
+        where tenant_id = new.tenant_id and id = new.transaction_id;
+      return null;
+    end $$`);
+  await knex.raw(`create trigger outbox_marks_hubspot_pending after insert on outbox
+    for each row when (new.topic = 'hubspot.transaction' and new.transaction_id is not null)
+    execute function onepagepay_mark_hubspot_pending()`);
+  await knex.raw(`update transactions t set hubspot_sync_state = 'pending'
+    where exists (select 1 from outbox o where o.tenant_id = t.tenant_id
+      and o.transaction_id = t.id and o.topic = 'hubspot.transaction' and o.status = 'pending')`);
+}
+
+export async function down(knex: Knex): Promise<void> {
+  await knex.raw('drop trigger if exists outbox_marks_hubspot_pending on outbox');
+  await knex.raw('drop function if exists onepagepay_mark_hubspot_pending()');
+  await knex.raw('drop index if exists transactions_hubspot_sync_idx');
+  await knex.schema.alterTable('transactions', (table) => {
+    for (const column of [
+      'hubspot_sync_state',
+      'hubspot_sync_attempts',
+      'hubspot_last_error',
+      'hubspot_contact_id',
+      'hubspot_deal_id',
+      'hubspot_line_item_id',
+      'hubspot_synced_at',
+      'form_submitted_at',
+      'form_submitted_by',
+    ]) {
+      table.dropColumn(column);
+    }
+  });
+  await knex.schema.alterTable('forms', (table) => {
+    table.dropColumn('hubspot_pipeline');
+    table.dropColumn('hubspot_deal_stage');
+  });
+  await knex.schema.dropTableIfExists('hubspot_connections');
+}
