@@ -27,6 +27,34 @@ export interface RelayConfig {
   requireHttps: boolean;
   rateLimits: { paymentsPerMinute: number; publicReadsPerMinute: number };
   shutdownGraceMs: number;
+  hubspot: HubSpotConfig;
+  /** AES-256-GCM keys for secrets at rest; the first is used to encrypt, all to decrypt. */
+  encryptionKeys: EncryptionKey[];
+}
+
+export interface EncryptionKey {
+  id: string;
+  key: Buffer;
+}
+
+export interface HubSpotConfig {
+  /** HubSpot's API (https://api.hubapi.com) unless pointed at a sandbox. */
+  apiBase: URL | undefined;
+  /** Forms submissions v3 live on api.hsforms.com; defaults to apiBase when that is set. */
+  formsApiBase: URL | undefined;
+  oauth: { clientId: string; clientSecret: string; redirectUri: URL } | undefined;
+  timeoutMs: number;
+  worker: {
+    enabled: boolean;
+    pollMs: number;
+    claimLimit: number;
+    leaseMs: number;
+    maxAttempts: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+  };
+  /** A paid transaction whose form submission was not seen within this time is submitted by the relay. */
+  formSubmissionDelayMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -61,7 +89,64 @@ export function loadConfig(env: Env = process.env): RelayConfig {
       publicReadsPerMinute: readInteger(env, 'RATE_LIMIT_PUBLIC_READS_PER_MINUTE', 600, 1, 10_000_000),
     },
     shutdownGraceMs: readInteger(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 120_000),
+    hubspot: readHubSpotConfig(env),
+    encryptionKeys: readEncryptionKeys(env, 'ONEPAGEPAY_ENCRYPTION_KEYS'),
   };
+}
+
+function readHubSpotConfig(env: Env): HubSpotConfig {
+  const apiBase = readUrl(env, 'HUBSPOT_API_BASE');
+  const oauthNames = ['HUBSPOT_CLIENT_ID', 'HUBSPOT_CLIENT_SECRET', 'HUBSPOT_REDIRECT_URI'] as const;
+  const given = oauthNames.filter((name) => env[name]);
+  if (given.length > 0 && given.length < oauthNames.length) {
+    const missing = oauthNames.filter((name) => !env[name]);
+    throw new ConfigError(
+      `${missing.join(' and ')} must be set too: HubSpot OAuth needs all of ${oauthNames.join(', ')}.`,
+    );
+  }
+  const redirectUri = readUrl(env, 'HUBSPOT_REDIRECT_URI');
+  return {
+    apiBase,
+    formsApiBase: readUrl(env, 'HUBSPOT_FORMS_API_BASE') ?? apiBase,
+    oauth: redirectUri
+      ? {
+          clientId: env.HUBSPOT_CLIENT_ID as string,
+          clientSecret: env.HUBSPOT_CLIENT_SECRET as string,
+          redirectUri,
+        }
+      : undefined,
+    timeoutMs: readInteger(env, 'HUBSPOT_TIMEOUT_MS', 15_000, 100, 120_000),
+    worker: {
+      enabled: readBoolean(env, 'HUBSPOT_WORKER_ENABLED', true),
+      pollMs: readInteger(env, 'HUBSPOT_WORKER_POLL_MS', 1_000, 10, 600_000),
+      claimLimit: readInteger(env, 'HUBSPOT_WORKER_CLAIM_LIMIT', 500, 1, 10_000),
+      leaseMs: readInteger(env, 'HUBSPOT_WORKER_LEASE_MS', 120_000, 1_000, 3_600_000),
+      maxAttempts: readInteger(env, 'HUBSPOT_MAX_ATTEMPTS', 15, 1, 1_000),
+      retryBaseMs: readInteger(env, 'HUBSPOT_RETRY_BASE_MS', 15_000, 1, 3_600_000),
+      retryMaxMs: readInteger(env, 'HUBSPOT_RETRY_MAX_MS', 3_600_000, 1, 86_400_000),
+    },
+    formSubmissionDelayMs: readInteger(env, 'HUBSPOT_FORM_SUBMISSION_DELAY_MS', 600_000, 0, 86_400_000),
+  };
+}
+
+/** `kid:base64key,kid2:base64key2`: each key 32 bytes; the first one encrypts. */
+function readEncryptionKeys(env: Env, name: string): EncryptionKey[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [];
+  const keys = raw.split(',').map((entry, index) => {
+    const [id, encoded, ...rest] = entry.trim().split(':');
+    const key = Buffer.from(encoded ?? '', 'base64');
+    if (!id || !/^[A-Za-z0-9_-]{1,32}$/.test(id) || rest.length > 0 || key.length !== 32) {
+      throw new ConfigError(
+        `${name} entry ${index + 1} must be "<key id>:<32 bytes in base64>" (make one with: openssl rand -base64 32).`,
+      );
+    }
+    return { id, key };
+  });
+  if (new Set(keys.map((key) => key.id)).size !== keys.length) {
+    throw new ConfigError(`${name} lists a key id twice; every key needs its own id.`);
+  }
+  return keys;
 }
 
 function readStripeKeys(env: Env): { test: StripeKeys | undefined; live: StripeKeys | undefined } {

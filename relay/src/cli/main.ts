@@ -28,7 +28,8 @@ export async function runCli(
   const context = createCliContext(io.env ?? process.env, out);
   for (const register of COMMAND_GROUPS) register(program, context);
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    // With no arguments the relay serves, as `npx onepagepay-relay` is expected to.
+    await program.parseAsync(argv.length === 0 ? ['serve'] : argv, { from: 'user' });
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;

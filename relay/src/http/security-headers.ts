@@ -20,6 +20,7 @@ export function securityHeaders(): Middleware {
     strictTransportSecurity: { maxAge: 63_072_000, includeSubDomains: true, preload: true },
     crossOriginResourcePolicy: { policy: 'same-site' },
     referrerPolicy: { policy: 'no-referrer' },
+    xFrameOptions: { action: 'deny' },
   }) as unknown as Middleware;
   return async (ctx, next) => {
     await headers(ctx, async () => {

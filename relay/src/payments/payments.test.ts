@@ -86,7 +86,7 @@ describe('POST /v1/payments (relay + Stripe sandbox + real database)', function 
     );
     const rows = await relay.database
       .knex('transactions')
-      .whereIn('id', [first.body.transactionId, second.body.transactionId]);
+      .whereIn('id', [String(first.body.transactionId), String(second.body.transactionId)]);
     assert.equal(new Set(rows.map((row) => row.contact_id)).size, 1);
     const customers = stripe.customers().filter((customer) => customer.email === 'ada.lovelace@example.com');
     assert.equal(customers.length, 1);

@@ -15,7 +15,8 @@ export function healthRoutes(knex: Knex): Router {
     } catch (error) {
       throw new RelayError('provider_unavailable', 'The database is not reachable.', { cause: error });
     }
-    if (!(await migrationsAreCurrent(knex))) {
+    const current = await migrationsAreCurrent(knex).catch(() => false);
+    if (!current) {
       throw new RelayError(
         'provider_unavailable',
         'Database migrations are pending: run onepagepay-relay migrate.',

@@ -5,7 +5,7 @@ import type { RegisterCommands } from '../cli-context.js';
 
 export const registerServeCommand: RegisterCommands = (program) => {
   program
-    .command('serve', { isDefault: true })
+    .command('serve')
     .description('Run the relay (the default command)')
     .action(async () => {
       const config = loadConfig();

@@ -1,5 +1,9 @@
 import type { Knex } from 'knex';
+import { ownerConnectionOf } from '../owner-connection.js';
 import * as coreSchema from './001-core-schema.js';
+import * as merchantAccess from './003-merchant-access.js';
+import * as rowLevelSecurity from './004-row-level-security.js';
+import { secureTenantTables, tenantTablesNeedSecuring } from '../row-security.js';
 import * as hubspotSync from './002-hubspot-sync.js';
 
 interface Migration {
@@ -28,8 +32,16 @@ const migrationSource: Knex.MigrationSource<string> = {
 
 const MIGRATION_CONFIG: Knex.MigratorConfig = { migrationSource, tableName: 'knex_migrations' };
 
+/**
+ * Applies pending migrations as the schema owner (the owner connection registered for `knex`, if
+ * any), then makes sure every tenant-owned table has forced row-level security, whichever
+ * migration added it and in whatever order migrations were appended.
+ */
 export async function migrateToLatest(knex: Knex): Promise<string[]> {
-  const [, applied] = (await knex.migrate.latest(MIGRATION_CONFIG)) as [number, string[]];
+  const owner = ownerConnectionOf(knex);
+  const [, applied] = (await owner.migrate.latest(MIGRATION_CONFIG)) as [number, string[]];
+  const rls = await owner('knex_migrations').where({ name: '004-row-level-security' }).first('id');
+  if (rls && (await tenantTablesNeedSecuring(owner))) await secureTenantTables(owner);
   return applied;
 }
 

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { runCli } from './main.js';
+
+describe('onepagepay-relay CLI', function () {
+  this.timeout(60_000);
+  let env: NodeJS.ProcessEnv;
+  let dataDir: string;
+
+  before(async () => {
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'onepagepay-cli-'));
+    env = {
+      ONEPAGEPAY_DATA_DIR: dataDir,
+      ...(process.env.TEST_CLI_DATABASE_URL ? { DATABASE_URL: process.env.TEST_CLI_DATABASE_URL } : {}),
+    };
+  });
+  after(() => fs.rm(dataDir, { recursive: true, force: true }));
+
+  async function run(...argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(argv, { env, out: (line) => out.push(line), err: (line) => err.push(line) });
+    return { code, out, err };
+  }
+
+  it('migrates, creates a tenant (printing its UUID) and a form, and lists forms', async () => {
+    const migrated = await run('migrate');
+    assert.equal(migrated.code, 0);
+    assert.match(migrated.out.join(), /001-core-schema|current/);
+    const tenant = await run(
+      'tenant',
+      'create',
+      '--name',
+      'Acme',
+      '--origin',
+      'https://www.acme.example',
+      'http://localhost:8080',
+    );
+    assert.equal(tenant.code, 0, tenant.err.join());
+    const tenantId = tenant.out[0] ?? '';
+    assert.match(
+      tenantId,
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      'a v4 UUID',
+    );
+    const form = await run(
+      'form',
+      'create',
+      '--tenant',
+      tenantId,
+      '--hubspot-form',
+      'f0f0f0f0-1111-2222-3333-444455556666',
+      '--product',
+      'Ticket',
+      '--currency',
+      'jpy',
+      '--amount',
+      '500',
+    );
+    assert.equal(form.code, 0, form.err.join());
+    const listed = await run('form', 'list', '--tenant', tenantId);
+    assert.match(
+      listed.out.join('\n'),
+      /f0f0f0f0-1111-2222-3333-444455556666 {2}test {2}Ticket {2}500 JPY {2}stripe/,
+    );
+  });
+
+  it('explains bad input in one line and exits non-zero', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['tenant', 'create', '--name', 'X', '--origin', 'ftp://x'], /must be an http\(s\) origin/],
+      [['tenant', 'create', '--name', 'X', '--origin', 'http://shop.example'], /must use https/],
+      [
+        [
+          'form',
+          'create',
+          '--tenant',
+          '00000000-0000-4000-8000-000000000000',
+          '--hubspot-form',
+          'g',
+          '--product',
+          'p',
+          '--currency',
+          'USD',
+          '--amount',
+          '10',
+        ],
+        /No tenant/,
+      ],
+      [
+        [
+          'form',
+          'create',
+          '--tenant',
+          'x',
+          '--hubspot-form',
+          'g',
+          '--product',
+          'p',
+          '--currency',
+          'USD',
+          '--amount',
+          '19.99',
+        ],
+        /whole number in minor units/,
+      ],
+      [['tenant', 'create', '--origin', 'https://a.example'], /required option '--name/],
+      [['frobnicate'], /unknown command/],
+    ];
+    for (const [argv, message] of cases) {
+      const result = await run(...argv);
+      assert.notEqual(result.code, 0, argv.join(' '));
+      assert.match(result.err.join('\n'), message, argv.join(' '));
+      assert.doesNotMatch(result.err.join('\n'), /\n\s+at /, 'no stack trace');
+    }
+  });
+});

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { loadConfig } from './config.js';
+import { ConfigError } from './errors.js';
+
+describe('loadConfig', () => {
+  it('starts with zero configuration: PGlite, port 8787, no Stripe keys', () => {
+    const config = loadConfig({});
+    assert.equal(config.port, 8787);
+    assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.stripe.test, undefined);
+    assert.equal(config.stripe.live, undefined);
+  });
+
+  it('maps keys to their mode by prefix', () => {
+    const config = loadConfig({ STRIPE_SECRET_KEY: 'sk_live_abc', STRIPE_PUBLISHABLE_KEY: 'pk_live_abc' });
+    assert.equal(config.stripe.live?.secretKey, 'sk_live_abc');
+    assert.equal(config.stripe.test, undefined);
+  });
+
+  const failures: Array<[Record<string, string>, RegExp]> = [
+    [{ PORT: 'eighty' }, /^PORT must be an integer/],
+    [{ PORT: '70000' }, /^PORT /],
+    [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL must be a postgres/],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of/],
+    [{ STRIPE_SECRET_KEY: 'nope' }, /^STRIPE_SECRET_KEY must start with sk_test_/],
+    [{ STRIPE_SECRET_KEY: 'sk_test_abc' }, /^STRIPE_PUBLISHABLE_KEY must be the Stripe test publishable key/],
+    [
+      { STRIPE_TEST_SECRET_KEY: 'sk_live_abc', STRIPE_TEST_PUBLISHABLE_KEY: 'pk_test_x' },
+      /^STRIPE_TEST_SECRET_KEY must be a Stripe test secret key/,
+    ],
+    [{ STRIPE_SECRET_KEY: 'sk_test_abc', STRIPE_PUBLISHABLE_KEY: 'pk_live_abc' }, /^STRIPE_PUBLISHABLE_KEY/],
+    [
+      { STRIPE_SECRET_KEY: 'sk_test_a', STRIPE_PUBLISHABLE_KEY: 'pk_test_a', STRIPE_WEBHOOK_SECRET: 'x' },
+      /^STRIPE_WEBHOOK_SECRET must be/,
+    ],
+    [{ STRIPE_API_BASE: 'not a url' }, /^STRIPE_API_BASE must be an absolute URL/],
+    [{ REQUIRE_HTTPS: 'maybe' }, /^REQUIRE_HTTPS must be true or false/],
+  ];
+  for (const [env, message] of failures) {
+    it(`fails naming the variable: ${Object.keys(env).join(', ')}`, () => {
+      assert.throws(
+        () => loadConfig(env),
+        (error: unknown) => error instanceof ConfigError && message.test(error.message),
+      );
+    });
+  }
+});
