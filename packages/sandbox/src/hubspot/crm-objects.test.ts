@@ -172,6 +172,16 @@ describe('HubSpot sandbox: CRM objects through @hubspot/api-client', () => {
     assert.equal(found.total, 1);
     assert.equal(found.results[0]?.id, ids[1]);
     assert.equal(found.results[0]?.properties['quantity'], '1');
+
+    const sorted = await client.crm.lineItems.searchApi.doSearch({
+      filterGroups: [{ filters: [{ propertyName: 'price', operator: FilterOperatorEnum.Gte, value: '5' }] }],
+      sorts: [{ propertyName: 'price', direction: 'DESCENDING' } as never],
+      properties: ['name'],
+      limit: 1,
+    });
+    assert.equal(sorted.total, 2);
+    assert.equal(sorted.results[0]?.properties['name'], 'Ticket');
+    assert.equal(sorted.paging?.next?.after, '1');
   });
 
   it('updates by idProperty and 404s with HubSpot’s body for unknown records', async () => {

@@ -1,4 +1,4 @@
-import { addAssociation, findHubSpotType, objectExists } from './association-store.js';
+import { addAssociation, findHubSpotType, listAssociations, objectExists } from './association-store.js';
 import type { Route, RouteContext } from './core.js';
 import { createApiError, createNotFoundError, createValidationError, readJsonBody } from './http-kit.js';
 import {
@@ -12,7 +12,14 @@ import {
   serializeRecord,
   updateRecord,
 } from './object-store.js';
-import { getObjects, resolveObjectType, type CrmRecord, type ObjectTypeName, type Portal } from './state.js';
+import {
+  OBJECT_TYPES,
+  getObjects,
+  resolveObjectType,
+  type CrmRecord,
+  type ObjectTypeName,
+  type Portal,
+} from './state.js';
 
 /** Resolves the `{objectType}` path segment, answering HubSpot's 400 for an unknown type. */
 export function requireObjectType(value: string | undefined): ObjectTypeName {
@@ -96,7 +103,25 @@ function getObject(ctx: RouteContext): ReturnType<Route['handle']> {
   const idProperty = ctx.req.query.get('idProperty') ?? undefined;
   const record = requireRecord(ctx.portal, type, ctx.req.params['id'] ?? '', idProperty);
   const requested = readRequestedProperties(ctx.req.query.getAll('properties'));
-  return { status: 200, body: serializeRecord(record, type, requested) };
+  const body = serializeRecord(record, type, requested);
+  const wanted = ctx.req.query.getAll('associations').flatMap((value) => value.split(','));
+  if (wanted.length > 0) body['associations'] = describeV3Associations(ctx.portal, type, record.id, wanted);
+  return { status: 200, body };
+}
+
+/** The v3 `associations` of a read: `{ deals: { results: [{ id, type: 'contact_to_deal' }] } }`. */
+function describeV3Associations(portal: Portal, type: ObjectTypeName, id: string, wanted: string[]) {
+  const result: Record<string, { results: Array<{ id: string; type: string }> }> = {};
+  for (const name of wanted) {
+    const toType = resolveObjectType(name.trim());
+    if (toType === undefined) continue;
+    const results = listAssociations(portal, type, id, toType).map((view) => ({
+      id: view.toObjectId,
+      type: `${OBJECT_TYPES[type].singular}_to_${OBJECT_TYPES[toType].singular}`,
+    }));
+    if (results.length > 0) result[toType] = { results };
+  }
+  return result;
 }
 
 function updateObject(ctx: RouteContext): ReturnType<Route['handle']> {

@@ -70,6 +70,22 @@ function matchesFilter(record: CrmRecord, filter: Filter): boolean {
   }
 }
 
+/** `sorts: [{ propertyName, direction }]` (or `['name']`, `['-name']`); default order is by record id. */
+function sortRecords(records: CrmRecord[], sorts: unknown): void {
+  const first: unknown = Array.isArray(sorts) ? sorts[0] : undefined;
+  if (first === undefined) return;
+  const spec =
+    typeof first === 'string'
+      ? {
+          propertyName: first.replace(/^-/, ''),
+          direction: first.startsWith('-') ? 'DESCENDING' : 'ASCENDING',
+        }
+      : (first as { propertyName?: string; direction?: string });
+  const name = spec.propertyName ?? 'hs_object_id';
+  const sign = spec.direction === 'DESCENDING' ? -1 : 1;
+  records.sort((a, b) => sign * compare(a.properties[name] ?? '', b.properties[name] ?? ''));
+}
+
 function search(ctx: RouteContext): HubSpotReply {
   const type = requireObjectType(ctx.req.params['type']);
   const body = readJsonBody(ctx.req);
@@ -97,6 +113,7 @@ function search(ctx: RouteContext): HubSpotReply {
       (query === '' ||
         Object.values(record.properties).some((value) => value?.toLowerCase().includes(query))),
   );
+  sortRecords(matches, body['sorts']);
   const page = matches.slice(after, after + limit);
   const requested = readRequestedProperties(body['properties']);
   return {

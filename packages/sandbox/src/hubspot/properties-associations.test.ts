@@ -116,6 +116,10 @@ describe('HubSpot sandbox: properties and associations v4 through @hubspot/api-c
     assert.equal(String(fromContact.results[0]?.toObjectId), deal.id);
     assert.equal(fromContact.results[0]?.associationTypes[0]?.typeId, 4);
 
+    const withContacts = await client.crm.deals.basicApi.getById(deal.id, undefined, undefined, ['contacts']);
+    const associated = withContacts.associations?.['contacts']?.results.map(({ id, type }) => ({ id, type }));
+    assert.deepEqual(associated, [{ id: contact.id, type: 'deal_to_contact' }]);
+
     assert.deepEqual(sandbox.associations(portalId), [
       {
         fromType: 'deals',
