@@ -27,6 +27,8 @@ export interface SandboxCore {
   oauthApp: { clientId: string; clientSecret: string; appId: number };
   nextPortalId: number;
   nextAppId: number;
+  /** Records younger than this stay out of search results, like HubSpot's lagging search index. */
+  searchLagMs: number;
 }
 
 /** What an unauthenticated route handler gets. */

@@ -200,4 +200,25 @@ describe('HubSpot sandbox: CRM objects through @hubspot/api-client', () => {
     assert.equal(missing.code, 404);
     assert.equal(missing.body['category'], 'OBJECT_NOT_FOUND');
   });
+
+  it('can hide fresh records from search, like HubSpot’s lagging index', async () => {
+    await sandbox.close();
+    let now = Date.parse('2026-03-02T12:00:00Z');
+    sandbox = await startHubSpotSandbox({ clock: () => now, searchLagMs: 5000 });
+    const portal = sandbox.createPortal();
+    const lagging = new Client({ accessToken: portal.accessToken, basePath: sandbox.url });
+    await lagging.crm.contacts.basicApi.create({
+      properties: { email: 'new@example.com' },
+      associations: [],
+    });
+    const search = () =>
+      lagging.crm.contacts.searchApi.doSearch({
+        filterGroups: [
+          { filters: [{ propertyName: 'email', operator: FilterOperatorEnum.Eq, value: 'new@example.com' }] },
+        ],
+      });
+    assert.equal((await search()).total, 0);
+    now += 5000;
+    assert.equal((await search()).total, 1);
+  });
 });

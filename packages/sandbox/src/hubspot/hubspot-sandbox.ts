@@ -23,6 +23,11 @@ export interface HubSpotSandboxOptions {
   rateLimit?: RateLimitConfig;
   /** Calls per portal per UTC day for private-app tokens; default 250 000. */
   dailyLimit?: number;
+  /**
+   * Search leaves out records created less than this many ms ago, as HubSpot's search index lags a few
+   * seconds behind writes. Default 0 (search sees every write at once).
+   */
+  searchLagMs?: number;
 }
 
 /**
@@ -39,6 +44,7 @@ export async function startHubSpotSandbox(opts: HubSpotSandboxOptions = {}): Pro
     oauthApp: { clientId: randomUUID(), clientSecret: randomUUID(), appId: 1_000_001 },
     nextPortalId: 44_000_001,
     nextAppId: 2_000_001,
+    searchLagMs: opts.searchLagMs ?? 0,
   };
   const limiter = new HubSpotLimiter(
     opts.rateLimit ?? DEFAULT_RATE_LIMIT,

@@ -108,6 +108,7 @@ function search(ctx: RouteContext): HubSpotReply {
   const matches = [...getObjects(ctx.portal, type).values()].filter(
     (record) =>
       !record.archived &&
+      record.createdAt <= ctx.now - ctx.core.searchLagMs &&
       (groups.length === 0 ||
         groups.some((group) => (group.filters ?? []).every((f) => matchesFilter(record, f)))) &&
       (query === '' ||
