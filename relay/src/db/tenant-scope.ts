@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { APP_ROLE } from './row-security.js';
 
 /** Which tenant, and which of its two worlds (test or live), a unit of work belongs to. */
 export interface TenantScope {
@@ -9,18 +10,42 @@ export interface TenantScope {
 /**
  * Runs `work` in a transaction that is bound to one tenant and mode. The settings are transaction
  * local (`set_config(..., true)`), which row-level security policies read as the second wall behind
- * the application's own `where tenant_id = ...` filters.
+ * the application's own `where tenant_id = ...` filters. The transaction also runs as the app role
+ * (`SET LOCAL ROLE`), so the wall stands even where one login serves as owner and app (PGlite, or
+ * a single DATABASE_URL).
  */
 export async function inTenantTransaction<T>(
   knex: Knex,
   scope: TenantScope,
   work: (trx: Knex.Transaction) => PromiseLike<T>,
 ): Promise<T> {
+  return scopedTransaction(knex, scope, false, work);
+}
+
+/**
+ * Like inTenantTransaction, and row-level security also hides the rows of the other mode: the
+ * merchant API, whose mode comes from the key or session, reads through this.
+ */
+export async function inTenantModeTransaction<T>(
+  knex: Knex,
+  scope: TenantScope,
+  work: (trx: Knex.Transaction) => PromiseLike<T>,
+): Promise<T> {
+  return scopedTransaction(knex, scope, true, work);
+}
+
+async function scopedTransaction<T>(
+  knex: Knex,
+  scope: TenantScope,
+  enforceMode: boolean,
+  work: (trx: Knex.Transaction) => PromiseLike<T>,
+): Promise<T> {
   return knex.transaction(async (trx) => {
-    await trx.raw("select set_config('app.tenant_id', ?, true), set_config('app.livemode', ?, true)", [
-      scope.tenantId,
-      String(scope.livemode),
-    ]);
+    await trx.raw(
+      `select set_config('app.tenant_id', ?, true), set_config('app.livemode', ?, true),
+              set_config('app.livemode_enforced', ?, true), set_config('role', ?, true)`,
+      [scope.tenantId, String(scope.livemode), enforceMode ? 'on' : 'off', APP_ROLE],
+    );
     return await work(trx);
   });
 }

@@ -33,7 +33,11 @@ export async function up(knex: Knex): Promise<void> {
     table.timestamp('used_at', { useTz: true }).nullable();
     table.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     table.primary(['tenant_id', 'id']);
-    table.foreign(['tenant_id', 'user_id']).references(['tenant_id', 'id']).inTable('merchant_users').onDelete('cascade');
+    table
+      .foreign(['tenant_id', 'user_id'])
+      .references(['tenant_id', 'id'])
+      .inTable('merchant_users')
+      .onDelete('cascade');
     table.index(['tenant_id', 'user_id']);
   });
 
@@ -52,7 +56,11 @@ export async function up(knex: Knex): Promise<void> {
     table.text('ip').nullable();
     table.text('user_agent').nullable();
     table.primary(['tenant_id', 'id']);
-    table.foreign(['tenant_id', 'user_id']).references(['tenant_id', 'id']).inTable('merchant_users').onDelete('cascade');
+    table
+      .foreign(['tenant_id', 'user_id'])
+      .references(['tenant_id', 'id'])
+      .inTable('merchant_users')
+      .onDelete('cascade');
     table.index(['tenant_id', 'user_id']);
   });
 
@@ -88,7 +96,9 @@ export async function up(knex: Knex): Promise<void> {
     table.unique(['tenant_id', 'livemode', 'idempotency_key']);
     table.foreign(['tenant_id', 'transaction_id']).references(['tenant_id', 'id']).inTable('transactions');
   });
-  await knex.raw('alter table merchant_refunds add constraint merchant_refunds_amount_check check (amount > 0)');
+  await knex.raw(
+    'alter table merchant_refunds add constraint merchant_refunds_amount_check check (amount > 0)',
+  );
 
   await knex.schema.createTable('audit_events', (table) => {
     table.uuid('tenant_id').notNullable().references('id').inTable('tenants').onDelete('cascade');
@@ -114,7 +124,9 @@ export async function up(knex: Knex): Promise<void> {
     on transactions (tenant_id, livemode, contact_id, created_at desc, id desc)`);
   await knex.raw(`create index transactions_form_listing_idx
     on transactions (tenant_id, livemode, form_id, created_at desc, id desc)`);
-  await knex.raw(`create index contacts_listing_idx on contacts (tenant_id, livemode, created_at desc, id desc)`);
+  await knex.raw(
+    `create index contacts_listing_idx on contacts (tenant_id, livemode, created_at desc, id desc)`,
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {

@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
 import { ownerConnectionOf } from '../owner-connection.js';
+import { secureTenantTables, tenantTablesNeedSecuring } from '../row-security.js';
 import * as coreSchema from './001-core-schema.js';
+import * as hubspotSync from './002-hubspot-sync.js';
 import * as merchantAccess from './003-merchant-access.js';
 import * as rowLevelSecurity from './004-row-level-security.js';
-import { secureTenantTables, tenantTablesNeedSecuring } from '../row-security.js';
-import * as hubspotSync from './002-hubspot-sync.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -18,6 +18,8 @@ interface Migration {
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['001-core-schema', coreSchema],
   ['002-hubspot-sync', hubspotSync],
+  ['003-merchant-access', merchantAccess],
+  ['004-row-level-security', rowLevelSecurity],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {
