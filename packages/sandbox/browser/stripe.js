@@ -402,6 +402,7 @@
     var iframe = null;
     var destroyed = false;
     var focused = false;
+    var hydratedDoc = null;
 
     function emit(name, payload) {
       (handlers[name] || []).slice().forEach(function (handler) {
@@ -410,7 +411,7 @@
     }
 
     function frameDocument() {
-      return iframe && iframe.contentDocument;
+      return iframe && hydratedDoc && iframe.contentDocument === hydratedDoc ? hydratedDoc : null;
     }
 
     function showsCountry() {
@@ -491,11 +492,11 @@
       });
     }
 
-    function renderFrame() {
-      var doc = frameDocument();
-      doc.open();
-      doc.write(frameMarkup());
-      doc.close();
+    // Runs on every load of the srcdoc: moving the iframe in the DOM reloads it, as with real Stripe.
+    function hydrateFrame() {
+      var doc = iframe && iframe.contentDocument;
+      if (!doc || !doc.getElementById('Field-numberInput')) return false;
+      hydratedDoc = doc;
       Object.keys(values).forEach(function (name) {
         doc.getElementById('Field-' + name + 'Input').value = values[name];
       });
@@ -514,7 +515,8 @@
       });
       applyAppearance();
       syncVisibility();
-      resizeFrame();
+      renderErrors(validateCard(values, showsPostal(), new Date()));
+      return true;
     }
 
     function resolveTarget(target) {
@@ -580,8 +582,13 @@
             emit('loaderror', { elementType: 'payment', error: result.error });
             return;
           }
-          renderFrame();
-          emit('ready', { elementType: 'payment' });
+          var readyEmitted = false;
+          iframe.addEventListener('load', function () {
+            if (!hydrateFrame() || readyEmitted) return;
+            readyEmitted = true;
+            emit('ready', { elementType: 'payment' });
+          });
+          iframe.srcdoc = frameMarkup();
         });
       },
       unmount: function () {
@@ -589,6 +596,7 @@
         if (wrapper && wrapper.parentNode) wrapper.parentNode.removeChild(wrapper);
         wrapper = null;
         iframe = null;
+        hydratedDoc = null;
         focused = false;
         var index = mountedElements.indexOf(element);
         if (index >= 0) mountedElements.splice(index, 1);

@@ -137,6 +137,21 @@ describe('stripe.js fake of Stripe.js v3', () => {
     equal((await elements.submit()).error?.code, 'invalid_expiry_year_past');
   });
 
+  it('keeps its state when its iframe is moved in the DOM (which reloads it)', async () => {
+    const stripe = window.Stripe('pk_test_onepagepaysandbox');
+    const { host, elements, iframe } = await mountPaymentElement(stripe, 'pe-move');
+    window.__stripeSandbox.fillCard('4242424242424242', '12/34', '123', '94107');
+    const elsewhere = makeTarget('pe-move-elsewhere');
+    elsewhere.appendChild(host.querySelector('#pe-move'));
+    await waitFor(
+      () => iframe.contentDocument?.getElementById('Field-numberInput')?.value === '4242 4242 4242 4242',
+      'the reloaded frame to show the card',
+    );
+    equal((await elements.submit()).error, undefined);
+    window.__stripeSandbox.fillCard('4242');
+    equal((await elements.submit()).error?.code, 'incomplete_number', 'still wired after the move:');
+  });
+
   describe('against the Stripe sandbox', () => {
     before(function () {
       if (!config.stripeApiBase) this.skip();
