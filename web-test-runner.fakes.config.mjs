@@ -1,40 +1,67 @@
 // Browser tests of the sandbox's fakes of Stripe.js and HubSpot's form embeds, in Debian's Chromium.
-// Run through test/browser/fakes/run.mjs so the Stripe sandbox (TypeScript) can be started here.
+// Run through test/browser/fakes/run.mjs (tsx + the source condition) so this config can start the
+// TypeScript Stripe and HubSpot sandboxes in-process; pages read where they are from /__fakes/config.json.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 
-async function startStripe() {
+const FORM_FIELDS = [
+  { name: 'email', required: true },
+  'firstname',
+  'lastname',
+  'onepagepay_transaction_id',
+  'onepagepay_payment_status',
+];
+
+async function startSandboxes() {
   try {
     const sandbox = await import('@onepagepay/sandbox');
-    if (typeof sandbox.startStripeSandbox !== 'function') return null;
-    return await sandbox.startStripeSandbox({ host: '127.0.0.1', port: 0 });
+    const stripe = await sandbox.startStripeSandbox({ host: '127.0.0.1', port: 0 });
+    const hubspot = await sandbox.startHubSpotSandbox({ host: '127.0.0.1', port: 0 });
+    const { portalId } = hubspot.createPortal();
+    const formGuid = hubspot.createForm(portalId, {
+      fields: FORM_FIELDS,
+      inlineMessage: 'Thanks from the sandbox.',
+    });
+    return { stripe, hubspot, portalId, formGuid };
   } catch (error) {
-    console.warn(`[fakes] Stripe sandbox not started (${error.message}); Stripe network tests will skip.`);
+    console.warn(`[fakes] sandboxes not started (${error.message}); tests that need them will skip.`);
     return null;
   }
 }
 
-/** Starts the Stripe sandbox with the dev server and tells the pages where it is. */
-function stripeSandboxPlugin() {
-  let stripe = null;
+/** Starts the Stripe and HubSpot sandboxes with the dev server and tells the pages where they are. */
+function sandboxesPlugin() {
+  let running = null;
   return {
-    name: 'onepagepay-stripe-sandbox',
+    name: 'onepagepay-sandboxes',
     async serverStart() {
-      stripe = await startStripe();
+      running = await startSandboxes();
     },
     async serverStop() {
-      await stripe?.close?.();
+      await running?.stripe.close();
+      await running?.hubspot.close();
     },
     serve(context) {
-      if (context.path !== '/__fakes/config.json') return undefined;
-      const config = stripe
-        ? {
-            stripeApiBase: stripe.url,
-            publishableKey: stripe.keys.publishableTest,
-            secretKey: stripe.keys.secretTest,
-          }
-        : { stripeApiBase: null };
-      return { body: JSON.stringify(config), type: 'application/json' };
+      if (context.path === '/__fakes/config.json') {
+        const config = running
+          ? {
+              stripeApiBase: running.stripe.url,
+              publishableKey: running.stripe.keys.publishableTest,
+              secretKey: running.stripe.keys.secretTest,
+              hubspot: {
+                url: running.hubspot.url,
+                portalId: String(running.portalId),
+                formGuid: running.formGuid,
+              },
+            }
+          : { stripeApiBase: null, hubspot: null };
+        return { body: JSON.stringify(config), type: 'application/json' };
+      }
+      if (context.path === '/__fakes/hubspot-submissions.json' && running) {
+        const submissions = running.hubspot.formSubmissions(running.portalId, running.formGuid);
+        return { body: JSON.stringify(submissions), type: 'application/json' };
+      }
+      return undefined;
     },
   };
 }
@@ -46,7 +73,7 @@ export default {
   concurrency: 2,
   browserStartTimeout: 60000,
   testFramework: { config: { timeout: 10000 } },
-  plugins: [esbuildPlugin({ ts: true }), stripeSandboxPlugin()],
+  plugins: [esbuildPlugin({ ts: true }), sandboxesPlugin()],
   browsers: [
     playwrightLauncher({
       product: 'chromium',

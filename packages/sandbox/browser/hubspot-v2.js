@@ -113,7 +113,18 @@
         .then(function (response) {
           return response.text().then(function (text) {
             if (response.ok) sb.submissions.push(record);
-            return { ok: response.ok, status: response.status, body: text };
+            var reply = {};
+            try {
+              reply = JSON.parse(text);
+            } catch {
+              // HubSpot answers JSON; anything else is a failure body kept as text.
+            }
+            return {
+              ok: response.ok,
+              status: response.status,
+              body: text,
+              inlineMessage: reply.inlineMessage,
+            };
           });
         })
         .catch(function (error) {
@@ -344,9 +355,14 @@
     options.portalId = String(options.portalId);
     var anchor = document.currentScript;
     // HubSpot fetches the form definition over the network first: everything below is asynchronous.
-    setTimeout(function () {
-      buildForm(options, anchor);
-    }, 0);
+    function build() {
+      setTimeout(function () {
+        buildForm(options, anchor);
+      }, 0);
+    }
+    if (document.readyState === 'loading')
+      document.addEventListener('DOMContentLoaded', build, { once: true });
+    else build();
   }
 
   function buildForm(options, anchor) {
@@ -432,11 +448,11 @@
       return values;
     }
 
-    function showThankYou() {
+    function showThankYou(serverMessage) {
       var message = form.ownerDocument.createElement('div');
       message.className =
         'submitted-message hs-main-font-element hs-form-' + formId + ' hs-form-' + formId + '_' + instanceId;
-      message.textContent = options.inlineMessage || definition.thankYouMessage;
+      message.textContent = options.inlineMessage || serverMessage || definition.thankYouMessage;
       form.parentNode.replaceChild(message, form);
       resize();
     }
@@ -483,7 +499,7 @@
             submissionValues[v.name] = v.value;
           });
           var data = { redirectUrl: options.redirectUrl || '', submissionValues: submissionValues };
-          showThankYou();
+          showThankYou(result.inlineMessage);
           if (options.onFormSubmitted) options.onFormSubmitted(callbackArg, data);
           postCallbackMessage('onFormSubmitted', formId, data);
         });

@@ -116,7 +116,18 @@
         .then(function (response) {
           return response.text().then(function (text) {
             if (response.ok) sb.submissions.push(record);
-            return { ok: response.ok, status: response.status, body: text };
+            var reply = {};
+            try {
+              reply = JSON.parse(text);
+            } catch {
+              // HubSpot answers JSON; anything else is a failure body kept as text.
+            }
+            return {
+              ok: response.ok,
+              status: response.status,
+              body: text,
+              inlineMessage: reply.inlineMessage,
+            };
           });
         })
         .catch(function (error) {
@@ -309,7 +320,7 @@
             done = true;
             renderer.innerHTML =
               '<div class="hsfc-PostSubmit" role="status"><div class="hsfc-RichText"><p>' +
-              escapeHtml(definition.thankYouMessage) +
+              escapeHtml(result.inlineMessage || definition.thankYouMessage) +
               '</p></div></div>';
           } else {
             form
@@ -416,7 +427,7 @@
               record,
             );
           }, 0);
-          return { ok: result.ok, status: result.status };
+          return { ok: result.ok, status: result.status, inlineMessage: result.inlineMessage };
         });
     };
   }

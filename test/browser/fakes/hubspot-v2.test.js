@@ -187,4 +187,47 @@ describe('hubspot-v2.js fake of the legacy embed', () => {
     await sleep(30);
     equal(submittedFor('pd-1').length, 0);
   });
+
+  it('posts the submission to the HubSpot sandbox when submitUrl is set', async function () {
+    const config = await (await fetch('/__fakes/config.json')).json();
+    if (!config.hubspot) this.skip();
+    const { url, portalId, formGuid } = config.hubspot;
+    window.__hubspotSandbox.submitUrl = url;
+    try {
+      makeTarget('http-target');
+      window.__hubspotSandbox.defineForm(formGuid, { rawHtml: true });
+      let done;
+      const form = await new Promise((resolve) =>
+        window.hbspt.forms.create({
+          portalId,
+          formId: formGuid,
+          target: '#http-target',
+          onFormReady: resolve,
+          onFormSubmitted: () => (done = true),
+        }),
+      );
+      form.querySelector('input[name=email]').value = 'http@example.com';
+      form.querySelector('input[name=onepagepay_transaction_id]').value = 'txn_http';
+      form.requestSubmit();
+      await waitFor(() => done, 'onFormSubmitted');
+      equal(
+        document.querySelector('#http-target .submitted-message').textContent,
+        'Thanks from the sandbox.',
+      );
+      const stored = await (await fetch('/__fakes/hubspot-submissions.json')).json();
+      const mine = stored.find((s) => s.fields.some((f) => f.value === 'txn_http'));
+      ok(mine, 'the HubSpot sandbox got the submission');
+      deepEqual(
+        mine.fields.map((f) => [f.name, f.value]),
+        [
+          ['email', 'http@example.com'],
+          ['onepagepay_transaction_id', 'txn_http'],
+        ],
+      );
+      equal(mine.context.hutk, window.__hubspotSandbox.hutk);
+      ok(document.cookie.includes(`hubspotutk=${mine.context.hutk}`), 'hutk comes from the cookie');
+    } finally {
+      window.__hubspotSandbox.submitUrl = null;
+    }
+  });
 });

@@ -127,6 +127,29 @@ describe('hubspot-v4.js fake of the v4 embeds', () => {
     ok(container.querySelector('.hsfc-Form__Failure'), 'failure message');
   });
 
+  it('dispatches on-submission:failed when the HubSpot sandbox refuses the form', async function () {
+    const config = await (await fetch('/__fakes/config.json')).json();
+    if (!config.hubspot) this.skip();
+    window.__hubspotSandbox.submitUrl = config.hubspot.url;
+    try {
+      const ready = readyFor('not-in-hubspot');
+      const container = addEmbed('hs-form-html', 'not-in-hubspot');
+      const form = window.HubSpotFormsV4.getFormFromEvent(await ready);
+      form.setFieldValue('0-1/email', 'x@example.com');
+      const failed = nextEvent(
+        window,
+        'hs-form-event:on-submission:failed',
+        (e) => e.detail.formId === 'not-in-hubspot',
+      );
+      container.querySelector('form').requestSubmit();
+      await failed;
+      equal(submittedFor('not-in-hubspot').length, 0);
+      equal(form.getConversionId(), undefined);
+    } finally {
+      window.__hubspotSandbox.submitUrl = null;
+    }
+  });
+
   it('renders a div added after load (MutationObserver)', async () => {
     await sleep(20);
     const ready = readyFor('late-1');
