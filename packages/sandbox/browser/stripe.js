@@ -806,6 +806,11 @@
       return Promise.resolve().then(function () {
         args = args || {};
         var card = requireSubmittedElements(args.elements, 'createPaymentMethod');
+        if (args.elements._options.paymentMethodCreation !== 'manual') {
+          throw integrationError(
+            "stripe.createPaymentMethod() with elements needs paymentMethodCreation: 'manual' on the Elements group.",
+          );
+        }
         var params = args.params || {};
         var body = mergeDeep(cardPaymentMethodData(card, params.billing_details), {
           metadata: params.metadata,

@@ -22,7 +22,13 @@ async function mountPaymentElement(stripe, id, elementsOptions) {
   const host = document.createElement('form');
   host.innerHTML = `<input name="email" value="ada@example.com"><div id="${id}"></div>`;
   document.body.appendChild(host);
-  const elements = stripe.elements({ mode: 'payment', amount: 1999, currency: 'usd', ...elementsOptions });
+  const elements = stripe.elements({
+    mode: 'payment',
+    amount: 1999,
+    currency: 'usd',
+    paymentMethodCreation: 'manual',
+    ...elementsOptions,
+  });
   const element = elements.create('payment');
   const events = [];
   element.on('change', (event) => events.push(event));
@@ -176,6 +182,11 @@ describe('stripe.js fake of Stripe.js v3', () => {
       equal(paymentMethod.billing_details.address.postal_code, '94107');
       const stored = await secretCall('GET', `/v1/payment_methods/${paymentMethod.id}`);
       equal(stored.id, paymentMethod.id, 'stored in the sandbox');
+
+      elements.update({ paymentMethodCreation: 'automatic' });
+      let refused;
+      await stripe.createPaymentMethod({ elements }).catch((e) => (refused = e));
+      ok(/paymentMethodCreation: 'manual'/.test(refused?.message), 'needs manual creation');
 
       const token = await stripe.createConfirmationToken({ elements });
       equal(token.error, undefined);
