@@ -1,0 +1,24 @@
+// The script-tag build: one global, OnePagePay, and auto-attach from the tag's data-* attributes:
+// <script src=".../onepagepay.min.js" data-tenant="UUID" data-relay="https://..." async></script>
+import {
+  attach,
+  attachAll,
+  isOnePagePayError,
+  OnePagePayError,
+  stripeProvider,
+  VERSION,
+} from '@onepagepay/sdk';
+
+const script = document.currentScript as HTMLScriptElement | null;
+const api = { attach, attachAll, isOnePagePayError, OnePagePayError, stripeProvider, version: VERSION };
+(window as unknown as { OnePagePay: typeof api }).OnePagePay = api;
+
+const tenantId = script?.dataset.tenant;
+const relayUrl = script?.dataset.relay;
+if (tenantId && relayUrl) {
+  // The tag's own nonce (CSP) also goes on everything the SDK injects.
+  const nonce = script?.nonce || script?.getAttribute('nonce') || undefined;
+  attachAll({ tenantId, relayUrl, ...(nonce ? { nonce } : {}) });
+} else if (script && (tenantId || relayUrl)) {
+  console.error('[OnePagePay] The script tag needs both data-tenant and data-relay to attach.');
+}

@@ -1,0 +1,62 @@
+import { contactFrom, STATUS_FIELD, TRANSACTION_FIELD, type FormHost } from './form-host.js';
+
+/** The part of a form object of `window.HubSpotFormsV4` that the SDK uses. */
+export interface HubSpotV4Form {
+  getFormId(): string;
+  getInstanceId(): string;
+  getFormFieldValues(): Promise<Array<{ name: string; value: unknown }>>;
+  setFieldValue(name: string, value: string): void;
+}
+
+interface HubSpotFormsV4 {
+  getFormFromEvent(event: Event): HubSpotV4Form | undefined;
+  getForms?(): HubSpotV4Form[];
+}
+
+export function hubspotV4(): HubSpotFormsV4 | undefined {
+  return (window as unknown as { HubSpotFormsV4?: HubSpotFormsV4 }).HubSpotFormsV4;
+}
+
+const key = (name: string) => `0-1/${name}`;
+
+/**
+ * A v4 form. The developer embed (`hs-form-html`) is inline: the SDK owns its submit. The
+ * `hs-form-frame` embed lives in a frame the page cannot reach: the payment step is placed beside
+ * it with its own pay button, and values go through the HubSpotFormsV4 API.
+ */
+export function createV4Host(container: Element, api: HubSpotV4Form, form: HTMLFormElement | null): FormHost {
+  const values = async () => {
+    const list = await api.getFormFieldValues();
+    return Object.fromEntries(list.map((field) => [field.name, String(field.value ?? '')]));
+  };
+  return {
+    kind: form ? 'v4-html' : 'v4-frame',
+    formId: api.getFormId(),
+    anchor: container,
+    form,
+    place(step) {
+      const navigation = form?.querySelector('.hsfc-NavigationRow') ?? form?.querySelector('[type=submit]');
+      if (navigation) navigation.before(step);
+      else container.after(step);
+    },
+    async readContact() {
+      return contactFrom(await values());
+    },
+    async writePayment(transactionId, status) {
+      // setFieldValue updates HubSpot's React state; a DOM value alone would be dropped.
+      api.setFieldValue(key(TRANSACTION_FIELD), transactionId);
+      api.setFieldValue(key(STATUS_FIELD), status);
+    },
+    async missingFields() {
+      const present = await values();
+      return [TRANSACTION_FIELD, STATUS_FIELD].filter((name) => !(key(name) in present));
+    },
+    onSubmitted(callback) {
+      const listener = (event: Event) => {
+        if (hubspotV4()?.getFormFromEvent(event)?.getInstanceId() === api.getInstanceId()) callback();
+      };
+      window.addEventListener('hs-form-event:on-submission:success', listener);
+      return () => window.removeEventListener('hs-form-event:on-submission:success', listener);
+    },
+  };
+}

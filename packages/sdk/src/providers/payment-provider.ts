@@ -1,0 +1,41 @@
+import type { FormConfig } from '../relay-client.js';
+
+/** What the relay needs from a provider to charge: merged into POST /v1/payments. */
+export interface PaymentSource {
+  provider: 'stripe';
+  stripe: { paymentMethodId: string } | { confirmationTokenId: string };
+}
+
+/** Outcome of tokenizing: a source, or a message for the payer (nothing was sent to the relay). */
+export type TokenizeResult = { source: PaymentSource } | { error: string };
+
+export interface MountOptions {
+  amount: number;
+  currency: string;
+  appearance?: unknown;
+  nonce?: string;
+}
+
+/**
+ * One payment method family (Stripe today, PayPal next). The form adapters and the payment step
+ * only talk to this interface, so a provider plugs in without them knowing its internals.
+ */
+export interface PaymentProvider {
+  readonly name: string;
+  /** Renders the provider's fields into `slot`; resolves once they are ready for input. */
+  mount(slot: HTMLElement, options: MountOptions): Promise<void>;
+  /** Tells the fields about a new amount (custom-amount forms). */
+  updateAmount(amount: number): void;
+  /**
+   * Validates the fields and turns them into a single-use source. It submits the fields before it
+   * awaits anything (wallets need the payer's gesture), then waits for `billing`; a rejected
+   * `billing` rejects the call.
+   */
+  tokenize(billing: Promise<{ name: string; email: string }>): Promise<TokenizeResult>;
+  /** Runs the provider's next action (3-D Secure); the relay decides the outcome afterwards. */
+  handleNextAction(clientSecret: string): Promise<void>;
+  destroy(): void;
+}
+
+/** Creates the provider for one form from its public config, or null if the form does not offer it. */
+export type PaymentProviderFactory = (config: FormConfig) => PaymentProvider | null;

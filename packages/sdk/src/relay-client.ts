@@ -1,0 +1,71 @@
+import type {
+  ConfirmPaymentRequest,
+  CreatePaymentRequest,
+  FormConfig,
+  PaymentResult,
+  StatusResponse,
+} from '@onepagepay/protocol';
+import { OnePagePayError } from './errors.js';
+
+export type { FormConfig, PaymentResult, StatusResponse, CreatePaymentRequest };
+
+/** The relay's public routes, as the payer's browser calls them. */
+export interface RelayClient {
+  status(): Promise<StatusResponse>;
+  /** The form's public config, or null when the relay has none for this form (404). */
+  formConfig(tenantId: string, formId: string): Promise<FormConfig | null>;
+  createPayment(request: CreatePaymentRequest): Promise<PaymentResult>;
+  confirmPayment(transactionId: string, request: ConfirmPaymentRequest): Promise<PaymentResult>;
+  /** Best effort: tells the relay that HubSpot took the submission of a paid form. */
+  reportFormSubmitted(
+    transactionId: string,
+    body: { tenantId: string; attemptId: string; hutk?: string },
+  ): Promise<void>;
+}
+
+export function createRelayClient(
+  relayUrl: string,
+  fetchImpl: typeof fetch = (...a) => fetch(...a),
+): RelayClient {
+  const base = relayUrl.replace(/\/+$/, '');
+
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T | null> {
+    let response: Response;
+    try {
+      response = await fetchImpl(base + path, {
+        method,
+        credentials: 'omit',
+        headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+        body: body === undefined ? null : JSON.stringify(body),
+      });
+    } catch (cause) {
+      throw new OnePagePayError('network_error', `Could not reach the payment relay at ${base}.`, { cause });
+    }
+    if (response.status === 404) return null;
+    const json = (await response.json().catch(() => null)) as
+      (T & { error?: { code?: string; message?: string; declineCode?: string } }) | null;
+    if (response.ok && json) return json;
+    const error = json?.error;
+    throw new OnePagePayError(error?.code ?? 'network_error', error?.message ?? `HTTP ${response.status}`, {
+      status: response.status,
+      ...(error?.declineCode ? { declineCode: error.declineCode } : {}),
+    });
+  }
+
+  async function required<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const result = await call<T>(method, path, body);
+    if (result === null) throw new OnePagePayError('not_found', `The relay has no ${path}.`, { status: 404 });
+    return result;
+  }
+
+  const seg = encodeURIComponent;
+  return {
+    status: () => required('GET', '/v1/status'),
+    formConfig: (tenantId, formId) => call('GET', `/v1/forms/${seg(tenantId)}/${seg(formId)}`),
+    createPayment: (request) => required('POST', '/v1/payments', request),
+    confirmPayment: (id, request) => required('POST', `/v1/payments/${seg(id)}/confirm`, request),
+    reportFormSubmitted: async (id, body) => {
+      await call('POST', `/v1/payments/${seg(id)}/form-submitted`, body).catch(() => undefined);
+    },
+  };
+}
