@@ -5,28 +5,53 @@ import ClientPgLite from 'knex-pglite';
 import lockfile from 'proper-lockfile';
 import { Model } from 'objection';
 import { ConfigError } from '../errors.js';
+import { registerOwnerConnection } from './owner-connection.js';
 
 export interface Database {
   knex: Knex;
   kind: 'pglite' | 'postgres';
+  /** The PostgreSQL connection string, for tools that open their own connections (benchmarks, dumps). */
+  connectionString?: string;
   close(): Promise<void>;
+  /**
+   * On an owner handle (tests): the handle the relay itself should use, connected as the app role
+   * that neither owns the tables nor bypasses row-level security.
+   */
+  app?: Database;
 }
 
-/** Opens real PostgreSQL when a URL is given, else the embedded PGlite in `dataDir`. */
+/**
+ * Opens real PostgreSQL when a URL is given, else the embedded PGlite in `dataDir`.
+ *
+ * On PostgreSQL the relay connects with `databaseUrl` (the app role's login) and migrates with
+ * `databaseOwnerUrl` when given; `as: 'owner'` opens only the owner connection, for operator
+ * commands that look across tenants. PGlite has one superuser session, so there every tenant
+ * transaction switches to the app role itself (see tenant-scope.ts).
+ */
 export async function openDatabase(options: {
   databaseUrl?: string | undefined;
+  databaseOwnerUrl?: string | undefined;
   dataDir: string;
+  as?: 'app' | 'owner';
 }): Promise<Database> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir);
+  if (!options.databaseUrl) return openPglite(options.dataDir);
+  const ownerUrl = options.databaseOwnerUrl ?? options.databaseUrl;
+  if (options.as === 'owner') return openPostgres(ownerUrl);
+  const app = openPostgres(options.databaseUrl);
+  if (ownerUrl === options.databaseUrl) return app;
+  const owner = openPostgres(ownerUrl, { min: 0, max: 2 }, { bindModels: false });
+  registerOwnerConnection(app.knex, owner.knex);
+  return { ...app, close: () => Promise.all([app.close(), owner.close()]).then(() => undefined) };
 }
 
 export function openPostgres(
   connectionString: string,
   pool: Knex.PoolConfig = { min: 0, max: 10 },
+  options: { bindModels?: boolean } = {},
 ): Database {
   const knex = knexFactory({ client: 'pg', connection: connectionString, pool });
-  Model.knex(knex);
-  return { knex, kind: 'postgres', close: () => knex.destroy() };
+  if (options.bindModels ?? true) Model.knex(knex);
+  return { knex, kind: 'postgres', connectionString, close: () => knex.destroy() };
 }
 
 /**

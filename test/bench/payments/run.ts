@@ -1,0 +1,126 @@
+/**
+ * test/bench/payments: POST /v1/payments against the Stripe sandbox at zero latency, and, in the same
+ * run, the same SQL the relay issues per payment sent directly with `pg` at the same concurrency.
+ * The relay, the sandbox and the load generator run as separate processes.
+ *
+ *   npm run bench:payments -- [--payments=2000] [--concurrency=16]
+ *
+ * PostgreSQL comes from BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); a
+ * database is created for the run and dropped after.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import knexFactory from 'knex';
+import pg from 'pg';
+import { createForm } from '../../../relay/src/tenants/create-form.js';
+import { createTenant } from '../../../relay/src/tenants/create-tenant.js';
+import {
+  createCardPaymentMethod,
+  paymentRequest,
+  postJson,
+} from '../../../relay/src/testing/payment-fixtures.js';
+import { formatRow, percentile, runConcurrently } from '../support/measure.js';
+import { freePort, startProcess } from '../support/processes.js';
+import { issueRelaySqlForOnePayment } from './relay-sql.js';
+
+const args = Object.fromEntries(
+  process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=') as [string, string]),
+);
+const total = Number(args.payments ?? 2000);
+const concurrency = Number(args.concurrency ?? 16);
+const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const databaseName = `onepagepay_bench_${randomBytes(4).toString('hex')}`;
+const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${databaseName}` }).toString();
+
+const admin = knexFactory({ client: 'pg', connection: adminUrl, pool: { min: 0, max: 1 } });
+await admin.raw(`create database "${databaseName}"`);
+const stripePort = await freePort();
+const relayPort = await freePort();
+const stripeUrl = `http://127.0.0.1:${stripePort}`;
+const relayUrl = `http://127.0.0.1:${relayPort}`;
+const sandbox = await startProcess(
+  'packages/sandbox/bin/onepagepay-sandbox.js',
+  ['--stripe-port', String(stripePort)],
+  {},
+  `${stripeUrl}/js/stripe.js`,
+);
+const relay = await startProcess(
+  'relay/bin/onepagepay-relay.js',
+  ['serve'],
+  {
+    PORT: String(relayPort),
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'warn',
+    STRIPE_API_BASE: stripeUrl,
+    STRIPE_SECRET_KEY: 'sk_test_bench',
+    STRIPE_PUBLISHABLE_KEY: 'pk_test_bench',
+    RATE_LIMIT_PAYMENTS_PER_MINUTE: '10000000',
+  },
+  `${relayUrl}/readyz`,
+);
+const knex = knexFactory({ client: 'pg', connection: databaseUrl, pool: { min: 0, max: 2 } });
+try {
+  const tenant = await createTenant(knex, { name: 'Bench', origins: ['https://shop.example.com'] });
+  const form = await createForm(knex, {
+    tenantId: tenant.id,
+    hubspotFormGuid: randomUUID(),
+    productName: 'Workshop ticket',
+    currency: 'USD',
+    amount: 4900,
+  });
+  console.log(
+    `# payments bench: ${total} payments, concurrency ${concurrency}, PostgreSQL, relay/sandbox/load in separate processes`,
+  );
+  const paymentMethods: string[] = [];
+  await runConcurrently(total + 100, 8, async () => {
+    paymentMethods.push(await createCardPaymentMethod(stripeUrl, 'pk_test_bench', '4242424242424242'));
+  });
+  const pay = async (index: number) => {
+    const response = await postJson(
+      `${relayUrl}/v1/payments`,
+      paymentRequest(tenant.id, form.hubspotFormGuid, paymentMethods[index] as string, {
+        contact: { email: `payer${index}@bench.example`, firstName: 'Bench', lastName: `Payer${index}` },
+      }),
+    );
+    if (response.body.status !== 'succeeded')
+      throw new Error(`payment ${index}: ${JSON.stringify(response.body)}`);
+  };
+  await runConcurrently(100, concurrency, (index) => pay(total + index)); // warm-up
+
+  const viaRelay = await runConcurrently(total, concurrency, pay);
+  const relayRate = (total / viaRelay.elapsedMs) * 1000;
+
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  const direct = await runConcurrently(total, concurrency, (index) =>
+    issueRelaySqlForOnePayment(pool, {
+      tenantId: tenant.id,
+      formGuid: form.hubspotFormGuid,
+      formId: form.id,
+      index,
+      id: randomUUID(),
+    }),
+  );
+  await pool.end();
+  const baselineRate = (total / direct.elapsedMs) * 1000;
+
+  console.log(
+    formatRow('relay POST /v1/payments', {
+      'payments/s': relayRate,
+      p50_ms: percentile(viaRelay.latenciesMs, 50),
+      p99_ms: percentile(viaRelay.latenciesMs, 99),
+    }),
+  );
+  console.log(
+    formatRow('baseline: same SQL via pg', {
+      'tx/s': baselineRate,
+      p50_ms: percentile(direct.latenciesMs, 50),
+      p99_ms: percentile(direct.latenciesMs, 99),
+    }),
+  );
+  console.log(formatRow('ratio relay / baseline', { ratio: relayRate / baselineRate, target: '>= 0.5' }));
+} finally {
+  await knex.destroy();
+  await relay.stop();
+  await sandbox.stop();
+  await admin.raw(`drop database if exists "${databaseName}" with (force)`);
+  await admin.destroy();
+}
