@@ -12,6 +12,8 @@ export interface RelayConfig {
   host: string;
   /** Real PostgreSQL when set; otherwise the embedded PGlite in dataDir. */
   databaseUrl: string | undefined;
+  /** The schema owner's connection for migrations and operator commands; databaseUrl if unset. */
+  databaseOwnerUrl: string | undefined;
   dataDir: string;
   logLevel: string;
   /** Stripe keys per mode: a form in live mode only ever uses live keys, and test forms test keys. */
@@ -30,6 +32,8 @@ export interface RelayConfig {
   hubspot: HubSpotConfig;
   /** AES-256-GCM keys for secrets at rest; the first is used to encrypt, all to decrypt. */
   encryptionKeys: EncryptionKey[];
+  /** Merchant API: origins a merchant dashboard may send session requests from; issuer in 2FA apps. */
+  merchant: { dashboardOrigins: string[]; totpIssuer: string };
 }
 
 export interface EncryptionKey {
@@ -66,6 +70,7 @@ export function loadConfig(env: Env = process.env): RelayConfig {
     port: readInteger(env, 'PORT', 8787, 0, 65535),
     host: env.HOST ?? '127.0.0.1',
     databaseUrl: readDatabaseUrl(env),
+    databaseOwnerUrl: readDatabaseUrl(env, 'DATABASE_OWNER_URL'),
     dataDir: path.resolve(env.ONEPAGEPAY_DATA_DIR ?? '.data/pglite'),
     logLevel: readChoice(env, 'LOG_LEVEL', 'info', [
       'fatal',
@@ -90,6 +95,10 @@ export function loadConfig(env: Env = process.env): RelayConfig {
     },
     shutdownGraceMs: readInteger(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 120_000),
     hubspot: readHubSpotConfig(env),
+    merchant: {
+      dashboardOrigins: readOrigins(env, 'MERCHANT_DASHBOARD_ORIGINS'),
+      totpIssuer: env.MERCHANT_TOTP_ISSUER || 'OnePagePay',
+    },
     encryptionKeys: readEncryptionKeys(env, 'ONEPAGEPAY_ENCRYPTION_KEYS'),
   };
 }
@@ -190,13 +199,29 @@ function readStripeKeys(env: Env): { test: StripeKeys | undefined; live: StripeK
   return keys;
 }
 
-function readDatabaseUrl(env: Env): string | undefined {
-  const value = env.DATABASE_URL;
+function readDatabaseUrl(env: Env, name = 'DATABASE_URL'): string | undefined {
+  const value = env[name];
   if (value === undefined || value === '') return undefined;
   if (!/^postgres(ql)?:\/\//.test(value)) {
-    throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// connection string.');
+    throw new ConfigError(`${name} must be a postgres:// or postgresql:// connection string.`);
   }
   return value;
+}
+
+function readOrigins(env: Env, name: string): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return [];
+  return raw.split(',').map((entry) => {
+    try {
+      const url = new URL(entry.trim());
+      if (url.origin === 'null' || url.pathname !== '/' || url.search) throw new Error('not an origin');
+      return url.origin;
+    } catch {
+      throw new ConfigError(
+        `${name} must be a comma-separated list of origins such as https://dashboard.example.com, got "${entry}".`,
+      );
+    }
+  });
 }
 
 function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {

@@ -18,7 +18,8 @@ export function createCliContext(env: NodeJS.ProcessEnv, output: (line: string) 
   return {
     async withDatabase(work, options = {}) {
       const config = loadConfig(env);
-      const database = await openDatabase(config);
+      // Operator commands look across tenants, so they use the owner connection, not the app role.
+      const database = await openDatabase({ ...config, as: 'owner' });
       try {
         if (options.migrate ?? true) await migrateToLatest(database.knex);
         return await work(database, config);

@@ -3,11 +3,15 @@ import { PGlite } from '@electric-sql/pglite';
 import knexFactory from 'knex';
 import { openPostgres, pgliteDatabase, PGLITE_PARSERS, type Database } from '../db/open-database.js';
 import { migrateToLatest } from '../db/migrations/index.js';
+import { registerOwnerConnection } from '../db/owner-connection.js';
+import { APP_ROLE } from '../db/row-security.js';
 
 /**
  * A fresh, migrated database for one test suite. With TEST_DATABASE_URL (an admin connection to a
  * PostgreSQL server) each call creates its own database and drops it on close; otherwise an
  * in-memory PGlite is cloned from a migrated snapshot made once per process (about 1 s, not 4).
+ * On PostgreSQL the returned handle is the owner's and `app` is the app role's login, which is
+ * what startTestRelay gives the relay.
  */
 export async function createTestDatabase(): Promise<Database> {
   const adminUrl = process.env.TEST_DATABASE_URL;
@@ -37,9 +41,17 @@ async function createPostgresDatabase(adminUrl: string): Promise<Database> {
   url.pathname = `/${name}`;
   const database = openPostgres(url.toString(), { min: 0, max: 20 });
   await migrateToLatest(database.knex);
+  // The relay under test logs in as the app role (trust auth on CI), as it does in production;
+  // fixtures and assertions keep the owner connection, which sees every tenant.
+  url.username = APP_ROLE;
+  url.password = '';
+  const app = openPostgres(url.toString(), { min: 0, max: 20 });
+  registerOwnerConnection(app.knex, database.knex);
   return {
     ...database,
+    app,
     close: async () => {
+      await app.close();
       await database.close();
       await admin.raw(`drop database if exists "${name}" with (force)`);
       await admin.destroy();

@@ -54,7 +54,7 @@ export async function startTestRelay(
   const relay = await startRelay({
     config,
     logger,
-    database,
+    database: database.app ?? database,
     migrate: false,
     ...(options.extraRouters ? { extraRouters: options.extraRouters } : {}),
   });
