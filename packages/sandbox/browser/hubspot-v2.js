@@ -5,7 +5,7 @@
  * HubSpot does. Callbacks and the global `hsFormCallback` messages follow HubSpot's legacy docs.
  * Form definitions come from `window.__hubspotSandbox.defineForm(formId, definition)`.
  */
-/* global Event, HTMLElement */
+/* global Event */
 (function () {
   'use strict';
 
@@ -301,7 +301,7 @@
   function resolveTarget(target, fallbackAnchor) {
     if (target) {
       var node = typeof target === 'string' ? document.querySelector(target) : target;
-      if (node instanceof HTMLElement) return node;
+      if (node && node.nodeType === 1) return node;
       console.error('[hbspt.forms.create] target "' + target + '" matches no element on the page.');
       return null;
     }

@@ -6,7 +6,6 @@
  * The Payment Element renders real inputs inside an iframe so that, like real Stripe, card data never
  * becomes part of the host page's form. `window.__stripeSandbox` holds test hooks.
  */
-/* global HTMLElement */
 (function () {
   'use strict';
   if (typeof window.Stripe === 'function' && window.Stripe.__onepagepaySandbox) return;
@@ -532,7 +531,8 @@
           );
         }
       }
-      if (!(node instanceof HTMLElement)) {
+      // nodeType, not instanceof: the container may live in a same-origin iframe (another realm).
+      if (!node || node.nodeType !== 1) {
         throw integrationError(
           'Invalid DOM element. Make sure to call mount() with a valid DOM element or selector.',
         );

@@ -1,4 +1,4 @@
-/* global describe, it, before, HTMLIFrameElement, FormData, URLSearchParams */
+/* global describe, it, before, HTMLIFrameElement, FormData, URLSearchParams, Event */
 import { loadStripe } from '@stripe/stripe-js/pure';
 import { sendKeys } from '@web/test-runner-commands';
 import { FAKES, loadScript, waitFor, equal, ok, makeTarget } from './helpers.js';
@@ -156,6 +156,26 @@ describe('stripe.js fake of Stripe.js v3', () => {
     equal((await elements.submit()).error, undefined);
     window.__stripeSandbox.fillCard('4242');
     equal((await elements.submit()).error?.code, 'incomplete_number', 'still wired after the move:');
+  });
+
+  it('mounts into a container inside a same-origin iframe, such as a HubSpot form frame', async () => {
+    const stripe = window.Stripe('pk_test_onepagepaysandbox');
+    const frame = document.createElement('iframe');
+    document.body.appendChild(frame);
+    frame.contentDocument.body.innerHTML = '<form><div id="inner"></div></form>';
+    const elements = stripe.elements({ mode: 'payment', amount: 500, currency: 'eur' });
+    const element = elements.create('payment');
+    const ready = new Promise((resolve) => element.on('ready', resolve));
+    element.mount(frame.contentDocument.getElementById('inner'));
+    await ready;
+    window.__stripeSandbox.fillCard('4242424242424242', '12/34', '123');
+    equal((await elements.submit()).error?.code, 'incomplete_zip', 'the default country is US:');
+    const inner = frame.contentDocument.querySelector('#inner iframe').contentDocument;
+    const country = inner.querySelector('select[name=country]');
+    country.value = 'DE';
+    country.dispatchEvent(new Event('change', { bubbles: true }));
+    equal((await elements.submit()).error, undefined, 'no postal code for DE:');
+    equal(frame.contentDocument.querySelector('form input'), null, 'no card input in the outer form');
   });
 
   describe('against the Stripe sandbox', () => {
