@@ -183,6 +183,18 @@ describe('stripe.js fake of Stripe.js v3', () => {
       if (!config.stripeApiBase) this.skip();
     });
 
+    it('is served by the sandbox at /js/stripe.js and then talks to that origin', async () => {
+      const frame = document.createElement('iframe');
+      const loaded = new Promise((resolve) => frame.addEventListener('load', resolve));
+      frame.srcdoc = `<script src="${config.stripeApiBase}/js/stripe.js"></script>`;
+      document.body.appendChild(frame);
+      await loaded;
+      const stripe = frame.contentWindow.Stripe(config.publishableKey);
+      equal(stripe._apiBase, config.stripeApiBase);
+      const { error } = await stripe.retrievePaymentIntent('pi_missing_secret_nope');
+      equal(error.type, 'invalid_request_error', 'answered by the sandbox:');
+    });
+
     it('creates a PaymentMethod and a ConfirmationToken, only after elements.submit()', async () => {
       const stripe = window.Stripe(config.publishableKey);
       const { elements } = await mountPaymentElement(stripe, 'pe-3');
