@@ -1,6 +1,7 @@
-// Flat config: typescript-eslint's recommended rules on every TypeScript file; built output,
-// dependencies and generated bundles are never linted.
+// Flat config: typescript-eslint's recommended rules everywhere; Node globals for the relay, tools
+// and tests, browser globals for browser code, mocha globals for tests. Built output is never linted.
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -8,18 +9,24 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: {
-      globals: {
-        console: 'readonly', process: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly',
-        setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly', Buffer: 'readonly',
-        window: 'readonly', document: 'readonly', fetch: 'readonly', AbortController: 'readonly',
-        globalThis: 'readonly', queueMicrotask: 'readonly', structuredClone: 'readonly', crypto: 'readonly',
-      },
-    },
+    languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
-      'no-console': 'off',
     },
+  },
+  {
+    files: [
+      'packages/sdk/src/**',
+      'packages/cdn/src/**',
+      'packages/sandbox/browser/**',
+      'test/browser/**',
+      'examples/**/public/**',
+    ],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    files: ['**/*.test.ts', '**/*.test.js', 'test/**'],
+    languageOptions: { globals: { ...globals.mocha } },
   },
 );

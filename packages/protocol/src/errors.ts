@@ -27,6 +27,12 @@ export const ERROR_CODES = {
   rate_limited: 429,
   webhook_signature_invalid: 400,
   internal_error: 500,
+  mfa_required: 403,
+  reauthentication_required: 403,
+  csrf_failed: 403,
+  password_rejected: 400,
+  insufficient_scope: 403,
+  refund_failed: 402,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -36,7 +42,9 @@ export const ErrorBody = Type.Object(
     error: Type.Object({
       code: Type.Union(Object.keys(ERROR_CODES).map((code) => Type.Literal(code))),
       message: Type.String(),
-      declineCode: Type.Optional(Type.String({ description: "The provider's decline code, e.g. insufficient_funds" })),
+      declineCode: Type.Optional(
+        Type.String({ description: "The provider's decline code, e.g. insufficient_funds" }),
+      ),
       requestId: Type.Optional(Type.String()),
       details: Type.Optional(
         Type.Array(Type.Object({ path: Type.String(), message: Type.String() }), { maxItems: 20 }),

@@ -76,7 +76,9 @@ function describeOperation(route: RouteDoc) {
             ? {
                 content: {
                   [response.contentType ?? 'application/json']: {
-                    schema: response.schema ? strip(response.schema) : { $ref: '#/components/schemas/ErrorBody' },
+                    schema: response.schema
+                      ? strip(response.schema)
+                      : { $ref: '#/components/schemas/ErrorBody' },
                   },
                 },
               }
