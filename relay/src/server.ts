@@ -8,6 +8,8 @@ import { openDatabase, type Database } from './db/open-database.js';
 import { migrateToLatest } from './db/migrations/index.js';
 import type { Logger } from './logger.js';
 import { createStripeAccounts, type StripeAccounts } from './payments/stripe-accounts.js';
+import { startHubSpotWorker } from './hubspot/start-worker.js';
+import { hubspotRoutes } from './routes/hubspot/index.js';
 import { UpstreamHealthMonitor } from './status/upstream-health.js';
 
 export interface RunningRelay {
@@ -52,7 +54,10 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     stripe,
     logger,
     health,
-    extraRouters: options.extraRouters?.({ database, stripe }) ?? [],
+    extraRouters: [
+      ...hubspotRoutes({ config, knex: database.knex, logger }),
+      ...(options.extraRouters?.({ database, stripe }) ?? []),
+    ],
   });
   const server = http.createServer(app.callback());
   server.headersTimeout = 15_000;
@@ -64,6 +69,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url, database: database.kind }, 'relay listening');
+  const hubspotWorker = startHubSpotWorker({ config, logger, knex: database.knex });
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -73,6 +79,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
       const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
       await closed;
       clearTimeout(grace);
+      await hubspotWorker?.stop();
       if (ownsDatabase) await database.close();
       logger.info('relay stopped');
     })());

@@ -13,3 +13,5 @@ export {
 export { StatusResponse, UpstreamHealth } from './schemas/status.js';
 export { validate, type ValidationIssue, type ValidationOutcome } from './validate.js';
 export { buildOpenApiDocument, type RouteDoc } from './openapi.js';
+export { HubSpotOAuthCallbackQuery, HubSpotSync } from './schemas/hubspot.js';
+export { FormSubmittedRequest, FormSubmittedResponse } from './schemas/form-submissions.js';

@@ -1,0 +1,221 @@
+import type { Knex } from 'knex';
+import type { HubSpotConfig } from '../config.js';
+import type { TenantScope } from '../db/tenant-scope.js';
+import type { Logger } from '../logger.js';
+import { backoffMs } from './backoff.js';
+import type { ClaimedJob } from './claim-jobs.js';
+import type { Clock } from './clock.js';
+import { loadConnection, markPropertiesReady, pauseConnection } from './connection-store.js';
+import { recordFormSubmitted, submitFormForPayer } from './form-submission.js';
+import { classifyFailure } from './hubspot-failure.js';
+import { HubSpotSession, type SessionDeps } from './hubspot-session.js';
+import { loadTransactions, PUSHED_STATUSES, type LoadedTransaction } from './load-records.js';
+import { completeJobs, recordFailed, recordSynced, releaseJobs } from './job-outcomes.js';
+import { ensureCustomProperties } from './properties.js';
+import { MAX_BATCH, pushRecords } from './push-records.js';
+import type { TokenCipher } from './token-cipher.js';
+
+export interface TenantSyncDeps {
+  knex: Knex;
+  cipher: TokenCipher;
+  clock: Clock;
+  logger: Logger;
+  hubspot: Pick<HubSpotConfig, 'worker' | 'formSubmissionDelayMs' | 'formsApiBase'>;
+  session: Omit<SessionDeps, 'refresh'> & { refresh: SessionDeps['refresh'] };
+  /** Batches of one tenant in flight at once (each batch is five sequential requests). */
+  batchConcurrency: number;
+}
+
+export interface TenantSyncResult {
+  synced: number;
+  failed: number;
+  dead: number;
+  formsSubmitted: number;
+}
+
+/** Refresh an OAuth token this long before HubSpot says it expires. */
+const REFRESH_AHEAD_MS = 5 * 60_000;
+const DEFAULT_FORMS_BASE = new URL('https://api.hsforms.com');
+
+/** Delivers one tenant's claimed jobs: CRM pushes in batches of 100, then due form submissions. */
+export async function syncTenantJobs(
+  deps: TenantSyncDeps,
+  scope: TenantScope,
+  jobs: ClaimedJob[],
+): Promise<TenantSyncResult> {
+  const result: TenantSyncResult = { synced: 0, failed: 0, dead: 0, formsSubmitted: 0 };
+  const connection = await loadConnection(deps.knex, deps.cipher, scope);
+  if (!connection || connection.status !== 'connected') {
+    await releaseJobs(deps.knex, scope, jobs, {
+      note: connection?.brokenReason ?? 'HubSpot is not connected',
+    });
+    return result;
+  }
+  let halted = false;
+  /** Applies one failure to the jobs it hit; a DAILY limit or a broken connection halts the tenant. */
+  const fail = async (failedJobs: ClaimedJob[], error: unknown) => {
+    const failure = classifyFailure(error);
+    const now = deps.clock.now();
+    if (failure.kind === 'rate_limited' && failure.details.policy === 'DAILY') {
+      halted = true;
+      const until = new Date(now + (failure.details.retryAfterMs ?? msUntilUtcMidnight(now)));
+      await pauseConnection(deps.knex, scope, until);
+      await releaseJobs(deps.knex, scope, failedJobs, {
+        note: `HubSpot daily limit reached; paused until ${until.toISOString()}`,
+      });
+      deps.logger.warn({ tenantId: scope.tenantId, until }, 'hubspot daily limit: tenant paused');
+    } else if (failure.kind === 'connection_broken') {
+      halted = true;
+      await releaseJobs(deps.knex, scope, failedJobs, { note: failure.message });
+      deps.logger.warn({ tenantId: scope.tenantId, reason: failure.message }, 'hubspot connection broken');
+    } else if (failure.kind === 'rate_limited') {
+      await releaseJobs(deps.knex, scope, failedJobs, {
+        runAfter: new Date(now + (failure.details.retryAfterMs ?? 10_000)),
+      });
+    } else {
+      const { worker } = deps.hubspot;
+      const { dead } = await recordFailed(deps.knex, scope, failedJobs, failure.message, {
+        now,
+        maxAttempts: worker.maxAttempts,
+        delayFor: (attempt) => backoffMs(attempt, { baseMs: worker.retryBaseMs, maxMs: worker.retryMaxMs }),
+      });
+      result.failed += failedJobs.length;
+      result.dead += dead;
+      deps.logger.warn(
+        { tenantId: scope.tenantId, jobs: failedJobs.length, dead, err: failure.message },
+        'hubspot push failed',
+      );
+    }
+  };
+
+  let session: HubSpotSession;
+  let transactions: Map<string, LoadedTransaction>;
+  try {
+    if (
+      connection.authKind === 'oauth' &&
+      connection.accessTokenExpiresAt &&
+      connection.accessTokenExpiresAt.getTime() - deps.clock.now() < REFRESH_AHEAD_MS
+    ) {
+      connection.accessToken = await deps.session.refresh(connection);
+    }
+    session = new HubSpotSession(deps.session, connection);
+    if (!connection.propertiesReadyAt) {
+      await ensureCustomProperties(session);
+      await markPropertiesReady(deps.knex, scope, new Date(deps.clock.now()));
+    }
+    transactions = await loadTransactions(
+      deps.knex,
+      scope,
+      jobs.flatMap((job) => job.transactionId ?? []),
+    );
+  } catch (error) {
+    // Before any batch ran (token refresh, properties, loading): every job shares the failure.
+    await fail(jobs, error);
+    return result;
+  }
+  {
+    const pushJobs = jobs.filter((job) => job.topic === 'hubspot.transaction');
+    const formJobs = jobs.filter((job) => job.topic === 'hubspot.form_submission');
+
+    const byTransaction = new Map<string, ClaimedJob[]>();
+    const nothingToDo: ClaimedJob[] = [];
+    for (const job of pushJobs) {
+      const transaction = job.transactionId ? transactions.get(job.transactionId) : undefined;
+      if (!transaction || !PUSHED_STATUSES.has(transaction.status)) nothingToDo.push(job);
+      else
+        byTransaction.set(transaction.transactionId, [
+          ...(byTransaction.get(transaction.transactionId) ?? []),
+          job,
+        ]);
+    }
+    await completeJobs(deps.knex, scope, nothingToDo);
+    const batches = chunk([...byTransaction.keys()], MAX_BATCH);
+    await runWithConcurrency(batches, deps.batchConcurrency, async (ids) => {
+      const batchJobs = ids.flatMap((id) => byTransaction.get(id) ?? []);
+      if (halted) return releaseJobs(deps.knex, scope, batchJobs);
+      try {
+        const records = ids.map((id) => transactions.get(id) as LoadedTransaction);
+        const outcomes = await pushRecords(session, records);
+        const synced = [];
+        const formDue = [];
+        for (const record of records) {
+          const outcome = outcomes.get(record.transactionId);
+          if (!outcome?.ok) continue;
+          synced.push({
+            ...outcome,
+            transactionId: record.transactionId,
+            jobs: byTransaction.get(record.transactionId) ?? [],
+          });
+          if (!record.formSubmittedAt) {
+            formDue.push({
+              transactionId: record.transactionId,
+              dueAt: new Date(record.paidAt.getTime() + deps.hubspot.formSubmissionDelayMs),
+            });
+          }
+        }
+        await recordSynced(deps.knex, scope, synced, new Date(deps.clock.now()), formDue);
+        result.synced += synced.length;
+        const failedIds = ids.filter((id) => !outcomes.get(id)?.ok);
+        for (const id of failedIds) {
+          const outcome = outcomes.get(id);
+          await fail(
+            byTransaction.get(id) ?? [],
+            new Error(outcome && !outcome.ok ? outcome.error : 'not pushed'),
+          );
+        }
+      } catch (error) {
+        await fail(batchJobs, error);
+      }
+    });
+
+    for (const job of formJobs) {
+      if (halted) {
+        await releaseJobs(deps.knex, scope, [job]);
+        continue;
+      }
+      const transaction = job.transactionId ? transactions.get(job.transactionId) : undefined;
+      if (!transaction || transaction.formSubmittedAt || !PUSHED_STATUSES.has(transaction.status)) {
+        await completeJobs(deps.knex, scope, [job]);
+        continue;
+      }
+      try {
+        await submitFormForPayer(session, deps.hubspot.formsApiBase ?? DEFAULT_FORMS_BASE, transaction);
+        await recordFormSubmitted(
+          deps.knex,
+          scope,
+          transaction.transactionId,
+          'relay',
+          new Date(deps.clock.now()),
+        );
+        await completeJobs(deps.knex, scope, [job]);
+        result.formsSubmitted++;
+      } catch (error) {
+        await fail([job], error);
+      }
+    }
+  }
+  return result;
+}
+
+function msUntilUtcMidnight(now: number): number {
+  const day = 86_400_000;
+  return Math.floor(now / day) * day + day - now;
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let index = 0; index < items.length; index += size) chunks.push(items.slice(index, index + size));
+  return chunks;
+}
+
+export async function runWithConcurrency<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<unknown>,
+): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) await work(items[next++] as T);
+  });
+  await Promise.all(lanes);
+}

@@ -1,0 +1,146 @@
+import type { Knex } from 'knex';
+import type { HubSpotConfig } from '../config.js';
+import type { Logger } from '../logger.js';
+import { claimDueJobs, type ClaimedJob } from './claim-jobs.js';
+import type { HubSpotClientFactory } from './client-factory.js';
+import { systemClock, type Clock } from './clock.js';
+import { refreshAccessToken } from './oauth.js';
+import { PortalRateLimiter } from './rate-limiter.js';
+import { runWithConcurrency, syncTenantJobs, type TenantSyncResult } from './sync-tenant.js';
+import type { TokenCipher } from './token-cipher.js';
+
+export interface SyncWorkerDeps {
+  knex: Knex;
+  cipher: TokenCipher;
+  clientFactory: HubSpotClientFactory;
+  logger: Logger;
+  hubspot: HubSpotConfig;
+  clock?: Clock;
+  /** Counts requests and 429s (bench, metrics). */
+  onRequest?: (outcome: { status: number | undefined; rateLimited: boolean }) => void;
+}
+
+export interface RunResult extends TenantSyncResult {
+  claimed: number;
+}
+
+/** Tenants worked on at once by one worker; each tenant's portal has its own rate limit. */
+const TENANT_CONCURRENCY = 4;
+
+/**
+ * The HubSpot outbox consumer. Each round claims due jobs (see claimDueJobs), groups them per
+ * tenant and delivers them; it runs inside the relay or alone (`onepagepay-relay worker`), and any
+ * number of copies may run against one database.
+ */
+export class HubSpotSyncWorker {
+  private readonly clock: Clock;
+  private readonly limiters = new Map<number, PortalRateLimiter>();
+  private running: Promise<void> | undefined;
+  private stopping = false;
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly deps: SyncWorkerDeps) {
+    this.clock = deps.clock ?? systemClock;
+  }
+
+  /** One round: claim, deliver, record. Resolves with what happened (claimed 0 means idle). */
+  async runOnce(): Promise<RunResult> {
+    const { worker } = this.deps.hubspot;
+    const now = this.clock.now();
+    const jobs = await claimDueJobs(this.deps.knex, worker.claimLimit, {
+      now: new Date(now),
+      leaseUntil: new Date(now + worker.leaseMs),
+    });
+    const total: RunResult = { claimed: jobs.length, synced: 0, failed: 0, dead: 0, formsSubmitted: 0 };
+    const groups = new Map<string, ClaimedJob[]>();
+    for (const job of jobs) {
+      const key = `${job.tenantId}:${job.livemode}`;
+      groups.set(key, [...(groups.get(key) ?? []), job]);
+    }
+    await runWithConcurrency([...groups.values()], TENANT_CONCURRENCY, async (group) => {
+      const first = group[0] as ClaimedJob;
+      const result = await syncTenantJobs(
+        this.tenantDeps(),
+        { tenantId: first.tenantId, livemode: first.livemode },
+        group,
+      );
+      total.synced += result.synced;
+      total.failed += result.failed;
+      total.dead += result.dead;
+      total.formsSubmitted += result.formsSubmitted;
+    });
+    if (jobs.length > 0) this.deps.logger.info({ ...total }, 'hubspot sync round');
+    return total;
+  }
+
+  /** Runs rounds until stopped; idles `pollMs` when there is nothing due. */
+  start(): void {
+    if (this.running) return;
+    this.stopping = false;
+    this.running = (async () => {
+      while (!this.stopping) {
+        let idle = false;
+        try {
+          idle = (await this.runOnce()).claimed === 0;
+        } catch (error) {
+          idle = true;
+          this.deps.logger.error({ err: error }, 'hubspot sync round failed');
+        }
+        if (idle && !this.stopping) await this.idle(this.deps.hubspot.worker.pollMs);
+      }
+    })();
+  }
+
+  /** Finishes the round in progress, then stops. Unfinished jobs simply stay in the outbox. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.running;
+    this.running = undefined;
+  }
+
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private tenantDeps() {
+    const { deps, clock } = this;
+    return {
+      knex: deps.knex,
+      cipher: deps.cipher,
+      clock,
+      logger: deps.logger,
+      hubspot: deps.hubspot,
+      batchConcurrency: 2,
+      session: {
+        clientFactory: deps.clientFactory,
+        clock,
+        timeoutMs: deps.hubspot.timeoutMs,
+        limiterFor: (portalId: number) => {
+          let limiter = this.limiters.get(portalId);
+          if (!limiter) this.limiters.set(portalId, (limiter = new PortalRateLimiter(clock)));
+          return limiter;
+        },
+        refresh: (connection: Parameters<typeof refreshAccessToken>[1]) =>
+          refreshAccessToken(
+            {
+              knex: deps.knex,
+              cipher: deps.cipher,
+              clientFactory: deps.clientFactory,
+              hubspot: deps.hubspot,
+              clock,
+            },
+            connection,
+          ),
+        ...(deps.onRequest ? { onRequest: deps.onRequest } : {}),
+      },
+    };
+  }
+}

@@ -1,0 +1,29 @@
+import Router from '@koa/router';
+import type { RouteDoc } from '@onepagepay/protocol';
+import type { Knex } from 'knex';
+import type { RelayConfig } from '../../config.js';
+import { createHubSpotClientFactory, type HubSpotClientFactory } from '../../hubspot/client-factory.js';
+import { TokenCipher } from '../../hubspot/token-cipher.js';
+import type { Logger } from '../../logger.js';
+import { FORM_SUBMITTED_DOCS, formSubmittedRoutes } from './form-submitted.js';
+import { OAUTH_CALLBACK_DOCS, oauthCallbackRoutes } from './oauth-callback.js';
+
+export interface HubSpotRouteDeps {
+  config: RelayConfig;
+  knex: Knex;
+  logger: Logger;
+  clientFactory?: HubSpotClientFactory;
+}
+
+/** The relay's HubSpot routes: the OAuth install callback and the SDK's form-submitted report. */
+export function hubspotRoutes(deps: HubSpotRouteDeps): Array<{ router: Router; docs: RouteDoc[] }> {
+  const shared = {
+    ...deps,
+    cipher: new TokenCipher(deps.config.encryptionKeys),
+    clientFactory: deps.clientFactory ?? createHubSpotClientFactory(deps.config.hubspot.apiBase),
+  };
+  return [
+    { router: oauthCallbackRoutes(shared), docs: OAUTH_CALLBACK_DOCS },
+    { router: formSubmittedRoutes(shared), docs: FORM_SUBMITTED_DOCS },
+  ];
+}
