@@ -1,7 +1,7 @@
 import type { OnePagePayError } from './errors.js';
 import type { FormHost } from './hubspot/form-host.js';
 import { watchForms } from './hubspot/watch-forms.js';
-import { PaymentStep } from './payment-step.js';
+import { createPaymentStep, type PaymentStep } from './payment-step.js';
 import type { PaymentProviderFactory } from './providers/payment-provider.js';
 import { stripeProvider } from './providers/stripe-provider.js';
 import { createRelayClient, type FormConfig, type RelayClient, type StatusResponse } from './relay-client.js';
@@ -33,70 +33,46 @@ export interface AttachHandle {
   destroy(): void;
 }
 
-interface Session {
-  relay: RelayClient;
-  status: Promise<StatusResponse | null>;
-  configs: Map<string, Promise<FormConfig | null>>;
-}
+/** One relay client per attach call, sharing the status check and each form's config. */
+function openSession(options: CommonOptions) {
+  const relay: RelayClient = createRelayClient(options.relayUrl);
+  const status: Promise<StatusResponse | null> = relay.status().catch(() => null);
+  const configs = new Map<string, Promise<FormConfig | null>>();
+  const configFor = (formId: string) => {
+    let config = configs.get(formId);
+    if (!config) {
+      config = relay.formConfig(options.tenantId, formId);
+      config.catch(() => configs.delete(formId));
+      configs.set(formId, config);
+    }
+    return config;
+  };
 
-function openSession(options: CommonOptions): Session {
-  const relay = createRelayClient(options.relayUrl);
-  return { relay, status: relay.status().catch(() => null), configs: new Map() };
+  /** Holds the form's submit at once, then renders the step when the relay answered. */
+  return (host: FormHost, container?: HTMLElement): { step: PaymentStep; ready: Promise<void> } => {
+    const step = createPaymentStep(host, {
+      tenantId: options.tenantId,
+      relay,
+      providers: options.providers ?? [stripeProvider],
+      container,
+      appearance: options.appearance,
+      nonce: options.nonce,
+    });
+    const ready = Promise.all([configFor(host.formId), status]).then(
+      ([config, health]) => step.start(config, health),
+      (error: unknown) => {
+        // No answer from the relay: the form may be a paid one, so keep holding its submit.
+        step.block();
+        throw error;
+      },
+    );
+    return { step, ready };
+  };
 }
-
-function configFor(session: Session, tenantId: string, formId: string): Promise<FormConfig | null> {
-  let config = session.configs.get(formId);
-  if (!config) {
-    config = session.relay.formConfig(tenantId, formId);
-    config.catch(() => session.configs.delete(formId));
-    session.configs.set(formId, config);
-  }
-  return config;
-}
-
-function startStep(
-  session: Session,
-  host: FormHost,
-  options: CommonOptions,
-  container?: HTMLElement,
-): {
-  step: PaymentStep;
-  ready: Promise<void>;
-} {
-  const step = new PaymentStep(host, {
-    tenantId: options.tenantId,
-    relay: session.relay,
-    providers: options.providers ?? [stripeProvider],
-    container,
-    appearance: options.appearance,
-    nonce: options.nonce,
-  });
-  const ready = Promise.all([configFor(session, options.tenantId, host.formId), session.status]).then(
-    ([config, status]) => step.start(config, status),
-    (error: unknown) => {
-      // The relay did not answer: keep holding the submit (the form may be a paid one) and say so.
-      void step.start({ ...OUTAGE_CONFIG, formId: host.formId }, null);
-      throw error;
-    },
-  );
-  return { step, ready };
-}
-
-const OUTAGE_CONFIG: FormConfig = {
-  tenantId: '',
-  formId: '',
-  livemode: false,
-  product: { name: 'Payment' },
-  amount: null,
-  customAmount: null,
-  currency: 'USD',
-  providers: ['stripe'],
-  stripe: null,
-};
 
 /** Attaches the payment step to one HubSpot form, now or when it renders. */
 export function attach(options: AttachOptions): AttachHandle {
-  const session = openSession(options);
+  const startStep = openSession(options);
   const container =
     typeof options.container === 'string'
       ? (document.querySelector<HTMLElement>(options.container) ?? undefined)
@@ -106,12 +82,11 @@ export function attach(options: AttachOptions): AttachHandle {
   const ready = new Promise<void>((resolve, reject) => {
     stop = watchForms((host) => {
       if (step || host.formId !== options.formId) return;
-      stop();
-      const started = startStep(session, host, options, container);
+      const started = startStep(host, container);
       step = started.step;
+      queueMicrotask(() => stop());
       started.ready.then(resolve, reject);
     });
-    if (step) stop();
   });
   return {
     ready,
@@ -124,13 +99,13 @@ export function attach(options: AttachOptions): AttachHandle {
 
 /** Attaches to every HubSpot form on the page that has a configuration for the tenant, including later ones. */
 export function attachAll(options: CommonOptions): { destroy(): void } {
-  const session = openSession(options);
+  const startStep = openSession(options);
   const steps: PaymentStep[] = [];
   const stop = watchForms((host) => {
-    const { step, ready } = startStep(session, host, options);
+    const { step, ready } = startStep(host);
     steps.push(step);
-    ready.catch((error: unknown) => {
-      if ((error as OnePagePayError).code !== 'form_not_configured') console.error('[OnePagePay]', error);
+    ready.catch((error: OnePagePayError) => {
+      if (error.code !== 'form_not_configured') console.error('[OnePagePay]', error);
     });
   });
   return {

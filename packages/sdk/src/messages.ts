@@ -1,24 +1,18 @@
-import { isOnePagePayError } from './errors.js';
+import type { OnePagePayError } from './errors.js';
+
+const MESSAGES: Record<string, string> = {
+  payment_authentication_failed: 'Your bank did not confirm the payment. Try again or use another card.',
+  provider_unavailable: 'Payments are unavailable right now. You were not charged. Please try again shortly.',
+  price_changed: 'The price of this form changed. Please reload the page.',
+  network_error:
+    'We could not reach the payment service. Check your connection and try again; you will not be charged twice.',
+};
 
 /** What the payer reads after a failure: what happened and what to do, never a stack trace. */
 export function messageFor(error: unknown): string {
-  const code = isOnePagePayError(error) ? error.code : '';
-  switch (code) {
-    case 'card_declined':
-    case 'payment_failed':
-    case 'validation_error':
-      return (error as Error).message;
-    case 'payment_authentication_failed':
-      return 'Your bank did not confirm the payment. Try again or use another card.';
-    case 'provider_unavailable':
-      return 'Payments are unavailable right now. You were not charged. Please try again in a few minutes.';
-    case 'price_changed':
-      return 'The price of this form changed. Please reload the page.';
-    case 'network_error':
-      return 'We could not reach the payment service. Check your connection and press the button again; you will not be charged twice.';
-    default:
-      return 'The payment did not go through. Please try again.';
-  }
+  const { code = '', message } = error as OnePagePayError;
+  if (['card_declined', 'payment_failed', 'validation_error'].includes(code)) return message;
+  return MESSAGES[code] ?? 'The payment did not go through. Please try again.';
 }
 
 export const OUTAGE_MESSAGE =

@@ -22,72 +22,69 @@ export interface PayInput {
   hutk?: string | undefined;
 }
 
+export interface PayFlow {
+  pay(input: PayInput): Promise<PaymentResult>;
+  /** The attempt id in flight or paid, if any (for the form-submitted report). */
+  attemptId(): string | undefined;
+}
+
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
  * Charges one submission: tokenize, create the payment, run 3-D Secure, confirm. Holds the pending
  * request so that a retry after a network failure, an outage or a busy answer re-sends the very same
  * request (same attempt id, same card token), which the relay answers without charging twice.
  */
-export class PayFlow {
-  private pending: CreatePaymentRequest | null = null;
+export function createPayFlow(relay: RelayClient, provider: PaymentProvider, sleep = wait): PayFlow {
+  let pending: CreatePaymentRequest | null = null;
 
-  constructor(
-    private readonly relay: RelayClient,
-    private readonly provider: PaymentProvider,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
-  ) {}
-
-  /** The attempt id in flight, if any (for the form-submitted report). */
-  get attemptId(): string | undefined {
-    return this.pending?.attemptId;
+  /** Retries what is safe to retry with the same attempt: no answer, or another copy still running. */
+  async function retrying(call: () => Promise<PaymentResult>): Promise<PaymentResult> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await call();
+      } catch (error) {
+        const code = (error as OnePagePayError).code;
+        if ((code !== 'attempt_in_progress' && code !== 'network_error') || attempt > 3) throw error;
+        await sleep(attempt * 600);
+      }
+    }
   }
 
-  async pay(input: PayInput): Promise<PaymentResult> {
-    let request = this.pending;
+  async function pay(input: PayInput): Promise<PaymentResult> {
+    let request = pending;
     if (!request) {
       const billing = input.contact.then((c) => ({ name: `${c.firstName} ${c.lastName}`, email: c.email }));
-      const tokenized = await this.provider.tokenize(billing);
+      const tokenized = await provider.tokenize(billing);
       if ('error' in tokenized) throw new OnePagePayError('validation_error', tokenized.error);
-      request = {
+      request = pending = {
         tenantId: input.tenantId,
         formId: input.formId,
         attemptId: createAttemptId(),
         contact: await input.contact,
         ...tokenized.source,
-        ...(input.amount === undefined ? {} : { amount: input.amount }),
+        ...(input.amount ? { amount: input.amount } : {}),
         ...(input.hutk ? { hutk: input.hutk } : {}),
         pageUri: location.href.slice(0, 2048),
       };
-      this.pending = request;
     }
     const { tenantId, attemptId } = request;
     try {
-      let result = await this.retrying(() => this.relay.createPayment(request));
+      let result = await retrying(() => relay.createPayment(request));
       if (result.status === 'requires_action' && result.clientSecret) {
-        await this.provider.handleNextAction(result.clientSecret);
+        await provider.handleNextAction(result.clientSecret);
         const id = result.transactionId;
-        result = await this.retrying(() => this.relay.confirmPayment(id, { tenantId, attemptId }));
+        result = await retrying(() => relay.confirmPayment(id, { tenantId, attemptId }));
       }
       if (result.status === 'requires_action' || result.status === 'failed') {
         throw new OnePagePayError('payment_authentication_failed', 'The payment was not completed.');
       }
       return result;
     } catch (error) {
-      if (error instanceof OnePagePayError && FINAL.includes(error.code)) this.pending = null;
+      if (FINAL.includes((error as OnePagePayError).code)) pending = null;
       throw error;
     }
   }
 
-  /** Retries what is safe to retry with the same attempt: no answer, or another copy still running. */
-  private async retrying(call: () => Promise<PaymentResult>): Promise<PaymentResult> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await call();
-      } catch (error) {
-        const code = (error as OnePagePayError).code;
-        const retry = code === 'attempt_in_progress' || code === 'network_error';
-        if (!retry || attempt >= 4) throw error;
-        await this.sleep(attempt * 600);
-      }
-    }
-  }
+  return { pay, attemptId: () => pending?.attemptId };
 }

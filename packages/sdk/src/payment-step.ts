@@ -1,11 +1,11 @@
-import { OnePagePayError, isOnePagePayError } from './errors.js';
+import { OnePagePayError } from './errors.js';
 import { dispatchPaymentEvent, type OnePagePayEventDetail, type OnePagePayEventName } from './events.js';
 import { readHutk, type Contact, type FormHost } from './hubspot/form-host.js';
 import { exponentOf, formatAmount, messageFor, OUTAGE_MESSAGE } from './messages.js';
-import { PayFlow } from './pay-flow.js';
+import { createPayFlow, type PayFlow } from './pay-flow.js';
 import type { PaymentProvider, PaymentProviderFactory } from './providers/payment-provider.js';
 import type { FormConfig, PaymentResult, RelayClient, StatusResponse } from './relay-client.js';
-import { createStepView, type StepView } from './ui/step-view.js';
+import { createStepView, type StepView, type StepViewOptions } from './ui/step-view.js';
 
 export interface StepOptions {
   tenantId: string;
@@ -14,6 +14,14 @@ export interface StepOptions {
   container?: HTMLElement | undefined;
   appearance?: unknown;
   nonce?: string | undefined;
+}
+
+export interface PaymentStep {
+  /** Renders the step for `config`; null (not configured) lets go of the form and rejects. */
+  start(config: FormConfig | null, status: StatusResponse | null): Promise<void>;
+  /** Shows the outage message and keeps holding the submit (the relay did not answer). */
+  block(): void;
+  destroy(): void;
 }
 
 type State = 'loading' | 'blocked' | 'ready' | 'paying' | 'paid' | 'destroyed';
@@ -25,214 +33,187 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * capture-phase listener holds every submit (button or Enter) until the payment succeeded, then
  * lets exactly one native submit through, carrying the transaction id.
  */
-export class PaymentStep {
-  private state: State = 'loading';
-  private view: StepView | undefined;
-  private provider: PaymentProvider | undefined;
-  private flow: PayFlow | undefined;
-  private config: FormConfig | undefined;
-  private paid: PaymentResult | undefined;
-  private letThrough = false;
-  private readonly cleanups: Array<() => void> = [];
+export function createPaymentStep(host: FormHost, options: StepOptions): PaymentStep {
+  const { form, anchor } = host;
+  let state: State = 'loading';
+  let view: StepView | undefined;
+  let provider: PaymentProvider | undefined;
+  let flow: PayFlow | undefined;
+  let config: FormConfig | undefined;
+  let paid: PaymentResult | undefined;
+  let letThrough = false;
 
-  constructor(
-    readonly host: FormHost,
-    private readonly options: StepOptions,
-  ) {
-    const doc = host.form?.ownerDocument;
-    if (doc) {
-      doc.addEventListener('submit', this.onSubmit, true);
-      this.cleanups.push(() => doc.removeEventListener('submit', this.onSubmit, true));
-    }
-    this.cleanups.push(host.onSubmitted(() => this.onHubSpotSubmitted()));
-  }
+  const emit = (name: OnePagePayEventName, detail: Partial<OnePagePayEventDetail> = {}) =>
+    dispatchPaymentEvent(
+      form && form.ownerDocument !== anchor.ownerDocument ? [form, anchor] : [form ?? anchor],
+      name,
+      {
+        formId: host.formId,
+        currency: config?.currency,
+        ...detail,
+      },
+    );
 
-  /** Renders the step for `config` (null: the form is not configured, so the step lets go). */
-  async start(config: FormConfig | null, status: StatusResponse | null): Promise<void> {
-    if (this.state === 'destroyed') return;
-    if (!config) {
-      this.destroy();
-      throw new OnePagePayError(
-        'form_not_configured',
-        `No payment is configured for form ${this.host.formId}.`,
-      );
-    }
-    this.config = config;
-    const amount = config.amount ?? config.customAmount?.min ?? 0;
-    const exponent = exponentOf(config.currency);
-    const major = (minor: number) => (minor / 10 ** exponent).toFixed(exponent);
-    const view = createStepView(this.host.anchor.ownerDocument, {
-      summary: `${config.product.name}: ${config.amount === null ? config.currency : formatAmount(amount, config.currency)}`,
-      customAmount: config.customAmount
-        ? { min: major(config.customAmount.min), max: major(config.customAmount.max) }
-        : null,
-      payLabel: this.host.form ? null : 'Pay',
-      nonce: this.options.nonce,
-    });
-    this.view = view;
-    if (this.options.container) this.options.container.append(view.root);
-    else this.host.place(view.root);
-    view.payButton?.addEventListener('click', () => this.state === 'ready' && void this.pay());
-    view.amountInput?.addEventListener('change', () => {
-      const minor = this.customAmount();
-      if (minor) this.provider?.updateAmount(minor);
-    });
-
-    const provider = this.options.providers.map((create) => create(config)).find(Boolean);
-    const down = provider && status?.providers[provider.name]?.status === 'down';
-    if (!provider || down) return this.block();
-    this.provider = provider;
-    this.flow = new PayFlow(this.options.relay, provider);
-    try {
-      await provider.mount(view.slot, {
-        amount,
-        currency: config.currency,
-        appearance: this.options.appearance,
-        ...(this.options.nonce ? { nonce: this.options.nonce } : {}),
-      });
-    } catch (error) {
-      this.block();
-      throw error;
-    }
-    if (this.state !== 'loading') return;
-    this.state = 'ready';
-    this.emit('onepagepay:ready', {});
-    const missing = await this.host.missingFields().catch(() => []);
-    if (missing.length) {
-      console.warn(
-        `[OnePagePay] HubSpot form ${this.host.formId} lacks the hidden properties ${missing.join(', ')}: ` +
-          'HubSpot drops values of fields the form does not contain. Add them as hidden fields (see docs/cdn.md).',
-      );
-    }
-  }
-
-  destroy(): void {
-    this.state = 'destroyed';
-    for (const cleanup of this.cleanups.splice(0)) cleanup();
-    this.provider?.destroy();
-    this.view?.root.remove();
-  }
-
-  private block(): void {
-    this.state = 'blocked';
-    this.view?.show(OUTAGE_MESSAGE);
-  }
-
-  private readonly onSubmit = (event: Event) => {
-    if (event.target !== this.host.form) return;
-    if (this.letThrough) {
-      this.letThrough = false;
-      return;
-    }
-    if (this.state === 'paid' || this.state === 'destroyed') return;
+  const onSubmit = (event: Event) => {
+    if (event.target !== form) return;
+    if (letThrough || state === 'paid' || state === 'destroyed') return;
     // Invalid host fields: let HubSpot's own validation show its errors; nothing is charged.
-    if (!this.hostFieldsValid()) return;
+    if (!hostFieldsValid()) return;
     event.preventDefault();
     event.stopImmediatePropagation();
-    if (this.state === 'ready') void this.pay();
-    else if (this.state === 'loading') this.view?.show('The payment form is still loading.', 'info');
+    if (state === 'ready') void pay();
+    else if (state === 'loading') view?.show('The payment form is still loading.', 'info');
   };
 
-  private hostFieldsValid(): boolean {
-    const fields = [...(this.host.form?.elements ?? [])] as HTMLInputElement[];
-    return fields.every((field) => {
-      if (this.view?.root.contains(field) || field.type === 'hidden' || field.type === 'submit') return true;
+  function hostFieldsValid(): boolean {
+    return [...(form?.elements ?? [])].every((element) => {
+      const field = element as HTMLInputElement;
+      if (view?.root.contains(field) || field.type === 'hidden') return true;
       const value = (field.value ?? '').trim();
-      if (field.required && !value) return false;
-      return !(value && /email$/.test(field.name) && !EMAIL.test(value));
+      return !(field.required && !value) && !(value && /email$/.test(field.name) && !EMAIL.test(value));
     });
   }
 
-  private customAmount(): number | undefined {
-    const input = this.view?.amountInput;
-    const range = this.config?.customAmount;
-    if (!input || !range || !this.config) return undefined;
-    const minor = Math.round(Number(input.value) * 10 ** exponentOf(this.config.currency));
+  function customAmount(): number | undefined {
+    const range = config?.customAmount;
+    if (!range || !view?.amountInput) return undefined;
+    const minor = Math.round(Number(view.amountInput.value) * 10 ** exponentOf(config!.currency));
     return minor >= range.min && minor <= range.max ? minor : undefined;
   }
 
-  private async pay(): Promise<void> {
-    const { flow, view, config } = this;
+  async function pay(): Promise<void> {
     if (!flow || !view || !config) return;
-    this.state = 'paying';
+    state = 'paying';
     view.setBusy(true);
     view.show('Processing your payment…', 'info');
-    const amount = config.customAmount ? this.customAmount() : undefined;
-    this.emit('onepagepay:payment-started', { amount: amount ?? config.amount ?? undefined });
+    const amount = customAmount();
+    emit('onepagepay:payment-started', { amount: amount ?? config.amount ?? undefined });
     try {
-      if (config.customAmount && amount === undefined) {
-        throw new OnePagePayError('validation_error', 'Enter an amount within the allowed range.');
-      }
-      const contact = this.host.readContact().then(checkContact);
+      if (config.customAmount && !amount)
+        throw new OnePagePayError('validation_error', 'Enter an amount in the allowed range.');
       const result = await flow.pay({
-        tenantId: this.options.tenantId,
+        tenantId: options.tenantId,
         formId: config.formId,
-        contact,
+        contact: host.readContact().then(checkContact),
         amount,
         hutk: readHutk(),
       });
-      this.paid = result;
-      this.state = 'paid';
-      await this.host.writePayment(result.transactionId, result.status);
-      this.emit('onepagepay:payment-succeeded', {
-        transactionId: result.transactionId,
-        status: result.status,
-        amount: result.amount,
-      });
-      if (this.host.form) {
+      paid = result;
+      state = 'paid';
+      await host.writePayment(result.transactionId, result.status);
+      const { transactionId, status } = result;
+      emit('onepagepay:payment-succeeded', { transactionId, status, amount: result.amount });
+      if (form) {
         view.show('Payment received. Sending the form…', 'info');
-        this.letThrough = true;
-        this.host.form.requestSubmit();
-        this.letThrough = false;
-      } else {
-        view.show('Payment received. Now submit the form to finish.', 'info');
-      }
+        letThrough = true;
+        form.requestSubmit();
+        letThrough = false;
+      } else view.show('Payment received. Now submit the form to finish.', 'info');
     } catch (error) {
-      if ((this.state as State) === 'destroyed') return;
-      this.state = 'ready';
+      if ((state as State) === 'destroyed') return;
+      state = 'ready';
       const message = messageFor(error);
       view.show(message);
-      this.emit('onepagepay:payment-failed', {
-        code: isOnePagePayError(error) ? error.code : 'unknown',
-        ...(isOnePagePayError(error) && error.declineCode ? { declineCode: error.declineCode } : {}),
-        message,
-      });
+      const { code = 'unknown', declineCode } = error as OnePagePayError;
+      emit('onepagepay:payment-failed', { code, declineCode, message });
     } finally {
       view.setBusy(false);
     }
   }
 
-  private onHubSpotSubmitted(): void {
-    if (this.paid && this.flow?.attemptId) {
+  const onHubSpotSubmitted = () => {
+    const attemptId = flow?.attemptId();
+    if (paid && attemptId) {
       const hutk = readHutk();
-      void this.options.relay.reportFormSubmitted(this.paid.transactionId, {
-        tenantId: this.options.tenantId,
-        attemptId: this.flow.attemptId,
+      void options.relay.reportFormSubmitted(paid.transactionId, {
+        tenantId: options.tenantId,
+        attemptId,
         ...(hutk ? { hutk } : {}),
       });
-      this.view?.show('Payment received and form sent. Thank you!', 'info');
-    } else if (!this.host.form) {
-      this.view?.show('This form was sent without a payment: nothing was charged. Pay above to complete it.');
-    }
+    } else if (!form)
+      view?.show('This form was sent without a payment: nothing was charged. Pay above to complete it.');
+  };
+
+  function render(summary: string, customRange: StepViewOptions['customAmount']) {
+    view = createStepView(anchor.ownerDocument, {
+      summary,
+      customAmount: customRange,
+      payLabel: form ? null : 'Pay',
+      nonce: options.nonce,
+    });
+    if (options.container) options.container.append(view.root);
+    else host.place(view.root);
+    view.payButton?.addEventListener('click', () => state === 'ready' && void pay());
   }
 
-  private emit(name: OnePagePayEventName, detail: Omit<OnePagePayEventDetail, 'formId'>): void {
-    const { form, anchor } = this.host;
-    const targets = form && form.ownerDocument !== anchor.ownerDocument ? [form, anchor] : [form ?? anchor];
-    dispatchPaymentEvent(targets, name, {
-      formId: this.host.formId,
-      currency: this.config?.currency,
-      ...detail,
-    });
-  }
+  const doc = form?.ownerDocument;
+  doc?.addEventListener('submit', onSubmit, true);
+  const unsubscribe = host.onSubmitted(onHubSpotSubmitted);
+
+  const step: PaymentStep = {
+    async start(formConfig, status) {
+      if (state === 'destroyed') return;
+      if (!formConfig) {
+        step.destroy();
+        throw new OnePagePayError('form_not_configured', `No payment is configured for form ${host.formId}.`);
+      }
+      config = formConfig;
+      const amount = config.amount ?? config.customAmount?.min ?? 0;
+      const range = config.customAmount;
+      const major = (minor: number) => String(minor / 10 ** exponentOf(formConfig.currency));
+      render(
+        `${config.product.name}${config.amount ? `: ${formatAmount(amount, config.currency)}` : ''}`,
+        range ? { min: major(range.min), max: major(range.max), currency: config.currency } : null,
+      );
+      view!.amountInput?.addEventListener('change', () => {
+        const minor = customAmount();
+        if (minor) provider?.updateAmount(minor);
+      });
+
+      provider = options.providers.map((create) => create(formConfig)).find(Boolean) ?? undefined;
+      if (!provider || status?.providers[provider.name]?.status === 'down') return step.block();
+      flow = createPayFlow(options.relay, provider);
+      try {
+        await provider.mount(view!.slot, {
+          amount,
+          currency: config.currency,
+          appearance: options.appearance,
+          nonce: options.nonce,
+        });
+      } catch (error) {
+        step.block();
+        throw error;
+      }
+      if (state !== 'loading') return;
+      state = 'ready';
+      emit('onepagepay:ready');
+      const missing = await host.missingFields();
+      if (missing.length) {
+        console.warn(
+          `[OnePagePay] Form ${host.formId} lacks the hidden properties ${missing.join(', ')}, so HubSpot drops them. See docs/cdn.md.`,
+        );
+      }
+    },
+    block() {
+      if (state === 'destroyed') return;
+      state = 'blocked';
+      if (!view) render('Payment', null);
+      view!.show(OUTAGE_MESSAGE);
+    },
+    destroy() {
+      state = 'destroyed';
+      doc?.removeEventListener('submit', onSubmit, true);
+      unsubscribe();
+      provider?.destroy();
+      view?.root.remove();
+    },
+  };
+  return step;
 }
 
 function checkContact(contact: Contact): Contact {
   if (!EMAIL.test(contact.email) || !contact.firstName || !contact.lastName) {
-    throw new OnePagePayError(
-      'validation_error',
-      'Enter your email address, first name and last name to pay.',
-    );
+    throw new OnePagePayError('validation_error', 'Enter your email, first name and last name to pay.');
   }
   return contact;
 }

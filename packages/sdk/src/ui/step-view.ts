@@ -1,8 +1,6 @@
 const CSS =
-  '.opp-step{margin:0 0 12px}.opp-summary{font-weight:600;margin:0 0 8px}' +
-  '.opp-amount{display:block;margin:0 0 8px}.opp-amount input{margin-left:6px;width:8em}' +
-  '.opp-message{min-height:1.2em;margin:8px 0 0;color:#df1b41;font-size:14px}' +
-  '.opp-message[data-tone=info]{color:inherit}.opp-pay{margin-top:8px}';
+  '.opp-step{margin:0 0 12px}.opp-summary{font-weight:600}.opp-amount input{margin:0 0 8px 6px}' +
+  '.opp-message{min-height:1.2em;margin-top:8px;color:#df1b41}.opp-message[data-tone=info]{color:inherit}';
 
 export interface StepView {
   root: HTMLElement;
@@ -13,16 +11,17 @@ export interface StepView {
   setBusy(busy: boolean): void;
 }
 
+export interface StepViewOptions {
+  summary: string;
+  /** For forms where the payer chooses the amount: the range in major units. */
+  customAmount: { min: string; max: string; currency: string } | null;
+  /** A pay button of its own, for forms whose submit the SDK cannot own (v4 frame). */
+  payLabel: string | null;
+  nonce?: string | undefined;
+}
+
 /** The payment step's DOM: summary, provider slot, an aria-live message, and a pay button beside frames. */
-export function createStepView(
-  doc: Document,
-  options: {
-    summary: string;
-    customAmount: { min: string; max: string } | null;
-    payLabel: string | null;
-    nonce?: string | undefined;
-  },
-): StepView {
+export function createStepView(doc: Document, options: StepViewOptions): StepView {
   const el = <K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text = '') => {
     const node = doc.createElement(tag);
     node.className = className;
@@ -35,7 +34,7 @@ export function createStepView(
   root.append(style, el('p', 'opp-summary', options.summary));
   let amountInput: HTMLInputElement | null = null;
   if (options.customAmount) {
-    const label = el('label', 'opp-amount', 'Amount');
+    const label = el('label', 'opp-amount', `Amount (${options.customAmount.currency})`);
     amountInput = el('input', 'opp-amount-input');
     Object.assign(amountInput, { type: 'number', step: 'any', required: true });
     amountInput.min = options.customAmount.min;

@@ -1,0 +1,61 @@
+// The servers behind the SDK's browser tests: a Stripe sandbox and a real relay (and a second pair
+// whose Stripe is down), a tenant that allows the test page's origin, and forms made on demand.
+import { startStripeSandbox, type StripeSandbox } from '@onepagepay/sandbox';
+import { inTenantTransaction } from '../../../relay/src/db/tenant-scope.js';
+import { createForm } from '../../../relay/src/tenants/create-form.js';
+import { createTenant } from '../../../relay/src/tenants/create-tenant.js';
+import { startTestRelay, type TestRelay } from '../../../relay/src/testing/test-relay.js';
+
+export interface Stack {
+  stripe: StripeSandbox;
+  relay: TestRelay;
+  tenantId: string;
+  newForm(options?: { amount?: number; customAmount?: { min: number; max: number } }): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startStack(origins: string[], options: { stripeDown?: boolean } = {}): Promise<Stack> {
+  const stripe = await startStripeSandbox({ host: '127.0.0.1', port: 0 });
+  const relay = await startTestRelay(stripe);
+  const knex = relay.database.knex;
+  const tenant = await createTenant(knex, { name: 'SDK browser tests', origins });
+  if (options.stripeDown) stripe.setOutage('down');
+  return {
+    stripe,
+    relay,
+    tenantId: tenant.id,
+    async newForm(form = {}) {
+      const guid = crypto.randomUUID();
+      await createForm(knex, {
+        tenantId: tenant.id,
+        hubspotFormGuid: guid,
+        productName: 'Workshop ticket',
+        currency: 'USD',
+        ...(form.customAmount ? { customAmount: form.customAmount } : { amount: form.amount ?? 4900 }),
+      });
+      return guid;
+    },
+    async close() {
+      await relay.close();
+      await stripe.close();
+    },
+  };
+}
+
+/** What a test can ask about a form: the PaymentIntents made for it and the transactions rows. */
+export async function describeForm(stack: Stack, guid: string) {
+  const intents = stack.stripe
+    .paymentIntents()
+    .filter((intent) => (intent.metadata as Record<string, string>)?.onepagepay_hubspot_form_guid === guid)
+    .map((intent) => ({ id: intent.id, status: intent.status, amount: intent.amount }));
+  const scope = { tenantId: stack.tenantId, livemode: false };
+  const rows = await inTenantTransaction(stack.relay.database.knex, scope, (trx) =>
+    trx('transactions as t')
+      .join('forms as f', function () {
+        this.on('f.id', '=', 't.form_id').andOn('f.tenant_id', '=', 't.tenant_id');
+      })
+      .where('f.hubspot_form_guid', guid)
+      .select('t.id', 't.status', 't.amount'),
+  );
+  return { intents, transactions: rows };
+}

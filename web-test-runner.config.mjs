@@ -1,0 +1,86 @@
+// Browser tests of the SDK and the CDN bundle, in Debian's Chromium, against a real relay and the
+// Stripe sandbox with the sandbox's fake Stripe.js and HubSpot embeds. Run through
+// `npm run test:browser` (node with tsx and the source condition, so this file can start the
+// TypeScript relay in-process).
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+import { buildCdn } from './packages/cdn/scripts/build.mjs';
+import { describeForm, startStack } from './test/browser/sdk/stacks.ts';
+
+/** Starts the relays, builds the CDN bundle, and serves /__env.json and /__control/* to the pages. */
+function sdkEnvironmentPlugin() {
+  let main;
+  let down;
+  let cdn;
+  return {
+    name: 'onepagepay-sdk-environment',
+    async serverStart({ config }) {
+      const origins = [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`];
+      [main, down, cdn] = await Promise.all([
+        startStack(origins),
+        startStack(origins, { stripeDown: true }),
+        buildCdn({ outDir: await mkdtemp(join(tmpdir(), 'onepagepay-cdn-')) }),
+      ]);
+    },
+    async serverStop() {
+      await Promise.all([main?.close(), down?.close()]);
+    },
+    async serve(context) {
+      const json = (body) => ({ body: JSON.stringify(body), type: 'application/json' });
+      const stack = context.query.stack === 'down' ? down : main;
+      switch (context.path) {
+        case '/__env.json':
+          return json({
+            relayUrl: main.relay.url,
+            tenantId: main.tenantId,
+            stripeUrl: main.stripe.url,
+            down: { relayUrl: down.relay.url, tenantId: down.tenantId, stripeUrl: down.stripe.url },
+            cdnPath: '/__cdn/onepagepay.min.js',
+          });
+        case '/__cdn/onepagepay.min.js':
+          return { body: await readFile(join(cdn.outDir, 'onepagepay.min.js'), 'utf8'), type: 'js' };
+        case '/__control/new-form': {
+          const amount = context.query.amount ? Number(context.query.amount) : undefined;
+          const customAmount = context.query.min
+            ? { min: Number(context.query.min), max: Number(context.query.max) }
+            : undefined;
+          return json({ formId: await stack.newForm({ amount, customAmount }) });
+        }
+        case '/__control/form':
+          return json(await describeForm(stack, String(context.query.id)));
+        default:
+          return undefined;
+      }
+    },
+  };
+}
+
+export default {
+  rootDir: '.',
+  files: ['test/browser/sdk/**/*.test.js'],
+  nodeResolve: true,
+  concurrency: 2,
+  browserStartTimeout: 60000,
+  testsFinishTimeout: 180000,
+  testFramework: { config: { timeout: 15000 } },
+  plugins: [sdkEnvironmentPlugin()],
+  browsers: [
+    playwrightLauncher({
+      product: 'chromium',
+      launchOptions: {
+        executablePath: '/usr/bin/chromium',
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      },
+    }),
+  ],
+};
