@@ -7,6 +7,7 @@ import type { Logger } from './logger.js';
 import { errorBoundary } from './http/error-boundary.js';
 import { OriginDirectory } from './http/cors.js';
 import { requireHttps, securityHeaders } from './http/security-headers.js';
+import { PaymentFormCache } from './payments/payment-form-cache.js';
 import type { StripeAccounts } from './payments/stripe-accounts.js';
 import { healthRoutes } from './routes/health.js';
 import { CORE_ROUTE_DOCS, openApiRoutes } from './routes/openapi.js';
@@ -29,6 +30,8 @@ export interface AppDeps {
 export function buildApp(deps: AppDeps): { app: Koa; origins: OriginDirectory } {
   const app = new Koa({ proxy: deps.config.trustProxy });
   const origins = new OriginDirectory(deps.knex);
+  const forms = new PaymentFormCache(deps.knex);
+  const paymentDeps = { ...deps, forms };
   // The error boundary handles everything; Koa's default handler would only log to stderr.
   app.silent = true;
   app.use(errorBoundary(deps.logger));
@@ -37,8 +40,8 @@ export function buildApp(deps: AppDeps): { app: Koa; origins: OriginDirectory } 
 
   const routers: Router[] = [
     healthRoutes(deps.knex),
-    publicPaymentRoutes({ ...deps, origins, rateLimits: deps.config.rateLimits }),
-    stripeWebhookRoutes(deps),
+    publicPaymentRoutes({ ...paymentDeps, origins, rateLimits: deps.config.rateLimits }),
+    stripeWebhookRoutes(paymentDeps),
     ...(deps.extraRouters ?? []).map((extra) => extra.router),
   ];
   const docs = [...CORE_ROUTE_DOCS, ...(deps.extraRouters ?? []).flatMap((extra) => extra.docs)];

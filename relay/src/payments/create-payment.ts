@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import type Stripe from 'stripe';
 import type { CreatePaymentRequest, PaymentResult } from '@onepagepay/protocol';
-import { Form } from '../db/models/form.js';
-import { Tenant } from '../db/models/tenant.js';
+import type { Form } from '../db/models/form.js';
+import type { Tenant } from '../db/models/tenant.js';
 import type { Transaction } from '../db/models/transaction.js';
 import { inTenantTransaction, type TenantScope } from '../db/tenant-scope.js';
 import { notFound, RelayError } from '../errors.js';
 import type { PaymentDeps } from './payment-deps.js';
-import { ensureStripeContact, normalizeEmail } from './contacts.js';
+import { findContactByEmail, findOrCreateStripeCustomer, normalizeEmail, upsertContact } from './contacts.js';
 import { chargeFailure, isUnansweredStripeError } from './stripe-failures.js';
 import { statusFromPaymentIntent } from './transaction-status.js';
 import {
@@ -16,6 +16,7 @@ import {
   findTransaction,
   paymentResultOf,
   releaseClaim,
+  type StatusChange,
 } from './transaction-store.js';
 import { SingleFlight } from './singleflight.js';
 
@@ -31,15 +32,12 @@ export async function createPayment(
   request: CreatePaymentRequest,
   origin: string,
 ): Promise<PaymentResult> {
-  const tenant = await Tenant.query(deps.knex).findById(request.tenantId);
-  if (!tenant) throw notFound();
+  const found = await deps.forms.find(request.tenantId, request.formId);
+  if (!found) throw notFound();
+  const { tenant, form } = found;
   if (!origin || !tenant.allowedOrigins.includes(origin)) {
     throw new RelayError('origin_not_allowed', 'This page is not allowed to take payments for this form.');
   }
-  const form = await inTenantTransaction(deps.knex, { tenantId: tenant.id, livemode: false }, (trx) =>
-    Form.query(trx).where({ tenant_id: tenant.id, hubspot_form_guid: request.formId }).first(),
-  );
-  if (!form) throw notFound();
   if (!form.providers.includes(request.provider)) {
     throw new RelayError(
       'provider_not_enabled',
@@ -66,11 +64,15 @@ interface ChargeContext {
   fingerprint: string;
 }
 
+/**
+ * Two database transactions per payment: the claim (which also reads the known contact), and the
+ * outcome (contact, status and outbox together), with the Stripe calls between them.
+ */
 async function chargeOnce(deps: PaymentDeps, context: ChargeContext): Promise<PaymentResult> {
   const { tenant, form, scope, request } = context;
   const stripe = deps.stripe.clientFor(scope.livemode);
-  const { transaction, claimed } = await inTenantTransaction(deps.knex, scope, (trx) =>
-    claimAttempt(trx, scope, {
+  const { transaction, claimed, knownContact } = await inTenantTransaction(deps.knex, scope, async (trx) => {
+    const claim = await claimAttempt(trx, scope, {
       formId: form.id,
       attemptId: request.attemptId,
       requestFingerprint: context.fingerprint,
@@ -80,14 +82,20 @@ async function chargeOnce(deps: PaymentDeps, context: ChargeContext): Promise<Pa
       provider: 'stripe',
       hutk: request.hutk ?? null,
       pageUri: request.pageUri ?? null,
-    }),
-  );
+    });
+    const knownContact = claim.claimed
+      ? await findContactByEmail(trx, scope, request.contact.email)
+      : undefined;
+    return { ...claim, knownContact };
+  });
   if (transaction.requestFingerprint !== context.fingerprint) throw attemptConflict();
   if (!claimed) return answerFromRecord(deps, tenant, await settledOrWaited(deps, transaction));
 
+  let customerId: string | null = knownContact?.stripeCustomerId ?? null;
+  let change: StatusChange;
+  let clientSecret: string | undefined;
   try {
-    const contact = await ensureStripeContact({
-      knex: deps.knex,
+    customerId ??= await findOrCreateStripeCustomer({
       stripe,
       stripeAccount: tenant.stripeAccountId,
       scope,
@@ -97,7 +105,7 @@ async function chargeOnce(deps: PaymentDeps, context: ChargeContext): Promise<Pa
       {
         amount: context.amount,
         currency: form.currency.toLowerCase(),
-        customer: contact.stripeCustomerId ?? undefined,
+        customer: customerId,
         ...('paymentMethodId' in request.stripe
           ? { payment_method: request.stripe.paymentMethodId }
           : { confirmation_token: request.stripe.confirmationTokenId }),
@@ -117,14 +125,8 @@ async function chargeOnce(deps: PaymentDeps, context: ChargeContext): Promise<Pa
         ...(tenant.stripeAccountId ? { stripeAccount: tenant.stripeAccountId } : {}),
       },
     );
-    const { transaction: recorded } = await inTenantTransaction(deps.knex, scope, (trx) =>
-      applyStatusChange(trx, transaction, {
-        status: statusFromPaymentIntent(intent),
-        providerPaymentId: intent.id,
-        contactId: contact.id,
-      }),
-    );
-    return resultOrThrow(recorded, intent.client_secret ?? undefined);
+    change = { status: statusFromPaymentIntent(intent), providerPaymentId: intent.id };
+    clientSecret = intent.client_secret ?? undefined;
   } catch (error) {
     if (error instanceof RelayError) throw error;
     if (isUnansweredStripeError(error)) {
@@ -137,12 +139,15 @@ async function chargeOnce(deps: PaymentDeps, context: ChargeContext): Promise<Pa
         'The payment provider is not answering. Try again shortly.',
       );
     }
-    const failure = chargeFailure(error as Stripe.errors.StripeError);
-    const { transaction: recorded } = await inTenantTransaction(deps.knex, scope, (trx) =>
-      applyStatusChange(trx, transaction, failure),
-    );
-    return resultOrThrow(recorded);
+    change = chargeFailure(error as Stripe.errors.StripeError);
   }
+  const { transaction: recorded } = await inTenantTransaction(deps.knex, scope, async (trx) => {
+    const contact = customerId
+      ? await upsertContact(trx, scope, { ...request.contact, stripeCustomerId: customerId })
+      : undefined;
+    return applyStatusChange(trx, transaction, { ...change, ...(contact ? { contactId: contact.id } : {}) });
+  });
+  return resultOrThrow(recorded, clientSecret);
 }
 
 /**

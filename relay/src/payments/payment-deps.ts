@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Logger } from '../logger.js';
+import type { PaymentFormCache } from './payment-form-cache.js';
 import type { StripeAccounts } from './stripe-accounts.js';
 
 /** What the payment operations need, passed in so tests and the sandbox can supply their own. */
@@ -7,4 +8,5 @@ export interface PaymentDeps {
   knex: Knex;
   stripe: StripeAccounts;
   logger: Logger;
+  forms: PaymentFormCache;
 }

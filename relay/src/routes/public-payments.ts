@@ -1,8 +1,5 @@
 import Router from '@koa/router';
 import { ConfirmPaymentRequest, CreatePaymentRequest, type FormConfig } from '@onepagepay/protocol';
-import { Form } from '../db/models/form.js';
-import { Tenant } from '../db/models/tenant.js';
-import { inTenantTransaction } from '../db/tenant-scope.js';
 import { notFound } from '../errors.js';
 import { publicCors, type OriginDirectory } from '../http/cors.js';
 import { rateLimitPerIp } from '../http/rate-limit.js';
@@ -11,8 +8,6 @@ import { confirmPayment } from '../payments/confirm-payment.js';
 import { createPayment } from '../payments/create-payment.js';
 import type { PaymentDeps } from '../payments/payment-deps.js';
 import type { UpstreamHealthMonitor } from '../status/upstream-health.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface PublicRouteDeps extends PaymentDeps {
   origins: OriginDirectory;
@@ -34,13 +29,10 @@ export function publicPaymentRoutes(deps: PublicRouteDeps): Router {
 
   router.get('/forms/:tenantId/:formId', cors, reads, async (ctx) => {
     const { tenantId, formId } = ctx.params as { tenantId: string; formId: string };
-    if (!UUID.test(tenantId) || formId.length > 64) throw notFound();
-    const tenant = await Tenant.query(deps.knex).findById(tenantId);
-    if (!tenant) throw notFound();
-    const form = await inTenantTransaction(deps.knex, { tenantId, livemode: false }, (trx) =>
-      Form.query(trx).where({ tenant_id: tenantId, hubspot_form_guid: formId }).first(),
-    );
-    if (!form) throw notFound();
+    if (formId.length > 64) throw notFound();
+    const found = await deps.forms.find(tenantId, formId);
+    if (!found) throw notFound();
+    const { tenant, form } = found;
     const keys = deps.stripe.keysFor(form.livemode);
     const config: FormConfig = {
       tenantId,

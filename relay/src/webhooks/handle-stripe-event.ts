@@ -142,17 +142,12 @@ async function recordMissingPayment(
     );
   if (customer.deleted || !customer.email) return undefined;
   const [firstName, ...rest] = (customer.name ?? '').split(' ');
-  const contact = await upsertContact(
-    deps.knex,
-    scope,
-    {
-      email: customer.email,
-      firstName: customer.metadata?.first_name || firstName || customer.email,
-      lastName: customer.metadata?.last_name || rest.join(' ') || '-',
-      stripeCustomerId: customer.id,
-    },
-    trx,
-  );
+  const contact = await upsertContact(trx, scope, {
+    email: customer.email,
+    firstName: customer.metadata?.first_name || firstName || customer.email,
+    lastName: customer.metadata?.last_name || rest.join(' ') || '-',
+    stripeCustomerId: customer.id,
+  });
   const transactionId = intent.metadata?.onepagepay_transaction_id;
   const created = await Transaction.query(trx)
     .insert({

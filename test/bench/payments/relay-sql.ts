@@ -1,13 +1,14 @@
 import type pg from 'pg';
 
 /**
- * The database work the relay does for one successful payment, statement for statement (see
- * relay/src/payments): tenant lookup, form lookup, the attempt claim, contact lookup and upsert,
- * and the status change with its outbox row, each in the same transactions the relay opens.
+ * The database work the relay does for one successful payment of a new payer, statement for
+ * statement and in the same two transactions (relay/src/payments/create-payment.ts): the attempt
+ * claim with the contact lookup, then the contact upsert, the status change and its outbox row.
+ * Tenant and form come from the relay's few-second cache, so they cost no query per payment.
  */
 export async function issueRelaySqlForOnePayment(
   pool: pg.Pool,
-  ids: { tenantId: string; formGuid: string; formId: string; index: number; id: string },
+  ids: { tenantId: string; formId: string; index: number; id: string },
 ): Promise<void> {
   const scope = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
@@ -28,38 +29,28 @@ export async function issueRelaySqlForOnePayment(
     }
   };
   const email = `baseline${ids.index}@bench.example`;
-  await pool.query('select * from tenants where id = $1', [ids.tenantId]);
-  await scope((client) =>
-    client.query('select * from forms where tenant_id = $1 and hubspot_form_guid = $2 limit 1', [
-      ids.tenantId,
-      ids.formGuid,
-    ]),
-  );
-  await scope((client) =>
-    client.query(
+  const attemptId = `baseline_${ids.id}`;
+  await scope(async (client) => {
+    await client.query(
       `insert into transactions (tenant_id, livemode, form_id, attempt_id, request_fingerprint, amount, currency, product_name, provider, status, claimed_until)
        values ($1, false, $2, $3, 'f', 4900, 'USD', 'Workshop ticket', 'stripe', 'processing', now() + interval '60 seconds')
        on conflict (tenant_id, attempt_id) do nothing returning *`,
-      [ids.tenantId, ids.formId, `baseline_${ids.id}`],
-    ),
-  );
-  await scope((client) =>
-    client.query('select * from contacts where tenant_id = $1 and livemode = false and email = $2 limit 1', [
-      ids.tenantId,
-      email,
-    ]),
-  );
-  const contact = await scope((client) =>
-    client.query(
+      [ids.tenantId, ids.formId, attemptId],
+    );
+    await client.query(
+      'select * from contacts where tenant_id = $1 and livemode = false and email = $2 limit 1',
+      [ids.tenantId, email],
+    );
+  });
+  await scope(async (client) => {
+    const contact = await client.query(
       `insert into contacts (tenant_id, livemode, email, first_name, last_name, stripe_customer_id) values ($1, false, $2, 'Bench', 'Payer', 'cus_x')
        on conflict (tenant_id, livemode, email) do update set first_name = excluded.first_name returning *`,
       [ids.tenantId, email],
-    ),
-  );
-  await scope(async (client) => {
+    );
     const row = await client.query(
       'select * from transactions where tenant_id = $1 and attempt_id = $2 limit 1 for update',
-      [ids.tenantId, `baseline_${ids.id}`],
+      [ids.tenantId, attemptId],
     );
     const id = row.rows[0].id as string;
     await client.query(

@@ -8,6 +8,7 @@
  * PostgreSQL comes from BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); a
  * database is created for the run and dropped after.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import knexFactory from 'knex';
 import pg from 'pg';
@@ -30,6 +31,13 @@ const concurrency = Number(args.concurrency ?? 16);
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const databaseName = `onepagepay_bench_${randomBytes(4).toString('hex')}`;
 const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${databaseName}` }).toString();
+
+// Measure what production runs: the compiled relay and sandbox (their bins use dist/ when present).
+execFileSync(
+  process.execPath,
+  ['node_modules/typescript/bin/tsc', '-b', 'packages/protocol', 'packages/sandbox', 'relay'],
+  { stdio: 'inherit' },
+);
 
 const admin = knexFactory({ client: 'pg', connection: adminUrl, pool: { min: 0, max: 1 } });
 await admin.raw(`create database "${databaseName}"`);
@@ -93,7 +101,6 @@ try {
   const direct = await runConcurrently(total, concurrency, (index) =>
     issueRelaySqlForOnePayment(pool, {
       tenantId: tenant.id,
-      formGuid: form.hubspotFormGuid,
       formId: form.id,
       index,
       id: randomUUID(),

@@ -23,9 +23,12 @@ export async function startProcess(
   env: Record<string, string>,
   readyUrl: string,
 ): Promise<{ child: ChildProcess; stop(): Promise<void> }> {
+  // BENCH_CPU_PROFILE_DIR=dir writes a V8 CPU profile of each process on exit, to find hot spots.
+  const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const child = spawn(
     process.execPath,
-    ['--conditions=@onepagepay/source', '--import', 'tsx', script, ...args],
+    [...profile, '--conditions=@onepagepay/source', '--import', 'tsx', script, ...args],
     {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'ignore', 'inherit'],
