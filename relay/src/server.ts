@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type Router from '@koa/router';
 import type { RouteDoc } from '@onepagepay/protocol';
 import { buildApp } from './app.js';
+import { merchantRouters } from './routes/merchant/index.js';
 import type { RelayConfig } from './config.js';
 import { openDatabase, type Database } from './db/open-database.js';
 import { migrateToLatest } from './db/migrations/index.js';
@@ -56,6 +57,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     health,
     extraRouters: [
       ...hubspotRoutes({ config, knex: database.knex, logger }),
+      ...merchantRouters({ database, stripe, config }),
       ...(options.extraRouters?.({ database, stripe }) ?? []),
     ],
   });

@@ -15,3 +15,35 @@ export { validate, type ValidationIssue, type ValidationOutcome } from './valida
 export { buildOpenApiDocument, type RouteDoc } from './openapi.js';
 export { HubSpotOAuthCallbackQuery, HubSpotSync } from './schemas/hubspot.js';
 export { FormSubmittedRequest, FormSubmittedResponse } from './schemas/form-submissions.js';
+export {
+  ApiKey,
+  ApiKeyList,
+  ApiKeyScope,
+  ChangePasswordRequest,
+  CreateApiKeyRequest,
+  CreatedApiKey,
+  LoginRequest,
+  MerchantPassword,
+  MerchantSession,
+  ReauthenticateRequest,
+  RecoveryCode,
+  RecoveryCodes,
+  SessionModeRequest,
+  SignupRequest,
+  TotpCode,
+  TotpConfirmRequest,
+  TotpEnrolment,
+} from './schemas/merchant-auth.js';
+export {
+  AuditEvent,
+  AuditEventPage,
+  ContactFilters,
+  ContactPage,
+  CreateRefundRequest,
+  MerchantContact,
+  MerchantContactWithTransactions,
+  MerchantRefund,
+  MerchantTransaction,
+  TransactionFilters,
+  TransactionPage,
+} from './schemas/merchant-api.js';

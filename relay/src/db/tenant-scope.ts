@@ -41,11 +41,20 @@ async function scopedTransaction<T>(
   work: (trx: Knex.Transaction) => PromiseLike<T>,
 ): Promise<T> {
   return knex.transaction(async (trx) => {
-    await trx.raw(
-      `select set_config('app.tenant_id', ?, true), set_config('app.livemode', ?, true),
-              set_config('app.livemode_enforced', ?, true), set_config('role', ?, true)`,
-      [scope.tenantId, String(scope.livemode), enforceMode ? 'on' : 'off', APP_ROLE],
-    );
+    await bindTenant(trx, scope, { enforceMode });
     return await work(trx);
   });
+}
+
+/** Binds an open transaction to a tenant (for work that first creates the tenant, as signup does). */
+export async function bindTenant(
+  trx: Knex.Transaction,
+  scope: TenantScope,
+  options: { enforceMode?: boolean } = {},
+): Promise<void> {
+  await trx.raw(
+    `select set_config('app.tenant_id', ?, true), set_config('app.livemode', ?, true),
+            set_config('app.livemode_enforced', ?, true), set_config('role', ?, true)`,
+    [scope.tenantId, String(scope.livemode), options.enforceMode ? 'on' : 'off', APP_ROLE],
+  );
 }

@@ -1,0 +1,31 @@
+import type Router from '@koa/router';
+import type { RouteDoc } from '@onepagepay/protocol';
+import type { RelayConfig } from '../../config.js';
+import type { Database } from '../../db/open-database.js';
+import { LoginThrottle } from '../../merchants/login-throttle.js';
+import type { StripeAccounts } from '../../payments/stripe-accounts.js';
+import { accountRoutes } from './account-routes.js';
+import { dataRoutes } from './data-routes.js';
+import { MERCHANT_ROUTE_DOCS } from './route-docs.js';
+
+/** The merchant API's routers and their OpenAPI descriptions, for startRelay's extraRouters. */
+export function merchantRouters(deps: {
+  database: Database;
+  stripe: StripeAccounts;
+  config: Pick<RelayConfig, 'merchant'>;
+  now?: () => Date;
+  throttle?: LoginThrottle;
+}): Array<{ router: Router; docs: RouteDoc[] }> {
+  const shared = {
+    knex: deps.database.knex,
+    stripe: deps.stripe,
+    dashboardOrigins: deps.config.merchant.dashboardOrigins,
+    totpIssuer: deps.config.merchant.totpIssuer,
+    throttle: deps.throttle ?? new LoginThrottle(),
+    now: deps.now ?? (() => new Date()),
+  };
+  return [
+    { router: accountRoutes(shared), docs: MERCHANT_ROUTE_DOCS },
+    { router: dataRoutes(shared), docs: [] },
+  ];
+}
