@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global performance */
 // Builds the CDN script with rollup: an IIFE of the SDK setting one global (OnePagePay), minified,
 // with a version banner, under a versioned and a latest file name, plus a manifest of SRI hashes.
 import { createHash } from 'node:crypto';
@@ -34,32 +33,46 @@ export function typescriptForBundle(version) {
   };
 }
 
-/** Resolves the provider loaders to nothing, to measure the SDK's own weight. */
-function stubLoaders() {
-  const stubbed = new Set(['@stripe/stripe-js/pure', '@paypal/paypal-js']);
+const STUB_LOADERS =
+  'export const loadStripe = () => Promise.resolve(null); export const loadScript = loadStripe;';
+const STUB_PROVIDER = 'export const stripeProvider = () => null;';
+const BOTH_LOADERS =
+  "import './index.ts'; import { loadScript } from '@paypal/paypal-js'; window.__paypalLoader = loadScript;";
+
+/**
+ * `stubProviders` builds the SDK's own weight: the provider loaders (Stripe's provider module and
+ * the @stripe/stripe-js and @paypal/paypal-js loaders) resolve to nothing. `withPayPal` adds
+ * PayPal's loader beside Stripe's, the size the bundle will have once PayPal ships.
+ */
+function budgetVariants({ stubProviders, withPayPal }) {
   return {
-    name: 'onepagepay-stub-loaders',
-    resolveId: (id) => (stubbed.has(id) ? `\0stub:${id}` : null),
-    load: (id) =>
-      id.startsWith('\0stub:')
-        ? 'export const loadStripe = () => Promise.resolve(null); export const loadScript = loadStripe;'
-        : null,
+    name: 'onepagepay-budget-variants',
+    resolveId(id, importer) {
+      if (id === '\0both-loaders') return id;
+      if (!stubProviders) return null;
+      if (id === '@stripe/stripe-js/pure' || id === '@paypal/paypal-js') return '\0stub-loaders';
+      if (id.endsWith('/stripe-provider.js') && importer?.includes('/packages/sdk/'))
+        return '\0stub-provider';
+      return null;
+    },
+    load(id) {
+      if (id === '\0stub-loaders') return STUB_LOADERS;
+      if (id === '\0stub-provider') return STUB_PROVIDER;
+      if (id === '\0both-loaders') return BOTH_LOADERS.replace('./index.ts', here('../src/index.ts'));
+      return null;
+    },
+    options(input) {
+      return withPayPal ? { ...input, input: '\0both-loaders' } : null;
+    },
   };
 }
 
-/**
- * Builds one IIFE. `entry` defaults to the CDN entry; `stub` leaves out the provider loaders.
- * Returns the code; writes nothing.
- */
-export async function bundleIife({
-  entry = here('../src/index.ts'),
-  stub = false,
-  version = pkg.version,
-} = {}) {
+/** Builds one IIFE of the CDN entry and returns its code; writes nothing. */
+export async function bundleIife({ stubProviders = false, withPayPal = false, version = pkg.version } = {}) {
   const bundle = await rollup({
-    input: entry,
+    input: here('../src/index.ts'),
     plugins: [
-      ...(stub ? [stubLoaders()] : []),
+      budgetVariants({ stubProviders, withPayPal }),
       nodeResolve({
         browser: true,
         exportConditions: ['@onepagepay/source', 'browser', 'import', 'default'],
@@ -73,9 +86,8 @@ export async function bundleIife({
   });
   const { output } = await bundle.generate({
     format: 'iife',
-    name: 'OnePagePayBundle',
-    banner: `/*! OnePagePay ${version} | MIT | https://github.com/onepagepay */`,
-    plugins: [terser({ format: { comments: /^!/ } })],
+    banner: `/*! OnePagePay ${version} | MIT */`,
+    plugins: [terser({ ecma: 2020, compress: { passes: 2 }, format: { comments: /^!/ } })],
   });
   await bundle.close();
   return output[0].code;

@@ -1,16 +1,9 @@
 // The script-tag build: one global, OnePagePay, and auto-attach from the tag's data-* attributes:
 // <script src=".../onepagepay.min.js" data-tenant="UUID" data-relay="https://..." async></script>
-import {
-  attach,
-  attachAll,
-  isOnePagePayError,
-  OnePagePayError,
-  stripeProvider,
-  VERSION,
-} from '@onepagepay/sdk';
+import { attach, attachAll, VERSION } from '@onepagepay/sdk';
 
 const script = document.currentScript as HTMLScriptElement | null;
-const api = { attach, attachAll, isOnePagePayError, OnePagePayError, stripeProvider, version: VERSION };
+const api = { attach, attachAll, version: VERSION };
 (window as unknown as { OnePagePay: typeof api }).OnePagePay = api;
 
 const tenantId = script?.dataset.tenant;
@@ -20,5 +13,5 @@ if (tenantId && relayUrl) {
   const nonce = script?.nonce || script?.getAttribute('nonce') || undefined;
   attachAll({ tenantId, relayUrl, ...(nonce ? { nonce } : {}) });
 } else if (script && (tenantId || relayUrl)) {
-  console.error('[OnePagePay] The script tag needs both data-tenant and data-relay to attach.');
+  console.error('[OnePagePay] Set both data-tenant and data-relay.');
 }

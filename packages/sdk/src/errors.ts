@@ -9,10 +9,12 @@ export type OnePagePayErrorCode =
 
 /** The one error class of the SDK. Match on `name` (errors can cross realms), branch on `code`. */
 export class OnePagePayError extends Error {
-  override readonly name = 'OnePagePayError';
-  readonly code: OnePagePayErrorCode;
-  readonly status: number | undefined;
-  readonly declineCode: string | undefined;
+  declare readonly name: 'OnePagePayError';
+  declare readonly code: OnePagePayErrorCode;
+  /** The relay's HTTP status, when the error came from the relay. */
+  declare readonly status?: number;
+  /** The card issuer's reason for a decline, e.g. insufficient_funds. */
+  declare readonly declineCode?: string;
 
   constructor(
     code: OnePagePayErrorCode,
@@ -20,9 +22,8 @@ export class OnePagePayError extends Error {
     options: { status?: number; declineCode?: string; cause?: unknown } = {},
   ) {
     super(message, { cause: options.cause });
-    this.code = code;
-    this.status = options.status;
-    this.declineCode = options.declineCode;
+    // Assigned, not declared as class fields, so the bundle needs no field helper.
+    Object.assign(this, { name: 'OnePagePayError', code, ...options });
   }
 }
 

@@ -2,10 +2,10 @@ import type { OnePagePayError } from './errors.js';
 
 const MESSAGES: Record<string, string> = {
   payment_authentication_failed: 'Your bank did not confirm the payment. Try again or use another card.',
-  provider_unavailable: 'Payments are unavailable right now. You were not charged. Please try again shortly.',
+  provider_unavailable: 'Payments are unavailable right now. You were not charged. Try again shortly.',
   price_changed: 'The price of this form changed. Please reload the page.',
   network_error:
-    'We could not reach the payment service. Check your connection and try again; you will not be charged twice.',
+    'No answer from the payment service. Check your connection and try again; you will not be charged twice.',
 };
 
 /** What the payer reads after a failure: what happened and what to do, never a stack trace. */
@@ -16,15 +16,10 @@ export function messageFor(error: unknown): string {
 }
 
 export const OUTAGE_MESSAGE =
-  'Online payment is unavailable right now, so this form cannot be sent. Please try again later.';
+  'Online payment is unavailable right now, so this form cannot be sent. Try again later.';
 
+/** Formats minor units in the payer's locale; the currency's own exponent (JPY 0, KWD 3) applies. */
 export function formatAmount(amount: number, currency: string): string {
   const format = new Intl.NumberFormat(undefined, { style: 'currency', currency });
-  return format.format(amount / 10 ** exponentOf(currency));
-}
-
-export function exponentOf(currency: string): number {
-  return (
-    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
-  );
+  return format.format(amount / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
 }

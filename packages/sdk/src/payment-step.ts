@@ -1,11 +1,11 @@
 import { OnePagePayError } from './errors.js';
 import { dispatchPaymentEvent, type OnePagePayEventDetail, type OnePagePayEventName } from './events.js';
 import { readHutk, type Contact, type FormHost } from './hubspot/form-host.js';
-import { exponentOf, formatAmount, messageFor, OUTAGE_MESSAGE } from './messages.js';
+import { formatAmount, messageFor, OUTAGE_MESSAGE } from './messages.js';
 import { createPayFlow, type PayFlow } from './pay-flow.js';
 import type { PaymentProvider, PaymentProviderFactory } from './providers/payment-provider.js';
 import type { FormConfig, PaymentResult, RelayClient, StatusResponse } from './relay-client.js';
-import { createStepView, type StepView, type StepViewOptions } from './ui/step-view.js';
+import { createStepView, type StepView } from './ui/step-view.js';
 
 export interface StepOptions {
   tenantId: string;
@@ -74,28 +74,17 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
     });
   }
 
-  function customAmount(): number | undefined {
-    const range = config?.customAmount;
-    if (!range || !view?.amountInput) return undefined;
-    const minor = Math.round(Number(view.amountInput.value) * 10 ** exponentOf(config!.currency));
-    return minor >= range.min && minor <= range.max ? minor : undefined;
-  }
-
   async function pay(): Promise<void> {
     if (!flow || !view || !config) return;
     state = 'paying';
     view.setBusy(true);
     view.show('Processing your payment…', 'info');
-    const amount = customAmount();
-    emit('onepagepay:payment-started', { amount: amount ?? config.amount ?? undefined });
+    emit('onepagepay:payment-started', { amount: config.amount! });
     try {
-      if (config.customAmount && !amount)
-        throw new OnePagePayError('validation_error', 'Enter an amount in the allowed range.');
       const result = await flow.pay({
         tenantId: options.tenantId,
         formId: config.formId,
         contact: host.readContact().then(checkContact),
-        amount,
         hutk: readHutk(),
       });
       paid = result;
@@ -130,17 +119,11 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
         attemptId,
         ...(hutk ? { hutk } : {}),
       });
-    } else if (!form)
-      view?.show('This form was sent without a payment: nothing was charged. Pay above to complete it.');
+    } else if (!form) view?.show('The form was sent unpaid; nothing was charged. Pay above to complete it.');
   };
 
-  function render(summary: string, customRange: StepViewOptions['customAmount']) {
-    view = createStepView(anchor.ownerDocument, {
-      summary,
-      customAmount: customRange,
-      payLabel: form ? null : 'Pay',
-      nonce: options.nonce,
-    });
+  function render(summary: string) {
+    view = createStepView(anchor.ownerDocument, { summary, withPayButton: !form, nonce: options.nonce });
     if (options.container) options.container.append(view.root);
     else host.place(view.root);
     view.payButton?.addEventListener('click', () => state === 'ready' && void pay());
@@ -158,25 +141,16 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
         throw new OnePagePayError('form_not_configured', `No payment is configured for form ${host.formId}.`);
       }
       config = formConfig;
-      const amount = config.amount ?? config.customAmount?.min ?? 0;
-      const range = config.customAmount;
-      const major = (minor: number) => String(minor / 10 ** exponentOf(formConfig.currency));
-      render(
-        `${config.product.name}${config.amount ? `: ${formatAmount(amount, config.currency)}` : ''}`,
-        range ? { min: major(range.min), max: major(range.max), currency: config.currency } : null,
-      );
-      view!.amountInput?.addEventListener('change', () => {
-        const minor = customAmount();
-        if (minor) provider?.updateAmount(minor);
-      });
-
+      const { amount, currency } = config;
+      render(`${config.product.name}${amount ? `: ${formatAmount(amount, currency)}` : ''}`);
       provider = options.providers.map((create) => create(formConfig)).find(Boolean) ?? undefined;
-      if (!provider || status?.providers[provider.name]?.status === 'down') return step.block();
+      // Payer-chosen amounts (customAmount forms) are not offered by this SDK version: never unpaid.
+      if (!amount || !provider || status?.providers[provider.name]?.status === 'down') return step.block();
       flow = createPayFlow(options.relay, provider);
       try {
         await provider.mount(view!.slot, {
           amount,
-          currency: config.currency,
+          currency,
           appearance: options.appearance,
           nonce: options.nonce,
         });
@@ -190,14 +164,14 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
       const missing = await host.missingFields();
       if (missing.length) {
         console.warn(
-          `[OnePagePay] Form ${host.formId} lacks the hidden properties ${missing.join(', ')}, so HubSpot drops them. See docs/cdn.md.`,
+          `[OnePagePay] Add the hidden properties ${missing} to HubSpot form ${host.formId} (docs/cdn.md).`,
         );
       }
     },
     block() {
       if (state === 'destroyed') return;
       state = 'blocked';
-      if (!view) render('Payment', null);
+      if (!view) render('Payment');
       view!.show(OUTAGE_MESSAGE);
     },
     destroy() {

@@ -29,34 +29,25 @@ export function createRelayClient(
 ): RelayClient {
   const base = relayUrl.replace(/\/+$/, '');
 
+  /** JSON over fetch; relay errors become OnePagePayError with the relay's code. 404 is null. */
   async function call<T>(method: string, path: string, body?: unknown): Promise<T | null> {
-    let response: Response;
-    try {
-      response = await fetchImpl(base + path, {
-        method,
-        credentials: 'omit',
-        headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-        body: body === undefined ? null : JSON.stringify(body),
-      });
-    } catch (cause) {
-      throw new OnePagePayError('network_error', `Could not reach the payment relay at ${base}.`, { cause });
-    }
-    if (response.status === 404) return null;
-    const json = (await response.json().catch(() => null)) as
-      (T & { error?: { code?: string; message?: string; declineCode?: string } }) | null;
-    if (response.ok && json) return json;
-    const error = json?.error;
-    throw new OnePagePayError(error?.code ?? 'network_error', error?.message ?? `HTTP ${response.status}`, {
-      status: response.status,
-      ...(error?.declineCode ? { declineCode: error.declineCode } : {}),
+    const response = await fetchImpl(base + path, {
+      method,
+      credentials: 'omit',
+      headers: body ? { 'Content-Type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : null,
+    }).catch((cause: unknown) => {
+      throw new OnePagePayError('network_error', `No answer from ${base}.`, { cause });
     });
+    if (response.status === 404) return null;
+    const json = await response.json().catch(() => null);
+    if (response.ok && json) return json as T;
+    const { code = 'network_error', message = `HTTP ${response.status}`, declineCode } = json?.error ?? {};
+    throw new OnePagePayError(code, message, { status: response.status, declineCode });
   }
 
-  async function required<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const result = await call<T>(method, path, body);
-    if (result === null) throw new OnePagePayError('not_found', `The relay has no ${path}.`, { status: 404 });
-    return result;
-  }
+  const required = async <T>(method: string, path: string, body?: unknown): Promise<T> =>
+    (await call<T>(method, path, body)) ?? Promise.reject(new OnePagePayError('not_found', `No ${path}.`));
 
   const seg = encodeURIComponent;
   return {

@@ -17,7 +17,7 @@ export function createV2Host(form: HTMLFormElement, iframe: HTMLIFrameElement | 
     place(step) {
       if (iframe) iframe.after(step);
       else {
-        const submit = form.querySelector('.hs_submit, .hs-submit') ?? form.querySelector('[type=submit]');
+        const submit = form.querySelector('.hs_submit,[type=submit]');
         if (submit) submit.before(step);
         else form.append(step);
       }

@@ -35,7 +35,7 @@ export function createV4Host(container: Element, api: HubSpotV4Form, form: HTMLF
     anchor: container,
     form,
     place(step) {
-      const navigation = form?.querySelector('.hsfc-NavigationRow') ?? form?.querySelector('[type=submit]');
+      const navigation = form?.querySelector('.hsfc-NavigationRow,[type=submit]');
       if (navigation) navigation.before(step);
       else container.after(step);
     },

@@ -24,8 +24,6 @@ export interface PaymentProvider {
   readonly name: string;
   /** Renders the provider's fields into `slot`; resolves once they are ready for input. */
   mount(slot: HTMLElement, options: MountOptions): Promise<void>;
-  /** Tells the fields about a new amount (custom-amount forms). */
-  updateAmount(amount: number): void;
   /**
    * Validates the fields and turns them into a single-use source. It submits the fields before it
    * awaits anything (wallets need the payer's gesture), then waits for `billing`; a rejected

@@ -39,33 +39,33 @@ export const stripeProvider: PaymentProviderFactory = (config: FormConfig) => {
         amount: options.amount,
         currency: options.currency.toLowerCase(),
         paymentMethodCreation: 'manual',
-        ...(options.appearance ? { appearance: options.appearance } : {}),
+        appearance: options.appearance,
       } as StripeElementsOptionsMode);
       const element = elements.create('payment', { layout: 'tabs' });
       await new Promise<void>((resolve, reject) => {
         element.on('ready', () => resolve());
         element.on('loaderror', (event: { error: { message?: string } }) =>
-          reject(
-            new OnePagePayError('provider_load_failed', event.error.message ?? 'Stripe failed to load.'),
-          ),
+          reject(new OnePagePayError('provider_load_failed', `${event.error.message}`)),
         );
         element.mount(slot);
       });
     },
-    updateAmount(amount) {
-      elements?.update({ amount });
-    },
     async tokenize(billing) {
-      if (!stripe || !elements) return { error: 'The card form is still loading.' };
-      const submitting = elements.submit();
-      const [submitted, details] = await Promise.all([submitting, billing]);
-      if (submitted.error) return { error: submitted.error.message ?? 'Check your card details.' };
-      const result = await stripe.createPaymentMethod({
-        elements,
-        params: { billing_details: { name: details.name, email: details.email } },
-      });
+      // Only called once mount() resolved.
+      const [submitted, details] = await Promise.all([elements!.submit(), billing]);
+      const result = submitted.error
+        ? submitted
+        : await stripe!.createPaymentMethod({
+            elements: elements!,
+            params: { billing_details: { name: details.name, email: details.email } },
+          });
       if (result.error) return { error: result.error.message ?? 'Check your card details.' };
-      return { source: { provider: 'stripe', stripe: { paymentMethodId: result.paymentMethod.id } } };
+      return {
+        source: {
+          provider: 'stripe',
+          stripe: { paymentMethodId: (result as { paymentMethod: { id: string } }).paymentMethod.id },
+        },
+      };
     },
     async handleNextAction(clientSecret) {
       await stripe?.handleNextAction({ clientSecret });

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+// The package must be safe to import where there is no window (SSR, tests, build tools).
+describe('@onepagepay/sdk in Node', function () {
+  this.timeout(30_000);
+
+  const untouched = () => {
+    assert.equal(typeof (globalThis as { window?: unknown }).window, 'undefined', 'no window was created');
+    assert.equal(
+      typeof (globalThis as { document?: unknown }).document,
+      'undefined',
+      'no document was created',
+    );
+  };
+
+  it('imports the source entry without touching window or loading anything', async () => {
+    const globalsBefore = Object.keys(globalThis).sort();
+    const sdk = await import('@onepagepay/sdk');
+    untouched();
+    assert.deepEqual(Object.keys(globalThis).sort(), globalsBefore, 'no new globals');
+    assert.equal(typeof sdk.attach, 'function');
+    assert.equal(typeof sdk.attachAll, 'function');
+    const error = new sdk.OnePagePayError('card_declined', 'Declined', { declineCode: 'insufficient_funds' });
+    assert.ok(sdk.isOnePagePayError(error));
+    assert.equal(error.name, 'OnePagePayError');
+    assert.equal(error.declineCode, 'insufficient_funds');
+    assert.ok(!sdk.isOnePagePayError(new Error('x')));
+  });
+
+  it('builds ESM and CJS that Node imports and requires without side effects', async () => {
+    const outDir = await mkdtemp(join(process.cwd(), 'packages/sdk/node_modules/.sdk-build-'));
+    try {
+      // @ts-expect-error the build script is plain JavaScript without types
+      const { buildSdk } = await import('../scripts/build.mjs');
+      await buildSdk({ outDir, version: '1.2.3' });
+      const esm = await import(pathToFileURL(join(outDir, 'index.js')).href);
+      const cjs = createRequire(import.meta.url)(join(outDir, 'index.cjs'));
+      untouched();
+      for (const sdk of [esm, cjs]) {
+        assert.equal(sdk.VERSION, '1.2.3');
+        assert.equal(typeof sdk.attach, 'function');
+        assert.equal(typeof sdk.stripeProvider, 'function');
+      }
+    } finally {
+      await rm(outDir, { recursive: true, force: true });
+    }
+  });
+});
