@@ -6,6 +6,12 @@ import { createForm } from '../tenants/create-form.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type LooseBody = any;
 
+export interface JsonAnswer {
+  status: number;
+  headers: Headers;
+  body: LooseBody;
+}
+
 /** A strong password that passes the policy. */
 export const GOOD_PASSWORD = 'violet-orbit-harbor-42';
 
@@ -34,7 +40,7 @@ export async function sendJson(
   method: string,
   path: string,
   options: { body?: unknown; headers?: Record<string, string> } = {},
-) {
+): Promise<JsonAnswer> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
     headers: {
@@ -96,7 +102,10 @@ export async function signUpMerchant(
   });
 }
 
-export async function logInMerchant(baseUrl: string, body: Record<string, unknown>) {
+export async function logInMerchant(
+  baseUrl: string,
+  body: Record<string, unknown>,
+): Promise<{ response: JsonAnswer; client: MerchantClient | undefined }> {
   const response = await sendJson(baseUrl, 'POST', '/v1/merchant/login', {
     body,
     headers: { origin: baseUrl },
