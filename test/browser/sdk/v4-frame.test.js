@@ -1,0 +1,122 @@
+// The v4 `hs-form-frame` embed renders in a frame the page cannot reach: the SDK places the payment
+// step beside it with its own Pay button, reads the payer through HubSpotFormsV4, and writes the
+// transaction id into the form with setFieldValue. It must never say a form was paid when it was not.
+import {
+  equal,
+  fillCard,
+  formState,
+  loadPage,
+  makeTarget,
+  newForm,
+  nextEvent,
+  ok,
+  sleep,
+  waitFor,
+} from './helpers.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+describe('SDK beside a HubSpot v4 hs-form-frame embed', () => {
+  let env;
+  const handles = [];
+  before(async () => {
+    env = await loadPage();
+  });
+  afterEach(() => {
+    for (const handle of handles.splice(0)) handle.destroy();
+  });
+
+  async function setUp(stack = env) {
+    const formId = await newForm(stack === env ? '' : 'stack=down');
+    const target = makeTarget();
+    target.innerHTML = `<div class="hs-form-frame" data-region="na1" data-form-id="${formId}" data-portal-id="4242"></div>`;
+    const handle = window.OnePagePay.attach({ tenantId: stack.tenantId, relayUrl: stack.relayUrl, formId });
+    handles.push(handle);
+    await handle.ready;
+    const step = target.querySelector('.opp-step');
+    const form = window.HubSpotFormsV4.getForms().find((f) => f.getFormId() === formId);
+    for (const [name, value] of Object.entries({
+      email: 'ada@example.com',
+      firstname: 'Ada',
+      lastname: 'Lovelace',
+    })) {
+      form.setFieldValue(`0-1/${name}`, value);
+    }
+    return { formId, step, form };
+  }
+
+  async function valuesOf(form) {
+    return Object.fromEntries((await form.getFormFieldValues()).map((f) => [f.name, f.value]));
+  }
+
+  it('places the step after the frame and pays with its own button, then writes the transaction id', async () => {
+    const { formId, step, form } = await setUp();
+    ok(
+      step.previousElementSibling?.classList.contains('hs-form-frame'),
+      'the step sits right after the frame',
+    );
+    await fillCard(step, '4242424242424242');
+    const succeeded = nextEvent(document, 'onepagepay:payment-succeeded');
+    const pay = step.querySelector('button.opp-pay');
+    pay.click();
+    pay.click();
+    const { detail } = await succeeded;
+    const values = await waitFor(async () => {
+      const v = await valuesOf(form);
+      return v['0-1/onepagepay_transaction_id'] && v;
+    }, 'the transaction id in the form');
+    equal(values['0-1/onepagepay_transaction_id'], detail.transactionId, 'the id HubSpot will submit');
+    ok(UUID.test(detail.transactionId), 'a transaction id');
+    equal(values['0-1/onepagepay_payment_status'], 'succeeded', 'status');
+    ok(/submit the form/i.test(step.textContent), `tells the payer to submit: ${step.textContent}`);
+    await sleep(200);
+    equal((await formState(formId)).intents.length, 1, 'the double click charged once');
+  });
+
+  it('runs 3-D Secure from the Pay button', async () => {
+    const { formId, step, form } = await setUp();
+    await fillCard(step, '4000002500003155');
+    step.querySelector('button.opp-pay').click();
+    await waitFor(
+      () => document.querySelector('[data-testid="stripe-sandbox-3ds-modal"]'),
+      '3-D Secure',
+      8000,
+    );
+    window.__stripeSandbox.completeChallenge('complete');
+    await waitFor(
+      async () => (await valuesOf(form))['0-1/onepagepay_payment_status'] === 'succeeded',
+      'paid',
+      8000,
+    );
+    equal((await formState(formId)).transactions[0].status, 'succeeded', 'the transaction row');
+  });
+
+  it('a failed 3-D Secure is never reported as paid, and the payer can retry', async () => {
+    const { step, form } = await setUp();
+    await fillCard(step, '4000002500003155');
+    const failed = nextEvent(document, 'onepagepay:payment-failed');
+    step.querySelector('button.opp-pay').click();
+    await waitFor(
+      () => document.querySelector('[data-testid="stripe-sandbox-3ds-modal"]'),
+      '3-D Secure',
+      8000,
+    );
+    window.__stripeSandbox.completeChallenge('fail');
+    equal((await failed).detail.code, 'payment_authentication_failed', 'failure code');
+    equal((await valuesOf(form))['0-1/onepagepay_transaction_id'], '', 'no transaction id written');
+    ok(!/received/i.test(step.textContent), `never claims payment: ${step.textContent}`);
+    await fillCard(step, '4242424242424242');
+    step.querySelector('button.opp-pay').click();
+    await waitFor(
+      async () => (await valuesOf(form))['0-1/onepagepay_payment_status'] === 'succeeded',
+      'paid',
+      8000,
+    );
+  });
+
+  it('shows the outage instead of card fields when Stripe is down', async () => {
+    const { step } = await setUp(env.down);
+    ok(/unavailable/i.test(step.textContent), step.textContent);
+    equal(step.querySelector('iframe'), null, 'no card fields');
+  });
+});
