@@ -34,7 +34,7 @@ export function decodeCursor(
     typeof parsed.i !== 'string' ||
     typeof parsed.s !== 'string' ||
     !/^[0-9a-f-]{36}$/i.test(parsed.i) ||
-    Number.isNaN(Date.parse(parsed.a.replace(' ', 'T')))
+    !/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/.test(parsed.a)
   ) {
     throw invalidCursor();
   }

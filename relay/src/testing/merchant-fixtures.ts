@@ -198,6 +198,6 @@ export async function seedTransactions(
     status: options.status ?? 'succeeded',
     created_at: new Date(Date.now() - (count - index) * 1000),
   }));
-  const inserted = await knex('transactions').insert(rows).returning(['id']);
+  const inserted = rows.length ? await knex('transactions').insert(rows).returning(['id']) : [];
   return { form, contact, transactionIds: (inserted as Array<{ id: string }>).map((row) => row.id) };
 }
