@@ -1,37 +1,23 @@
 import assert from 'node:assert/strict';
-import { startStripeSandbox, type StripeSandbox } from '@onepagepay/sandbox';
-import { startTestRelay, type TestRelay } from '../testing/test-relay.js';
-import {
-  createCardPaymentMethod,
-  PAGE_ORIGIN,
-  paymentRequest,
-  seedTenantWithForm,
-} from '../testing/payment-fixtures.js';
+import { useRelayWithSandbox } from '../testing/use-relay.js';
+import { createCardPaymentMethod, PAGE_ORIGIN, paymentRequest } from '../testing/payment-fixtures.js';
 
 /** Every public endpoint, fed malformed, oversized and hostile input: always a 4xx with a code, never a 5xx. */
 describe('hostile input on public endpoints', function () {
   this.timeout(120_000);
-  let stripe: StripeSandbox;
-  let relay: TestRelay;
+  const h = useRelayWithSandbox();
   let valid: ReturnType<typeof paymentRequest>;
 
   before(async () => {
-    stripe = await startStripeSandbox();
-    relay = await startTestRelay(stripe);
-    const seeded = await seedTenantWithForm(relay.database.knex);
     valid = paymentRequest(
-      seeded.tenant.id,
-      seeded.form.hubspotFormGuid,
-      await createCardPaymentMethod(stripe.url, stripe.keys.publishableTest, '4242424242424242'),
+      h.seeded.tenant.id,
+      h.seeded.form.hubspotFormGuid,
+      await createCardPaymentMethod(h.stripe.url, h.stripe.keys.publishableTest, '4242424242424242'),
     );
-  });
-  after(async () => {
-    await relay?.close();
-    await stripe?.close();
   });
 
   async function send(path: string, body: string | Buffer, headers: Record<string, string> = {}) {
-    const response = await fetch(`${relay.url}${path}`, {
+    const response = await fetch(`${h.relay.url}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: PAGE_ORIGIN, ...headers },
       body,
@@ -134,7 +120,7 @@ describe('hostile input on public endpoints', function () {
   });
 
   it('survives 300 random mutations of a valid request without a 5xx or a charge', async () => {
-    const intentsBefore = stripe.paymentIntents().length;
+    const intentsBefore = h.stripe.paymentIntents().length;
     let accepted = 0;
     let seed = 7;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
@@ -182,17 +168,17 @@ describe('hostile input on public endpoints', function () {
       }
     }
     assert.equal(
-      stripe.paymentIntents().length - intentsBefore,
+      h.stripe.paymentIntents().length - intentsBefore,
       accepted,
       'a charge only for accepted requests',
     );
   });
 
   it('answers unknown routes and methods with coded 404/405 bodies', async () => {
-    const missing = await fetch(`${relay.url}/v1/nope`);
+    const missing = await fetch(`${h.relay.url}/v1/nope`);
     assert.equal(missing.status, 404);
     assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'not_found');
-    const wrongMethod = await fetch(`${relay.url}/v1/payments`, { method: 'PUT' });
+    const wrongMethod = await fetch(`${h.relay.url}/v1/payments`, { method: 'PUT' });
     assert.equal(wrongMethod.status, 405);
     assert.equal(
       ((await wrongMethod.json()) as { error: { code: string } }).error.code,

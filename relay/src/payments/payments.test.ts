@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { startStripeSandbox, type StripeSandbox } from '@onepagepay/sandbox';
 import { createLogger } from '../logger.js';
 import { startRelay } from '../server.js';
-import { startTestRelay, type TestRelay } from '../testing/test-relay.js';
+import { useRelayWithSandbox } from '../testing/use-relay.js';
 import {
   answerThreeDSecure,
   createCardPaymentMethod,
@@ -14,30 +13,18 @@ import {
 
 describe('POST /v1/payments (relay + Stripe sandbox + real database)', function () {
   this.timeout(60_000);
-  let stripe: StripeSandbox;
-  let relay: TestRelay;
-  let seeded: Awaited<ReturnType<typeof seedTenantWithForm>>;
-
-  before(async () => {
-    stripe = await startStripeSandbox();
-    relay = await startTestRelay(stripe);
-    seeded = await seedTenantWithForm(relay.database.knex);
-  });
-  after(async () => {
-    await relay?.close();
-    await stripe?.close();
-  });
+  const h = useRelayWithSandbox();
 
   const card = (number: string, account?: string | null) =>
-    createCardPaymentMethod(stripe.url, stripe.keys.publishableTest, number, account);
+    createCardPaymentMethod(h.stripe.url, h.stripe.keys.publishableTest, number, account);
   const pay = (body: unknown, headers?: Record<string, string>) =>
-    postJson(`${relay.url}/v1/payments`, body, headers);
-  const transactionRow = (id: string) => relay.database.knex('transactions').where({ id }).first();
+    postJson(`${h.relay.url}/v1/payments`, body, headers);
+  const transactionRow = (id: string) => h.relay.database.knex('transactions').where({ id }).first();
 
   it('charges 4242 with the price the form sets and records contact and transaction', async () => {
     const paymentMethodId = await card('4242424242424242');
     const response = await pay(
-      paymentRequest(seeded.tenant.id, seeded.form.hubspotFormGuid, paymentMethodId),
+      paymentRequest(h.seeded.tenant.id, h.seeded.form.hubspotFormGuid, paymentMethodId),
     );
     assert.equal(response.status, 200, JSON.stringify(response.body));
     assert.equal(response.body.status, 'succeeded');
@@ -51,51 +38,53 @@ describe('POST /v1/payments (relay + Stripe sandbox + real database)', function 
     assert.equal(row.product_name, 'Workshop ticket');
     assert.match(row.provider_payment_id, /^pi_/);
     assert.equal(row.livemode, false);
-    const contact = await relay.database.knex('contacts').where({ id: row.contact_id }).first();
+    const contact = await h.relay.database.knex('contacts').where({ id: row.contact_id }).first();
     assert.equal(contact.email, 'ada.lovelace@example.com');
     assert.equal(contact.first_name, 'Ada');
     assert.match(contact.stripe_customer_id, /^cus_/);
 
-    const intent = stripe.paymentIntents().find((candidate) => candidate.id === row.provider_payment_id);
+    const intent = h.stripe.paymentIntents().find((candidate) => candidate.id === row.provider_payment_id);
     assert.equal(intent?.amount, 4900);
     assert.equal(intent?.currency, 'usd');
     assert.equal((intent?.metadata as Record<string, string>).onepagepay_transaction_id, row.id);
     assert.equal(intent?.customer, contact.stripe_customer_id);
-    const outbox = await relay.database.knex('outbox').where({ transaction_id: row.id });
+    const outbox = await h.relay.database.knex('outbox').where({ transaction_id: row.id });
     assert.equal(outbox.length, 1, 'one HubSpot push queued with the paid transaction');
   });
 
   it('never takes the price from the client', async () => {
-    const before = stripe.paymentIntents().length;
+    const before = h.stripe.paymentIntents().length;
     const response = await pay(
-      paymentRequest(seeded.tenant.id, seeded.form.hubspotFormGuid, await card('4242424242424242'), {
+      paymentRequest(h.seeded.tenant.id, h.seeded.form.hubspotFormGuid, await card('4242424242424242'), {
         amount: 1,
       }),
     );
     assert.equal(response.status, 409);
     assert.equal((response.body.error as { code: string }).code, 'price_changed');
-    assert.equal(stripe.paymentIntents().length, before, 'no charge attempted');
+    assert.equal(h.stripe.paymentIntents().length, before, 'no charge attempted');
   });
 
   it('reuses the Stripe customer for a returning payer', async () => {
     const first = await pay(
-      paymentRequest(seeded.tenant.id, seeded.form.hubspotFormGuid, await card('4242424242424242')),
+      paymentRequest(h.seeded.tenant.id, h.seeded.form.hubspotFormGuid, await card('4242424242424242')),
     );
     const second = await pay(
-      paymentRequest(seeded.tenant.id, seeded.form.hubspotFormGuid, await card('4242424242424242')),
+      paymentRequest(h.seeded.tenant.id, h.seeded.form.hubspotFormGuid, await card('4242424242424242')),
     );
-    const rows = await relay.database
+    const rows = await h.relay.database
       .knex('transactions')
       .whereIn('id', [String(first.body.transactionId), String(second.body.transactionId)]);
     assert.equal(new Set(rows.map((row) => row.contact_id)).size, 1);
-    const customers = stripe.customers().filter((customer) => customer.email === 'ada.lovelace@example.com');
+    const customers = h.stripe
+      .customers()
+      .filter((customer) => customer.email === 'ada.lovelace@example.com');
     assert.equal(customers.length, 1);
   });
 
   it('asks for 3-D Secure, then confirms after the browser step', async () => {
     const request = paymentRequest(
-      seeded.tenant.id,
-      seeded.form.hubspotFormGuid,
+      h.seeded.tenant.id,
+      h.seeded.form.hubspotFormGuid,
       await card('4000002500003155'),
     );
     const first = await pay(request);
@@ -108,13 +97,13 @@ describe('POST /v1/payments (relay + Stripe sandbox + real database)', function 
     assert.equal(replay.body.clientSecret, first.body.clientSecret);
 
     await answerThreeDSecure(
-      stripe.url,
-      stripe.keys.publishableTest,
+      h.stripe.url,
+      h.stripe.keys.publishableTest,
       String(first.body.clientSecret),
       'succeed',
     );
-    const confirmed = await postJson(`${relay.url}/v1/payments/${first.body.transactionId}/confirm`, {
-      tenantId: seeded.tenant.id,
+    const confirmed = await postJson(`${h.relay.url}/v1/payments/${first.body.transactionId}/confirm`, {
+      tenantId: h.seeded.tenant.id,
       attemptId: request.attemptId,
     });
     assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
@@ -124,19 +113,19 @@ describe('POST /v1/payments (relay + Stripe sandbox + real database)', function 
 
   it('reports a failed 3-D Secure challenge as a payment failure', async () => {
     const request = paymentRequest(
-      seeded.tenant.id,
-      seeded.form.hubspotFormGuid,
+      h.seeded.tenant.id,
+      h.seeded.form.hubspotFormGuid,
       await card('4000002500003155'),
     );
     const first = await pay(request);
     await answerThreeDSecure(
-      stripe.url,
-      stripe.keys.publishableTest,
+      h.stripe.url,
+      h.stripe.keys.publishableTest,
       String(first.body.clientSecret),
       'fail',
     );
-    const confirmed = await postJson(`${relay.url}/v1/payments/${first.body.transactionId}/confirm`, {
-      tenantId: seeded.tenant.id,
+    const confirmed = await postJson(`${h.relay.url}/v1/payments/${first.body.transactionId}/confirm`, {
+      tenantId: h.seeded.tenant.id,
       attemptId: request.attemptId,
     });
     assert.equal(confirmed.status, 402);
@@ -149,7 +138,7 @@ describe('POST /v1/payments (relay + Stripe sandbox + real database)', function 
       ['4000000000000002', 'generic_decline'],
       ['4000000000009995', 'insufficient_funds'],
     ] as const) {
-      const request = paymentRequest(seeded.tenant.id, seeded.form.hubspotFormGuid, await card(number));
+      const request = paymentRequest(h.seeded.tenant.id, h.seeded.form.hubspotFormGuid, await card(number));
       const response = await pay(request);
       assert.equal(response.status, 402);
       const error = response.body.error as { code: string; declineCode: string; message: string };
@@ -159,7 +148,10 @@ describe('POST /v1/payments (relay + Stripe sandbox + real database)', function 
       const replay = await pay(request);
       assert.equal(replay.status, 402);
       assert.equal((replay.body.error as { declineCode: string }).declineCode, declineCode);
-      const row = await relay.database.knex('transactions').where({ attempt_id: request.attemptId }).first();
+      const row = await h.relay.database
+        .knex('transactions')
+        .where({ attempt_id: request.attemptId })
+        .first();
       assert.equal(row.status, 'failed');
       assert.equal(row.decline_code, declineCode);
     }
@@ -169,8 +161,8 @@ describe('POST /v1/payments (relay + Stripe sandbox + real database)', function 
     const paymentMethodId = await card('4242424242424242');
     const bodies = [];
     for (const [tenantId, formId] of [
-      [crypto.randomUUID(), seeded.form.hubspotFormGuid],
-      [seeded.tenant.id, crypto.randomUUID()],
+      [crypto.randomUUID(), h.seeded.form.hubspotFormGuid],
+      [h.seeded.tenant.id, crypto.randomUUID()],
     ]) {
       const response = await pay(paymentRequest(tenantId as string, formId as string, paymentMethodId));
       assert.equal(response.status, 404);
@@ -180,9 +172,9 @@ describe('POST /v1/payments (relay + Stripe sandbox + real database)', function 
     for (const path of [
       `/v1/forms/${crypto.randomUUID()}/x`,
       '/v1/forms/not-a-uuid/x',
-      `/v1/forms/${seeded.tenant.id}/nope`,
+      `/v1/forms/${h.seeded.tenant.id}/nope`,
     ]) {
-      const response = await fetch(`${relay.url}${path}`);
+      const response = await fetch(`${h.relay.url}${path}`);
       assert.equal(response.status, 404);
       const body = (await response.json()) as { error: { code: string; message: string } };
       assert.deepEqual(
@@ -194,8 +186,8 @@ describe('POST /v1/payments (relay + Stripe sandbox + real database)', function 
 
   it('refuses a page origin the tenant did not allow, and sends it no CORS headers', async () => {
     const request = paymentRequest(
-      seeded.tenant.id,
-      seeded.form.hubspotFormGuid,
+      h.seeded.tenant.id,
+      h.seeded.form.hubspotFormGuid,
       await card('4242424242424242'),
     );
     const response = await pay(request, { origin: 'https://evil.example' });
@@ -206,7 +198,7 @@ describe('POST /v1/payments (relay + Stripe sandbox + real database)', function 
     assert.equal(noOrigin.status, 403);
 
     const preflight = (origin: string) =>
-      fetch(`${relay.url}/v1/payments`, {
+      fetch(`${h.relay.url}/v1/payments`, {
         method: 'OPTIONS',
         headers: {
           origin,
@@ -220,8 +212,8 @@ describe('POST /v1/payments (relay + Stripe sandbox + real database)', function 
 
   it('rejects an attempt id reused for a different payment', async () => {
     const request = paymentRequest(
-      seeded.tenant.id,
-      seeded.form.hubspotFormGuid,
+      h.seeded.tenant.id,
+      h.seeded.form.hubspotFormGuid,
       await card('4242424242424242'),
     );
     assert.equal((await pay(request)).status, 200);
@@ -236,44 +228,44 @@ describe('POST /v1/payments (relay + Stripe sandbox + real database)', function 
   it('turns 1,000 concurrent copies of one attempt into exactly one charge and one transaction', async function () {
     this.timeout(120_000);
     const request = paymentRequest(
-      seeded.tenant.id,
-      seeded.form.hubspotFormGuid,
+      h.seeded.tenant.id,
+      h.seeded.form.hubspotFormGuid,
       await card('4242424242424242'),
     );
-    const intentsBefore = stripe.paymentIntents().length;
+    const intentsBefore = h.stripe.paymentIntents().length;
     const responses = await Promise.all(Array.from({ length: 1000 }, () => pay(request)));
     const statuses = new Set(responses.map((response) => `${response.status}:${response.body.status}`));
     assert.deepEqual([...statuses], ['200:succeeded']);
     assert.equal(new Set(responses.map((response) => response.body.transactionId)).size, 1);
-    assert.equal(stripe.paymentIntents().length - intentsBefore, 1, 'exactly one PaymentIntent');
-    const rows = await relay.database.knex('transactions').where({ attempt_id: request.attemptId });
+    assert.equal(h.stripe.paymentIntents().length - intentsBefore, 1, 'exactly one PaymentIntent');
+    const rows = await h.relay.database.knex('transactions').where({ attempt_id: request.attemptId });
     assert.equal(rows.length, 1, 'exactly one transaction');
   });
 
   it('gives one charge when copies of an attempt race across two relay processes on one database', async function () {
     this.timeout(120_000);
     const second = await startRelay({
-      config: relay.config,
+      config: h.relay.config,
       logger: createLogger({ level: 'silent' }),
-      database: relay.database,
+      database: h.relay.database,
       migrate: false,
     });
     try {
       const request = paymentRequest(
-        seeded.tenant.id,
-        seeded.form.hubspotFormGuid,
+        h.seeded.tenant.id,
+        h.seeded.form.hubspotFormGuid,
         await card('4242424242424242'),
       );
       const responses = await Promise.all(
         Array.from({ length: 200 }, (_, index) =>
-          postJson(`${index % 2 ? relay.url : second.url}/v1/payments`, request),
+          postJson(`${index % 2 ? h.relay.url : second.url}/v1/payments`, request),
         ),
       );
       assert.deepEqual(
         [...new Set(responses.map((response) => `${response.status}:${response.body.status}`))],
         ['200:succeeded'],
       );
-      const intents = stripe
+      const intents = h.stripe
         .paymentIntents()
         .filter(
           (intent) => (intent.metadata as Record<string, string>).onepagepay_attempt_id === request.attemptId,
@@ -286,24 +278,24 @@ describe('POST /v1/payments (relay + Stripe sandbox + real database)', function 
 
   it('keeps a payment safe through a Stripe outage: 503 to the payer, one charge on retry', async () => {
     const request = paymentRequest(
-      seeded.tenant.id,
-      seeded.form.hubspotFormGuid,
+      h.seeded.tenant.id,
+      h.seeded.form.hubspotFormGuid,
       await card('4242424242424242'),
     );
-    stripe.setOutage('down');
+    h.stripe.setOutage('down');
     try {
       const failed = await pay(request);
       assert.equal(failed.status, 503);
       assert.equal((failed.body.error as { code: string }).code, 'provider_unavailable');
-      const status = await fetch(`${relay.url}/v1/status`).then((response) => response.json());
+      const status = await fetch(`${h.relay.url}/v1/status`).then((response) => response.json());
       assert.equal((status as { providers: { stripe: { status: string } } }).providers.stripe.status, 'down');
     } finally {
-      stripe.setOutage('none');
+      h.stripe.setOutage('none');
     }
     const retried = await pay(request);
     assert.equal(retried.status, 200, JSON.stringify(retried.body));
     assert.equal(retried.body.status, 'succeeded');
-    const intents = stripe
+    const intents = h.stripe
       .paymentIntents()
       .filter(
         (intent) => (intent.metadata as Record<string, string>).onepagepay_attempt_id === request.attemptId,
@@ -312,20 +304,20 @@ describe('POST /v1/payments (relay + Stripe sandbox + real database)', function 
   });
 
   it('charges on the connected account of a tenant that has one', async () => {
-    const account = (await fetch(`${stripe.url}/v1/accounts`, {
+    const account = (await fetch(`${h.stripe.url}/v1/accounts`, {
       method: 'POST',
       headers: {
-        authorization: `Bearer ${stripe.keys.secretTest}`,
+        authorization: `Bearer ${h.stripe.keys.secretTest}`,
         'content-type': 'application/x-www-form-urlencoded',
       },
       body: new URLSearchParams({ type: 'express' }),
     }).then((response) => response.json())) as { id: string };
-    const connected = await seedTenantWithForm(relay.database.knex, {
+    const connected = await seedTenantWithForm(h.relay.database.knex, {
       stripeAccountId: account.id,
       name: 'Connected',
     });
     const config = (await fetch(
-      `${relay.url}/v1/forms/${connected.tenant.id}/${connected.form.hubspotFormGuid}`,
+      `${h.relay.url}/v1/forms/${connected.tenant.id}/${connected.form.hubspotFormGuid}`,
     ).then((response) => response.json())) as { stripe: { accountId: string } };
     assert.equal(config.stripe.accountId, account.id);
     const paymentMethodId = await card('4242424242424242', account.id);
@@ -333,8 +325,8 @@ describe('POST /v1/payments (relay + Stripe sandbox + real database)', function 
       paymentRequest(connected.tenant.id, connected.form.hubspotFormGuid, paymentMethodId),
     );
     assert.equal(response.status, 200, JSON.stringify(response.body));
-    assert.equal(stripe.paymentIntents(account.id).length, 1);
-    const platformIds = new Set(stripe.paymentIntents().map((intent) => intent.id));
+    assert.equal(h.stripe.paymentIntents(account.id).length, 1);
+    const platformIds = new Set(h.stripe.paymentIntents().map((intent) => intent.id));
     assert.ok(
       !platformIds.has(
         String((await transactionRow(String(response.body.transactionId))).provider_payment_id),
@@ -343,18 +335,18 @@ describe('POST /v1/payments (relay + Stripe sandbox + real database)', function 
   });
 
   it('keeps live and test data apart: a live form uses live keys and live rows', async () => {
-    const live = await seedTenantWithForm(relay.database.knex, {
+    const live = await seedTenantWithForm(h.relay.database.knex, {
       form: { livemode: true },
       name: 'Live shop',
     });
-    const config = (await fetch(`${relay.url}/v1/forms/${live.tenant.id}/${live.form.hubspotFormGuid}`).then(
-      (r) => r.json(),
-    )) as { livemode: boolean; stripe: { publishableKey: string } };
+    const config = (await fetch(
+      `${h.relay.url}/v1/forms/${live.tenant.id}/${live.form.hubspotFormGuid}`,
+    ).then((r) => r.json())) as { livemode: boolean; stripe: { publishableKey: string } };
     assert.equal(config.livemode, true);
     assert.match(config.stripe.publishableKey, /^pk_live_/);
     const paymentMethodId = await createCardPaymentMethod(
-      stripe.url,
-      stripe.keys.publishableLive,
+      h.stripe.url,
+      h.stripe.keys.publishableLive,
       '4242424242424242',
     );
     const response = await pay(paymentRequest(live.tenant.id, live.form.hubspotFormGuid, paymentMethodId));
@@ -362,15 +354,16 @@ describe('POST /v1/payments (relay + Stripe sandbox + real database)', function 
     const row = await transactionRow(String(response.body.transactionId));
     assert.equal(row.livemode, true);
     assert.equal(
-      stripe.paymentIntents(undefined, true).filter((intent) => intent.id === row.provider_payment_id).length,
+      h.stripe.paymentIntents(undefined, true).filter((intent) => intent.id === row.provider_payment_id)
+        .length,
       1,
     );
-    const contacts = await relay.database.knex('contacts').where({ tenant_id: live.tenant.id });
+    const contacts = await h.relay.database.knex('contacts').where({ tenant_id: live.tenant.id });
     assert.ok(contacts.every((contact) => contact.livemode === true));
   });
 
   it('handles zero-decimal currencies and payer-chosen amounts within the range', async () => {
-    const yen = await seedTenantWithForm(relay.database.knex, {
+    const yen = await seedTenantWithForm(h.relay.database.knex, {
       form: { currency: 'JPY', amount: 500 },
       name: 'Yen',
     });
@@ -379,9 +372,9 @@ describe('POST /v1/payments (relay + Stripe sandbox + real database)', function 
     );
     assert.equal(yenResponse.body.amount, 500);
     const yenRow = await transactionRow(String(yenResponse.body.transactionId));
-    const yenIntent = stripe.paymentIntents().find((intent) => intent.id === yenRow.provider_payment_id);
+    const yenIntent = h.stripe.paymentIntents().find((intent) => intent.id === yenRow.provider_payment_id);
     assert.deepEqual([yenIntent?.amount, yenIntent?.currency, yenRow.currency], [500, 'jpy', 'JPY']);
-    const donation = await seedTenantWithForm(relay.database.knex, {
+    const donation = await seedTenantWithForm(h.relay.database.knex, {
       form: { amount: null, customAmount: { min: 500, max: 50_000 } },
       name: 'Donations',
     });
