@@ -2,9 +2,11 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, isRelayError } from '../errors.js';
 import { createCliContext, type RegisterCommands } from './cli-context.js';
 import { registerFormCommands } from './commands/form.js';
+import { registerHubSpotCommands } from './commands/hubspot.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTenantCommands } from './commands/tenant.js';
+import { registerWorkerCommand } from './commands/worker.js';
 
 /** Every command group of `onepagepay-relay`; new groups register here. */
 export const COMMAND_GROUPS: RegisterCommands[] = [
@@ -12,6 +14,8 @@ export const COMMAND_GROUPS: RegisterCommands[] = [
   registerMigrateCommand,
   registerTenantCommands,
   registerFormCommands,
+  registerHubSpotCommands,
+  registerWorkerCommand,
 ];
 
 /** Runs the CLI; resolves to the process exit code. Errors print one clear line, never a stack. */

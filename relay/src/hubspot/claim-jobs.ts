@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 
 export const HUBSPOT_TOPICS = ['hubspot.transaction', 'hubspot.form_submission'] as const;
@@ -11,6 +12,8 @@ export interface ClaimedJob {
   payload: Record<string, unknown>;
   attempts: number;
   createdAt: Date;
+  /** This claim's fencing token: outcomes are recorded only while the job is still ours. */
+  lockedBy: string;
 }
 
 /**
@@ -37,10 +40,10 @@ export async function claimDueJobs(
        limit ?
        for update of o skip locked
      )
-     update outbox o set locked_until = ?, updated_at = now()
+     update outbox o set locked_until = ?, locked_by = ?, updated_at = now()
      from due where o.tenant_id = due.tenant_id and o.id = due.id
-     returning o.tenant_id, o.livemode, o.id, o.topic, o.transaction_id, o.payload, o.attempts, o.created_at`,
-    [...HUBSPOT_TOPICS, options.now, options.now, options.now, limit, options.leaseUntil],
+     returning o.tenant_id, o.livemode, o.id, o.topic, o.transaction_id, o.payload, o.attempts, o.created_at, o.locked_by`,
+    [...HUBSPOT_TOPICS, options.now, options.now, options.now, limit, options.leaseUntil, randomUUID()],
   );
   return result.rows.map((row) => ({
     tenantId: row['tenant_id'] as string,
@@ -54,5 +57,6 @@ export async function claimDueJobs(
     >,
     attempts: row['attempts'] as number,
     createdAt: new Date(row['created_at'] as string | Date),
+    lockedBy: row['locked_by'] as string,
   }));
 }

@@ -20,11 +20,14 @@ export async function recordSynced(
   await inTenantTransaction(knex, scope, async (trx) => {
     await trx('outbox')
       .where({ tenant_id: scope.tenantId })
-      .whereIn(
-        'id',
-        synced.flatMap((item) => item.jobs.map((job) => job.id)),
-      )
-      .update({ status: 'done', locked_until: null, last_error: null, updated_at: trx.fn.now() });
+      .whereIn(['id', 'locked_by'], ownedBy(synced.flatMap((item) => item.jobs)))
+      .update({
+        status: 'done',
+        locked_until: null,
+        locked_by: null,
+        last_error: null,
+        updated_at: trx.fn.now(),
+      });
     const rows = synced.map((item) => [item.transactionId, item.contactId, item.dealId, item.lineItemId]);
     await trx.raw(
       `update transactions t set hubspot_sync_state = 'synced', hubspot_sync_attempts = hubspot_sync_attempts + 1,
@@ -75,20 +78,29 @@ export async function recordFailed(
       if (isDead) dead++;
       return [
         job.id,
+        job.lockedBy,
         attempts,
         isDead ? 'dead' : 'pending',
         new Date(options.now + options.delayFor(attempts)),
       ];
     });
-    await trx.raw(
+    const updated = await trx.raw<{ rows: Array<{ id: string }> }>(
       `update outbox o set attempts = v.attempts, status = v.status, run_after = v.run_after,
-         locked_until = null, last_error = ?, updated_at = now()
-       from (values ${rows.map(() => '(?::bigint, ?::int, ?::text, ?::timestamptz)').join(', ')})
-         as v(id, attempts, status, run_after)
-       where o.tenant_id = ? and o.id = v.id`,
+         locked_until = null, locked_by = null, last_error = ?, updated_at = now()
+       from (values ${rows.map(() => '(?::bigint, ?::text, ?::int, ?::text, ?::timestamptz)').join(', ')})
+         as v(id, locked_by, attempts, status, run_after)
+       where o.tenant_id = ? and o.id = v.id and o.locked_by = v.locked_by
+       returning o.id`,
       [message, ...rows.flat(), scope.tenantId],
     );
-    await markTransactions(trx, scope, jobs, message, true);
+    const owned = new Set(updated.rows.map((row) => String(row.id)));
+    await markTransactions(
+      trx,
+      scope,
+      jobs.filter((job) => owned.has(job.id)),
+      message,
+      true,
+    );
   });
   return { dead };
 }
@@ -104,12 +116,10 @@ export async function releaseJobs(
   await inTenantTransaction(knex, scope, async (trx) => {
     await trx('outbox')
       .where({ tenant_id: scope.tenantId })
-      .whereIn(
-        'id',
-        jobs.map((job) => job.id),
-      )
+      .whereIn(['id', 'locked_by'], ownedBy(jobs))
       .update({
         locked_until: null,
+        locked_by: null,
         ...(options.runAfter ? { run_after: options.runAfter } : {}),
         ...(options.note ? { last_error: options.note.slice(0, 1000) } : {}),
         updated_at: trx.fn.now(),
@@ -128,11 +138,8 @@ export async function completeJobs(
   await inTenantTransaction(knex, scope, (trx) =>
     trx('outbox')
       .where({ tenant_id: scope.tenantId })
-      .whereIn(
-        'id',
-        jobs.map((job) => job.id),
-      )
-      .update({ status: 'done', locked_until: null, updated_at: trx.fn.now() }),
+      .whereIn(['id', 'locked_by'], ownedBy(jobs))
+      .update({ status: 'done', locked_until: null, locked_by: null, updated_at: trx.fn.now() }),
   );
 }
 
@@ -159,4 +166,9 @@ async function markTransactions(
      where t.tenant_id = ? and t.id = any(?::uuid[])`,
     [message, countAttempt ? 1 : 0, countAttempt, scope.tenantId, ids],
   );
+}
+
+/** (id, fencing token) pairs: an update touches a job only while this claim still holds it. */
+function ownedBy(jobs: readonly ClaimedJob[]): string[][] {
+  return jobs.map((job) => [job.id, job.lockedBy]);
 }

@@ -49,6 +49,11 @@ export async function up(knex: Knex): Promise<void> {
     check (hubspot_sync_state in ('pending', 'synced', 'retrying', 'failed'))`);
   await knex.raw(`alter table transactions add constraint transactions_form_submitted_by_check
     check (form_submitted_by in ('browser', 'relay'))`);
+  // Who holds a claimed job: a worker whose lease ran out (it stalled) must not record an outcome
+  // over the worker that took the job over.
+  await knex.schema.alterTable('outbox', (table) => {
+    table.text('locked_by').nullable();
+  });
   await knex.raw(`create index transactions_hubspot_sync_idx
     on transactions (tenant_id, livemode, hubspot_sync_state) where hubspot_sync_state is not null`);
 
@@ -73,6 +78,7 @@ export async function down(knex: Knex): Promise<void> {
   await knex.raw('drop trigger if exists outbox_marks_hubspot_pending on outbox');
   await knex.raw('drop function if exists onepagepay_mark_hubspot_pending()');
   await knex.raw('drop index if exists transactions_hubspot_sync_idx');
+  await knex.schema.alterTable('outbox', (table) => table.dropColumn('locked_by'));
   await knex.schema.alterTable('transactions', (table) => {
     for (const column of [
       'hubspot_sync_state',

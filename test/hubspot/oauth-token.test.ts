@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { allSynced, drain, HubSpotWorld } from './support.js';
+
+describe('HubSpot push: OAuth install and a token expiring mid-run', function () {
+  this.timeout(60_000);
+  let world: HubSpotWorld;
+  before(async () => (world = await HubSpotWorld.start({ HUBSPOT_WORKER_CLAIM_LIMIT: '100' })));
+  after(() => world?.close());
+
+  it('installs through the callback, refreshes after a 401 and before expiry, and marks a refused refresh broken', async () => {
+    const { seedTenantWithForm } = await import('../../relay/src/testing/payment-fixtures.js');
+    const seeded = { ...(await seedTenantWithForm(world.knex)), portalId: 0 };
+    seeded.portalId = world.hubspot.createPortal().portalId;
+    const installed = await world.installByOAuth(seeded.tenant.id, seeded.portalId);
+    assert.equal(installed.status, 200, installed.body);
+    assert.match(installed.body, new RegExp(`portal ${seeded.portalId} is connected`));
+
+    const row = await world.knex('hubspot_connections').where({ tenant_id: seeded.tenant.id }).first();
+    assert.equal(row.auth_kind, 'oauth');
+    assert.match(row.access_token, /^v1\.k2\./, 'sealed with the current key');
+    const connection = await world.openConnection(seeded.tenant.id);
+    assert.ok(connection && !row.access_token.includes(connection.accessToken), 'never stored in clear');
+    assert.ok(row.properties_ready_at, 'custom properties are created on connect');
+    const dealProperty = world.hubspot
+      .properties(seeded.portalId, 'deals')
+      .find((property) => property.name === 'onepagepay_transaction_id');
+    assert.equal(dealProperty?.hasUniqueValue, true);
+
+    // 150 payments: the first round pushes 100, then HubSpot stops accepting the token.
+    await world.payDirectlyMany(
+      seeded,
+      Array.from({ length: 150 }, (_, index) => `t${index}@example.com`),
+    );
+    world.clock.advance(1000);
+    const worker = world.worker();
+    const first = await worker.runOnce();
+    assert.equal(first.synced, 100);
+    world.hubspot.expireToken(connection.accessToken);
+    const tokenCalls = () => world.hubspot.stats().byPath['POST /oauth/v1/token'] ?? 0;
+    const before = tokenCalls();
+    const second = await worker.runOnce();
+    assert.equal(second.synced, 50, 'the 401 led to a refresh and the same batch went through');
+    assert.equal(tokenCalls(), before + 1);
+    const refreshed = await world.openConnection(seeded.tenant.id);
+    assert.notEqual(refreshed?.accessToken, connection.accessToken);
+    assert.equal(refreshed?.status, 'connected');
+
+    // Near the 30-minute expiry the worker refreshes before calling, so HubSpot never sees the old token.
+    world.clock.advance(27 * 60_000);
+    await world.payDirectly(seeded, 'late@example.com');
+    world.clock.advance(1000);
+    assert.equal((await worker.runOnce()).synced, 1);
+    assert.equal(tokenCalls(), before + 2);
+
+    // The app is uninstalled: the refresh token is revoked, so the connection is broken, and nothing is lost.
+    const revoked = await fetch(`${world.hubspot.url}/oauth/v1/refresh-tokens/${refreshed?.refreshToken}`, {
+      method: 'DELETE',
+    });
+    assert.equal(revoked.status, 204);
+    const current = await world.openConnection(seeded.tenant.id);
+    world.hubspot.expireToken(current?.accessToken as string);
+    const orphan = await world.payDirectly(seeded, 'orphan@example.com');
+    world.clock.advance(1000);
+    const broken = await worker.runOnce();
+    assert.equal(broken.synced, 0);
+    const brokenRow = await world.knex('hubspot_connections').where({ tenant_id: seeded.tenant.id }).first();
+    assert.equal(brokenRow.status, 'broken');
+    assert.match(brokenRow.broken_reason, /refresh/);
+    const waiting = await world.knex('transactions').where({ id: orphan }).first();
+    assert.equal(waiting.hubspot_sync_state, 'pending');
+    assert.match(waiting.hubspot_last_error, /refresh/);
+    const job = await world.knex('outbox').where({ transaction_id: orphan }).first();
+    assert.equal(job.status, 'pending');
+    assert.equal(job.attempts, 0, 'a broken connection does not use up attempts');
+    assert.equal((await worker.runOnce()).claimed, 0, 'a broken tenant is not claimed');
+
+    assert.equal((await world.installByOAuth(seeded.tenant.id, seeded.portalId)).status, 200);
+    await drain(worker, world.clock, { until: () => allSynced(world.knex, seeded.tenant.id, 152) });
+    assert.equal(world.hubspot.deals(seeded.portalId).length, 152);
+  });
+});
