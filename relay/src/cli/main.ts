@@ -1,11 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, isRelayError } from '../errors.js';
 import { createCliContext, type RegisterCommands } from './cli-context.js';
+import { registerApiKeyCommands } from './commands/api-key.js';
 import { registerFormCommands } from './commands/form.js';
 import { registerHubSpotCommands } from './commands/hubspot.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTenantCommands } from './commands/tenant.js';
+import { registerUserCommands } from './commands/user.js';
 import { registerWorkerCommand } from './commands/worker.js';
 
 /** Every command group of `onepagepay-relay`; new groups register here. */
@@ -16,6 +18,8 @@ export const COMMAND_GROUPS: RegisterCommands[] = [
   registerFormCommands,
   registerHubSpotCommands,
   registerWorkerCommand,
+  registerUserCommands,
+  registerApiKeyCommands,
 ];
 
 /** Runs the CLI; resolves to the process exit code. Errors print one clear line, never a stack. */
