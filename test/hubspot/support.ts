@@ -154,7 +154,8 @@ export class HubSpotWorld {
     return createHubSpotWorker({
       config: this.relay.config,
       logger: createLogger({ level: 'info', destination }),
-      knex: (options.database ?? this.relay.database).knex,
+      // As the relay runs it: the app role's connection on PostgreSQL, under row-level security.
+      knex: (options.database ?? this.relay.database.app ?? this.relay.database).knex,
       clientFactory: options.clientFactory ?? createHubSpotClientFactory(new URL(this.hubspot.url)),
       clock: this.clock,
     });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 
+/** The topics the function claims (listed again in its SQL). */
 export const HUBSPOT_TOPICS = ['hubspot.transaction', 'hubspot.form_submission'] as const;
 
 export interface ClaimedJob {
@@ -17,12 +18,13 @@ export interface ClaimedJob {
 }
 
 /**
- * Claims up to `limit` due HubSpot jobs across tenants in ONE statement, so several relay processes
- * can drain one outbox: `for update skip locked` keeps two claimers off the same rows, and the lease
- * (`locked_until`) keeps them off for as long as the claimer may take; a claimer that dies simply
- * lets the lease run out. Jobs of tenants without a working, unpaused connection are left alone.
- * Times come from the worker's clock, so a test can simulate an hour. Row-level security will need
- * this statement inside a SECURITY DEFINER function: keep it the only cross-tenant query.
+ * Claims up to `limit` due HubSpot jobs across tenants in ONE statement (the SECURITY DEFINER
+ * function `onepagepay_claim_hubspot_jobs` of migration 002, so it works for the app role under
+ * row-level security), so several relay processes can drain one outbox: `for update skip locked`
+ * keeps two claimers off the same rows, and the lease (`locked_until`, with a fencing token in
+ * `locked_by`) keeps them off for as long as the claimer may take; a claimer that dies simply lets
+ * the lease run out. Jobs of tenants without a working, unpaused connection are left alone. Times
+ * come from the worker's clock, so a test can simulate an hour. It is the only cross-tenant query.
  */
 export async function claimDueJobs(
   knex: Knex,
@@ -30,20 +32,8 @@ export async function claimDueJobs(
   options: { now: Date; leaseUntil: Date },
 ): Promise<ClaimedJob[]> {
   const result = await knex.raw<{ rows: Array<Record<string, unknown>> }>(
-    `with due as (
-       select o.tenant_id, o.id from outbox o
-       join hubspot_connections c on c.tenant_id = o.tenant_id and c.livemode = o.livemode
-       where o.status = 'pending' and o.topic in (?, ?) and o.run_after <= ?
-         and (o.locked_until is null or o.locked_until <= ?)
-         and c.status = 'connected' and (c.paused_until is null or c.paused_until <= ?)
-       order by o.run_after, o.id
-       limit ?
-       for update of o skip locked
-     )
-     update outbox o set locked_until = ?, locked_by = ?, updated_at = now()
-     from due where o.tenant_id = due.tenant_id and o.id = due.id
-     returning o.tenant_id, o.livemode, o.id, o.topic, o.transaction_id, o.payload, o.attempts, o.created_at, o.locked_by`,
-    [...HUBSPOT_TOPICS, options.now, options.now, options.now, limit, options.leaseUntil, randomUUID()],
+    'select * from onepagepay_claim_hubspot_jobs(?, ?, ?, ?)',
+    [options.now, options.leaseUntil, randomUUID(), limit],
   );
   return result.rows.map((row) => ({
     tenantId: row['tenant_id'] as string,

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { APP_ROLE, ensureAppRole } from '../row-security.js';
 
 /**
  * HubSpot push: each tenant's portal connection (tokens encrypted), the per-form deal pipeline, and
@@ -69,12 +70,44 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(`create trigger outbox_marks_hubspot_pending after insert on outbox
     for each row when (new.topic = 'hubspot.transaction' and new.transaction_id is not null)
     execute function onepagepay_mark_hubspot_pending()`);
+  // The HubSpot worker's claim, the one query that crosses tenants. SECURITY DEFINER so the app role
+  // can run it under row-level security; times come from the caller, so tests can simulate an hour.
+  // Only tenants with a working, unpaused connection are claimed; `for update skip locked` and the
+  // lease keep concurrent claimers (several relays) off each other's jobs.
+  await knex.raw(`create function onepagepay_claim_hubspot_jobs(
+      p_now timestamptz, p_lease_until timestamptz, p_locked_by text, p_limit integer)
+    returns table (tenant_id uuid, livemode boolean, id bigint, topic text, transaction_id uuid,
+                   payload jsonb, attempts integer, created_at timestamptz, locked_by text)
+    language sql volatile security definer set search_path = public, pg_temp as $$
+      with due as (
+        select o.tenant_id, o.id from outbox o
+          join hubspot_connections c on c.tenant_id = o.tenant_id and c.livemode = o.livemode
+         where o.status = 'pending' and o.topic in ('hubspot.transaction', 'hubspot.form_submission')
+           and o.run_after <= p_now and (o.locked_until is null or o.locked_until <= p_now)
+           and c.status = 'connected' and (c.paused_until is null or c.paused_until <= p_now)
+         order by o.run_after, o.id
+         limit least(greatest(p_limit, 1), 10000)
+         for update of o skip locked
+      )
+      update outbox o set locked_until = p_lease_until, locked_by = p_locked_by, updated_at = now()
+        from due where o.tenant_id = due.tenant_id and o.id = due.id
+      returning o.tenant_id, o.livemode, o.id, o.topic, o.transaction_id, o.payload, o.attempts,
+                o.created_at, o.locked_by
+    $$`);
+  await ensureAppRole(knex);
+  const claim = 'onepagepay_claim_hubspot_jobs(timestamptz, timestamptz, text, integer)';
+  await knex.raw(`revoke all on function ${claim} from public`);
+  await knex.raw(`grant execute on function ${claim} to ${APP_ROLE}`);
+
   await knex.raw(`update transactions t set hubspot_sync_state = 'pending'
     where exists (select 1 from outbox o where o.tenant_id = t.tenant_id
       and o.transaction_id = t.id and o.topic = 'hubspot.transaction' and o.status = 'pending')`);
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.raw(
+    'drop function if exists onepagepay_claim_hubspot_jobs(timestamptz, timestamptz, text, integer)',
+  );
   await knex.raw('drop trigger if exists outbox_marks_hubspot_pending on outbox');
   await knex.raw('drop function if exists onepagepay_mark_hubspot_pending()');
   await knex.raw('drop index if exists transactions_hubspot_sync_idx');
