@@ -74,6 +74,8 @@ export class HubSpotWorld {
   stripe!: StripeSandbox;
   hubspot!: HubSpotSandbox;
   relay!: TestRelay;
+  /** The attempt id each payment made through the route used (the SDK keeps it for its reports). */
+  readonly attemptIds = new Map<string, string>();
 
   static async start(env: Record<string, string> = {}): Promise<HubSpotWorld> {
     const world = new HubSpotWorld();
@@ -176,7 +178,9 @@ export class HubSpotWorld {
     if (response.status !== 200 || response.body['status'] !== 'succeeded') {
       throw new Error(`payment failed: ${response.status} ${JSON.stringify(response.body)}`);
     }
-    return response.body['transactionId'] as string;
+    const id = response.body['transactionId'] as string;
+    this.attemptIds.set(id, request.attemptId);
+    return id;
   }
 
   /**
