@@ -7,7 +7,6 @@ import {
   type HubSpotSandbox,
   type StripeSandbox,
 } from '@onepagepay/sandbox';
-import { loadConfig } from '../../relay/src/config.js';
 import type { Database } from '../../relay/src/db/open-database.js';
 import type { Transaction } from '../../relay/src/db/models/transaction.js';
 import { inTenantTransaction } from '../../relay/src/db/tenant-scope.js';

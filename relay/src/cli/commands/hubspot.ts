@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
+import { ConfigError } from '../../errors.js';
 import { createHubSpotClientFactory } from '../../hubspot/client-factory.js';
 import { systemClock } from '../../hubspot/clock.js';
 import { preparePortal } from '../../hubspot/connect.js';
@@ -79,7 +80,7 @@ export const registerHubSpotCommands: RegisterCommands = (program, context) => {
     .action(async (options: { tenant: string; portal: number; live: boolean }) => {
       const token = process.env.HUBSPOT_PRIVATE_APP_TOKEN ?? '';
       if (!/^pat-[a-z0-9]+-[0-9a-f-]{20,}$/i.test(token)) {
-        throw new InvalidArgumentError(
+        throw new ConfigError(
           'set HUBSPOT_PRIVATE_APP_TOKEN to the private app token (pat-na1-...); it is never taken as an argument, so it stays out of shell history',
         );
       }

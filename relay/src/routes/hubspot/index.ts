@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { RouteDoc } from '@onepagepay/protocol';
 import type { Knex } from 'knex';
 import type { RelayConfig } from '../../config.js';

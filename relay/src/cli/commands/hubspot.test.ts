@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { startHubSpotSandbox, type HubSpotSandbox } from '@onepagepay/sandbox';
+import { openDatabase } from '../../db/open-database.js';
+import { inTenantTransaction } from '../../db/tenant-scope.js';
+import { claimAttempt, applyStatusChange } from '../../payments/transaction-store.js';
+import { seedTenantWithForm } from '../../testing/payment-fixtures.js';
+import { runCli } from '../main.js';
+
+describe('onepagepay-relay hubspot commands', function () {
+  this.timeout(60_000);
+  let env: NodeJS.ProcessEnv;
+  let dataDir: string;
+  let hubspot: HubSpotSandbox;
+
+  before(async () => {
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'onepagepay-hubspot-cli-'));
+    hubspot = await startHubSpotSandbox();
+    env = {
+      ONEPAGEPAY_DATA_DIR: dataDir,
+      HUBSPOT_API_BASE: hubspot.url,
+      ONEPAGEPAY_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+      HUBSPOT_CLIENT_ID: hubspot.oauthApp.clientId,
+      HUBSPOT_CLIENT_SECRET: hubspot.oauthApp.clientSecret,
+      HUBSPOT_REDIRECT_URI: 'https://relay.example/v1/hubspot/oauth/callback',
+    };
+  });
+  after(async () => {
+    await hubspot?.close();
+    await fs.rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function run(...argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(argv, { env, out: (line) => out.push(line), err: (line) => err.push(line) });
+    return { code, out, err };
+  }
+
+  it('connects a portal, shows its status, backfills and replays', async () => {
+    const database = await openDatabase({ dataDir, as: 'owner' });
+    const { migrateToLatest } = await import('../../db/migrations/index.js');
+    await migrateToLatest(database.knex);
+    const { tenant, form } = await seedTenantWithForm(database.knex);
+    const scope = { tenantId: tenant.id, livemode: false };
+    // A payment from before HubSpot push existed: paid, but its push job is gone.
+    await inTenantTransaction(database.knex, scope, async (trx) => {
+      const { transaction } = await claimAttempt(trx, scope, {
+        formId: form.id,
+        attemptId: 'att_before_hubspot_0001',
+        requestFingerprint: 'x',
+        amount: 4900,
+        currency: 'USD',
+        productName: 'Workshop ticket',
+        provider: 'stripe',
+        hutk: null,
+        pageUri: null,
+      });
+      await applyStatusChange(trx, transaction, { status: 'succeeded', providerPaymentId: 'pi_old' });
+      await trx('outbox').where({ tenant_id: tenant.id }).delete();
+      await trx('transactions').where({ tenant_id: tenant.id }).update({ hubspot_sync_state: null });
+    });
+    await database.close();
+
+    const link = await run('hubspot', 'connect-url', '--tenant', tenant.id);
+    assert.equal(link.code, 0, link.err.join());
+    const url = new URL(link.out[0] as string);
+    assert.equal(url.origin + url.pathname, `${hubspot.url}/oauth/authorize`);
+    assert.equal(url.searchParams.get('client_id'), hubspot.oauthApp.clientId);
+    assert.match(url.searchParams.get('scope') ?? '', /crm\.objects\.deals\.write/);
+    assert.match(url.searchParams.get('state') ?? '', /^[\w-]+\.[\w-]+$/);
+
+    const { portalId, accessToken } = hubspot.createPortal();
+    const refused = await run('hubspot', 'set-token', '--tenant', tenant.id, '--portal', String(portalId));
+    assert.equal(refused.code, 1);
+    assert.match(refused.err.join(), /HUBSPOT_PRIVATE_APP_TOKEN/);
+    process.env.HUBSPOT_PRIVATE_APP_TOKEN = accessToken;
+    try {
+      const connected = await run(
+        'hubspot',
+        'set-token',
+        '--tenant',
+        tenant.id,
+        '--portal',
+        String(portalId),
+      );
+      assert.equal(connected.code, 0, connected.err.join());
+      assert.deepEqual(connected.out, [`connected portal ${portalId} (test mode)`]);
+    } finally {
+      delete process.env.HUBSPOT_PRIVATE_APP_TOKEN;
+    }
+    assert.ok(hubspot.properties(portalId, 'line_items').some((p) => p.name === 'onepagepay_transaction_id'));
+
+    const backfill = await run('hubspot', 'backfill', '--tenant', tenant.id, '--since', '2020-01-01');
+    assert.deepEqual(backfill.out, ['queued 1 transaction for HubSpot']);
+    const status = await run('hubspot', 'status');
+    assert.equal(status.code, 0, status.err.join());
+    assert.match(
+      status.out[0] as string,
+      new RegExp(`${tenant.id}  test  portal=${portalId}  private_app  connected  key=k1  pending=1`),
+    );
+    assert.ok(!status.out.join().includes(accessToken), 'status never prints a token');
+
+    const replay = await run('hubspot', 'replay', '--tenant', tenant.id);
+    assert.deepEqual(replay.out, ['re-queued 0 dead letters']);
+    assert.equal((await run('hubspot', 'replay', '--since', 'yesterday-ish')).code, 1);
+  });
+});
