@@ -111,16 +111,19 @@ export async function authenticateApiKey(knex: Knex, secret: string): Promise<Au
   if (!owner || owner.livemode !== livemode) return undefined;
   const scope = { tenantId: owner.tenant_id, livemode };
   return inTenantTransaction(knex, scope, async (trx) => {
-    const [row] = (await trx('merchant_api_keys')
+    const row = (await trx('merchant_api_keys')
       .where({ tenant_id: scope.tenantId, livemode, key_hash: keyHash })
       .whereNull('revoked_at')
-      .update({
-        last_used_at: trx.raw(
-          `case when last_used_at is null or last_used_at < now() - interval '60 seconds' then now() else last_used_at end`,
-        ),
-      })
-      .returning(['id', 'scopes'])) as Array<{ id: string; scopes: ApiKeyScope[] }>;
-    return row ? { tenantId: scope.tenantId, livemode, keyId: row.id, scopes: row.scopes } : undefined;
+      .first(['id', 'scopes', trx.raw(`last_used_at > now() - interval '60 seconds' as fresh`)])) as
+      { id: string; scopes: ApiKeyScope[]; fresh: boolean | null } | undefined;
+    if (!row) return undefined;
+    // Reads stay reads: last_used_at is written at most once a minute per key.
+    if (!row.fresh) {
+      await trx('merchant_api_keys')
+        .where({ tenant_id: scope.tenantId, id: row.id })
+        .update({ last_used_at: trx.fn.now() });
+    }
+    return { tenantId: scope.tenantId, livemode, keyId: row.id, scopes: row.scopes };
   });
 }
 
