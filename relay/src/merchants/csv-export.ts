@@ -3,6 +3,7 @@ import { stringify } from 'csv-stringify';
 import type { Knex } from 'knex';
 import { toMajorUnitString } from '@onepagepay/protocol';
 import { inTenantModeTransaction, type TenantScope } from '../db/tenant-scope.js';
+import { copyTransactionsCsv } from './csv-copy.js';
 import type { Position } from './cursor.js';
 import {
   selectTransactions,
@@ -33,10 +34,21 @@ const COLUMNS = [
  * The scope's transactions matching `filters`, newest first, as a CSV stream. It reads keyset
  * batches only as fast as the client takes them, so memory stays flat however many rows there are.
  */
-export function exportTransactionsCsv(knex: Knex, scope: TenantScope, filters: TransactionFilters): Readable {
+export async function exportTransactionsCsv(
+  knex: Knex,
+  scope: TenantScope,
+  filters: TransactionFilters,
+): Promise<Readable> {
+  // PostgreSQL writes the CSV itself through COPY; PGlite (one connection, no COPY TO STDOUT
+  // stream) pages through the same listing with keyset batches.
+  if ((knex.client as { config?: { client?: unknown } }).config?.client === 'pg') {
+    return copyTransactionsCsv(knex, scope, filters);
+  }
   const rows = Readable.from(readBatches(knex, scope, filters), { objectMode: true, highWaterMark: BATCH });
   const csv = stringify({ header: true, columns: COLUMNS, cast: { boolean: (value) => String(value) } });
   rows.on('error', (error) => csv.destroy(error));
+  // A client that hangs up stops the reading too (the generator is returned, no more batches).
+  csv.on('close', () => rows.destroy());
   return rows.pipe(csv);
 }
 

@@ -196,8 +196,15 @@ export async function seedTransactions(
     provider: 'stripe',
     provider_payment_id: `pi_seed_${crypto.randomUUID().replaceAll('-', '').slice(0, 20)}`,
     status: options.status ?? 'succeeded',
-    created_at: new Date(Date.now() - (count - index) * 1000),
+    created_at: new Date(Date.now() - (count - index) * 1000).toISOString(),
   }));
-  const inserted = rows.length ? await knex('transactions').insert(rows).returning(['id']) : [];
-  return { form, contact, transactionIds: (inserted as Array<{ id: string }>).map((row) => row.id) };
+  const inserted: Array<{ id: string }> = [];
+  for (let start = 0; start < rows.length; start += 500) {
+    inserted.push(
+      ...((await knex('transactions')
+        .insert(rows.slice(start, start + 500))
+        .returning(['id'])) as Array<{ id: string }>),
+    );
+  }
+  return { form, contact, transactionIds: inserted.map((row) => row.id) };
 }

@@ -52,7 +52,7 @@ export function dataRoutes(deps: MerchantAuthDeps & { stripe: StripeAccounts; kn
       `attachment; filename="transactions-${caller.scope.livemode ? 'live' : 'test'}.csv"`,
     );
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = exportTransactionsCsv(deps.knex, caller.scope, filters);
+    ctx.body = await exportTransactionsCsv(deps.knex, caller.scope, filters);
   });
 
   router.get('/transactions/:id', transactionsRead, async (ctx) => {

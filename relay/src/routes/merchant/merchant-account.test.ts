@@ -312,6 +312,30 @@ describe('merchant accounts: passwords, lockout, 2FA, sessions, CSRF', function 
     await assert.rejects(attempt, /permission denied/);
   });
 
+  it('describes every merchant route in /v1/openapi.json, from the protocol schemas', async () => {
+    const document = (await sendJson(relay.url, 'GET', '/v1/openapi.json')).body;
+    for (const [path, method] of [
+      ['/v1/transactions', 'get'],
+      ['/v1/transactions.csv', 'get'],
+      ['/v1/transactions/{id}', 'get'],
+      ['/v1/transactions/{id}/refunds', 'post'],
+      ['/v1/contacts', 'get'],
+      ['/v1/contacts/{id}', 'get'],
+      ['/v1/audit-events', 'get'],
+      ['/v1/merchant/signup', 'post'],
+      ['/v1/merchant/login', 'post'],
+      ['/v1/merchant/two-factor/confirm', 'post'],
+      ['/v1/merchant/api-keys', 'post'],
+    ]) {
+      assert.ok(document.paths[path!]?.[method!], `${method} ${path}`);
+    }
+    const list = document.paths['/v1/transactions'].get;
+    assert.deepEqual(list.security, [{ api_key: [] }]);
+    assert.ok(list.parameters.some((parameter: { name: string }) => parameter.name === 'contact_email'));
+    const item = list.responses['200'].content['application/json'].schema.properties.data.items;
+    assert.equal('clientSecret' in item.properties, false);
+  });
+
   it('logs out, and the cookie no longer works', async () => {
     const client = await signUpMerchant(relay.url, email());
     const cookie = client.cookie;

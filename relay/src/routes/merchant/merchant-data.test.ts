@@ -137,6 +137,55 @@ describe('merchant API: transactions, contacts, CSV export, refunds', function (
     assert.ok(exports.length >= 1);
   });
 
+  it('exports exactly the rows the listing shows for each filter', async () => {
+    const email = `csv-${crypto.randomUUID().slice(0, 8)}@example.com`;
+    const seeded = await seedTransactions(relay.database.knex, merchant.tenantId, {
+      count: 3,
+      email,
+      status: 'refunded',
+    });
+    await relay.database
+      .knex('transactions')
+      .where({ id: seeded.transactionIds[1] })
+      .update({ hubspot_sync_state: 'failed' });
+    for (const query of [
+      `contact_email=${encodeURIComponent(email)}`,
+      `form=${seeded.form.hubspotFormGuid}&status=refunded`,
+      'sync_state=failed',
+      `form=${seeded.form.id}&sync_state=none&provider=stripe`,
+    ]) {
+      const listed = (await get(`/v1/transactions?limit=100&${query}`)).body.data.map(
+        (row: { id: string }) => row.id,
+      );
+      const csv = String((await get(`/v1/transactions.csv?${query}`)).body)
+        .trim()
+        .split('\n')
+        .slice(1);
+      assert.deepEqual(
+        csv.map((line) => line.split(',')[0]),
+        listed,
+        query,
+      );
+    }
+  });
+
+  it('survives clients that hang up in the middle of exports', async () => {
+    await seedTransactions(relay.database.knex, merchant.tenantId, { count: 3000 });
+    for (let attempt = 0; attempt < 25; attempt += 1) {
+      const controller = new AbortController();
+      const response = await fetch(`${relay.url}/v1/transactions.csv`, {
+        headers: { authorization: `Bearer ${key}` },
+        signal: controller.signal,
+      });
+      const reader = response.body!.getReader();
+      await reader.read();
+      controller.abort();
+      await reader.read().catch(() => undefined);
+    }
+    const after = await get('/v1/transactions?limit=5');
+    assert.equal(after.status, 200, 'no database connection was lost to an aborted export');
+  });
+
   it('lists contacts and shows one with its transactions', async () => {
     const seeded = await seedTransactions(relay.database.knex, merchant.tenantId, { count: 2 });
     const list = await get('/v1/contacts?limit=100');
