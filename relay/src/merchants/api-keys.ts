@@ -102,29 +102,13 @@ export async function authenticateApiKey(knex: Knex, secret: string): Promise<Au
   if (!match) return undefined;
   const livemode = match[1] === 'live';
   const keyHash = sha256Hex(secret);
-  const found = (await knex.raw('select tenant_id, livemode from onepagepay_api_key_tenant(?)', [
-    keyHash,
-  ])) as {
-    rows: Array<{ tenant_id: string; livemode: boolean }>;
-  };
-  const owner = found.rows[0];
-  if (!owner || owner.livemode !== livemode) return undefined;
-  const scope = { tenantId: owner.tenant_id, livemode };
-  return inTenantTransaction(knex, scope, async (trx) => {
-    const row = (await trx('merchant_api_keys')
-      .where({ tenant_id: scope.tenantId, livemode, key_hash: keyHash })
-      .whereNull('revoked_at')
-      .first(['id', 'scopes', trx.raw(`last_used_at > now() - interval '60 seconds' as fresh`)])) as
-      { id: string; scopes: ApiKeyScope[]; fresh: boolean | null } | undefined;
-    if (!row) return undefined;
-    // Reads stay reads: last_used_at is written at most once a minute per key.
-    if (!row.fresh) {
-      await trx('merchant_api_keys')
-        .where({ tenant_id: scope.tenantId, id: row.id })
-        .update({ last_used_at: trx.fn.now() });
-    }
-    return { tenantId: scope.tenantId, livemode, keyId: row.id, scopes: row.scopes };
-  });
+  const found = (await knex.raw(
+    'select tenant_id, livemode, key_id, scopes from onepagepay_authenticate_api_key(?)',
+    [keyHash],
+  )) as { rows: Array<{ tenant_id: string; livemode: boolean; key_id: string; scopes: ApiKeyScope[] }> };
+  const key = found.rows[0];
+  if (!key || key.livemode !== livemode) return undefined;
+  return { tenantId: key.tenant_id, livemode, keyId: key.key_id, scopes: key.scopes };
 }
 
 function presentApiKey(row: ApiKeyRow): ApiKey {

@@ -5,6 +5,7 @@ import * as coreSchema from './001-core-schema.js';
 import * as hubspotSync from './002-hubspot-sync.js';
 import * as merchantAccess from './003-merchant-access.js';
 import * as rowLevelSecurity from './004-row-level-security.js';
+import * as merchantKeyAuth from './005-merchant-key-auth.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -20,6 +21,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['002-hubspot-sync', hubspotSync],
   ['003-merchant-access', merchantAccess],
   ['004-row-level-security', rowLevelSecurity],
+  ['005-merchant-key-auth', merchantKeyAuth],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {
