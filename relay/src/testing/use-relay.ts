@@ -1,3 +1,4 @@
+import { after, before } from 'mocha';
 import { startStripeSandbox, type StripeSandbox, type StripeSandboxOptions } from '@onepagepay/sandbox';
 import { seedTenantWithForm } from './payment-fixtures.js';
 import { startTestRelay, type TestRelay } from './test-relay.js';
@@ -15,7 +16,7 @@ export interface RelayHarness {
  */
 export function useRelayWithSandbox(options: { sandbox?: StripeSandboxOptions } = {}): RelayHarness {
   const harness = {} as RelayHarness;
-  before(async function () {
+  before(async function (this: Mocha.Context) {
     this.timeout(60_000);
     harness.stripe = await startStripeSandbox(options.sandbox);
     harness.relay = await startTestRelay(harness.stripe);
