@@ -19,6 +19,25 @@ export interface AccountDeps {
   throttle: LoginThrottle;
   now: () => Date;
   totpIssuer: string;
+  /** Seals TOTP secrets at rest when ONEPAGEPAY_ENCRYPTION_KEYS is set. */
+  cipher?: SecretCipher;
+}
+
+export interface SecretCipher {
+  readonly configured: boolean;
+  seal(plain: string, context: string): string;
+  open(sealed: string, context: string): string;
+}
+
+const totpContext = (user: MerchantUser) => `totp:${user.tenant_id}:${user.id}`;
+
+/** TOTP secrets are sealed (AES-256-GCM, bound to the user) when keys are configured. */
+function sealTotpSecret(deps: AccountDeps, user: MerchantUser, secret: string): string {
+  return deps.cipher?.configured ? deps.cipher.seal(secret, totpContext(user)) : secret;
+}
+
+function openTotpSecret(deps: AccountDeps, user: MerchantUser, stored: string): string {
+  return stored.startsWith('v1.') && deps.cipher ? deps.cipher.open(stored, totpContext(user)) : stored;
 }
 
 type Client = Pick<Actor, 'ip' | 'userAgent'>;
@@ -50,7 +69,7 @@ export async function logIn(
       return { ok: false as const, reason: 'password', user };
     let mfaVerified = false;
     if (user.totp_enabled_at) {
-      const second = await checkSecondFactor(trx, user, input);
+      const second = await checkSecondFactor(deps, trx, user, input);
       if (!second) return { ok: false as const, reason: 'second_factor', user };
       mfaVerified = true;
     }
@@ -97,13 +116,14 @@ export async function logIn(
 
 /** A TOTP code (never reused: its time step must be newer than the last) or an unused recovery code. */
 async function checkSecondFactor(
+  deps: AccountDeps,
   trx: Knex.Transaction,
   user: MerchantUser,
   input: { totpCode?: string | undefined; recoveryCode?: string | undefined },
 ): Promise<boolean> {
   if (input.totpCode && user.totp_secret) {
     const last = user.totp_last_step === null ? null : Number(user.totp_last_step);
-    const step = await acceptTotp(user.totp_secret, input.totpCode, last);
+    const step = await acceptTotp(openTotpSecret(deps, user, user.totp_secret), input.totpCode, last);
     if (step === null) return false;
     const updated = await trx('merchant_users')
       .where({ tenant_id: user.tenant_id, id: user.id })
@@ -135,7 +155,7 @@ export async function reauthenticate(
   const ok = await inTenantTransaction(deps.knex, scope, async (trx) => {
     const fresh = await findUser(trx, user.tenant_id, user.id);
     if (!fresh || !(await verifyPassword(fresh.password_hash, input.password))) return false;
-    if (fresh.totp_enabled_at && !(await checkSecondFactor(trx, fresh, input))) return false;
+    if (fresh.totp_enabled_at && !(await checkSecondFactor(deps, trx, fresh, input))) return false;
     await trx('merchant_sessions')
       .where({ tenant_id: user.tenant_id, id: active.session.id })
       .update({ reauthenticated_at: deps.now() });
@@ -207,7 +227,7 @@ export async function beginTotpEnrolment(deps: AccountDeps, active: ActiveSessio
   await inTenantTransaction(deps.knex, { tenantId: active.user.tenant_id, livemode: false }, (trx) =>
     trx('merchant_users')
       .where({ tenant_id: active.user.tenant_id, id: active.user.id })
-      .update({ pending_totp_secret: secret }),
+      .update({ pending_totp_secret: sealTotpSecret(deps, active.user, secret) }),
   );
   return describeEnrolment(secret, deps.totpIssuer, active.user.email);
 }
@@ -226,7 +246,9 @@ export async function confirmTotpEnrolment(
   const scope = { tenantId: user.tenant_id, livemode: false };
   return inTenantTransaction(deps.knex, scope, async (trx) => {
     const fresh = await findUser(trx, user.tenant_id, user.id);
-    const secret = fresh?.pending_totp_secret;
+    const secret = fresh?.pending_totp_secret
+      ? openTotpSecret(deps, fresh, fresh.pending_totp_secret)
+      : undefined;
     const step = secret ? await acceptTotp(secret, code, null) : null;
     if (!fresh || !secret || step === null) {
       throw new RelayError(
@@ -236,7 +258,7 @@ export async function confirmTotpEnrolment(
     }
     const now = deps.now();
     await trx('merchant_users').where({ tenant_id: user.tenant_id, id: user.id }).update({
-      totp_secret: secret,
+      totp_secret: fresh.pending_totp_secret,
       pending_totp_secret: null,
       totp_enabled_at: now,
       totp_last_step: step,

@@ -151,6 +151,10 @@ const results = [
     httpJson(`/v1/transactions?limit=100&cursor=${encodeURIComponent(deepCursor)}`),
   ),
   await timed('list deep cursor (SQL baseline)', () => sqlPage(deepRow)),
+  await timed('GET /healthz (HTTP floor)', async () => {
+    const response = await fetch(`${relay.url}/healthz`);
+    await response.arrayBuffer();
+  }),
   await timed('filtered: status+sync (HTTP)', () =>
     httpJson('/v1/transactions?limit=100&status=succeeded&sync_state=synced'),
   ),

@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import type { RouteDoc } from '@onepagepay/protocol';
 import type { RelayConfig } from '../../config.js';
 import type { Database } from '../../db/open-database.js';
+import { TokenCipher } from '../../hubspot/token-cipher.js';
 import { LoginThrottle } from '../../merchants/login-throttle.js';
 import type { StripeAccounts } from '../../payments/stripe-accounts.js';
 import { accountRoutes } from './account-routes.js';
@@ -12,7 +13,7 @@ import { MERCHANT_ROUTE_DOCS } from './route-docs.js';
 export function merchantRouters(deps: {
   database: Database;
   stripe: StripeAccounts;
-  config: Pick<RelayConfig, 'merchant'>;
+  config: Pick<RelayConfig, 'merchant' | 'encryptionKeys'>;
   now?: () => Date;
   throttle?: LoginThrottle;
 }): Array<{ router: Router; docs: RouteDoc[] }> {
@@ -23,6 +24,7 @@ export function merchantRouters(deps: {
     totpIssuer: deps.config.merchant.totpIssuer,
     throttle: deps.throttle ?? new LoginThrottle(),
     now: deps.now ?? (() => new Date()),
+    cipher: new TokenCipher(deps.config.encryptionKeys),
   };
   return [
     { router: accountRoutes(shared), docs: MERCHANT_ROUTE_DOCS },

@@ -20,7 +20,9 @@ describe('merchant accounts: passwords, lockout, 2FA, sessions, CSRF', function 
 
   before(async () => {
     stripe = await startStripeSandbox();
-    relay = await startTestRelay(stripe);
+    relay = await startTestRelay(stripe, {
+      env: { ONEPAGEPAY_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}` },
+    });
   });
   after(async () => {
     await relay?.close();
@@ -112,6 +114,9 @@ describe('merchant accounts: passwords, lockout, 2FA, sessions, CSRF', function 
     const before = client.cookie;
     const { secret, recoveryCodes } = await enrolTotp(client);
     assert.equal(recoveryCodes.length, 10);
+    const stored = await relay.database.knex('merchant_users').where({ email: address }).first();
+    assert.match(stored.totp_secret, /^v1\.k1\./, 'the TOTP secret is sealed at rest');
+    assert.ok(!stored.totp_secret.includes(secret));
     assert.equal(new Set(recoveryCodes).size, 10);
     assert.notEqual(client.cookie, before, 'the token rotates at 2FA step-up');
     const old = await sendJson(relay.url, 'GET', '/v1/merchant/session', { headers: { cookie: before } });
