@@ -14,7 +14,7 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Starts a Node program in its own process, so the process under test gets a core of its own and
+ * Starts a Node program (a package bin, which runs its compiled dist/) in its own process, so the process under test gets a core of its own and
  * the load generator's work is not counted against it. Resolves once `readyUrl` answers 2xx.
  */
 export async function startProcess(
@@ -28,7 +28,7 @@ export async function startProcess(
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const child = spawn(
     process.execPath,
-    [...profile, '--conditions=@onepagepay/source', '--import', 'tsx', script, ...args],
+    [...profile, script, ...args],
     {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'ignore', 'inherit'],
