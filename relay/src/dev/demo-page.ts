@@ -1,4 +1,4 @@
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
@@ -13,6 +13,8 @@ export interface DemoPageOptions {
   stripeSandboxUrl: string | undefined;
   port: number;
   host?: string;
+  /** More pages to serve by path, e.g. a benchmark page (served from the same origin). */
+  extraPages?: Record<string, string>;
 }
 
 export interface DemoPage {
@@ -22,7 +24,6 @@ export interface DemoPage {
 
 const root = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
 const EXAMPLE_DIR = root('examples/cdn-snippet');
-const CDN_BUNDLE = root('packages/cdn/dist/onepagepay.min.js');
 const FAKES: Record<string, string> = {
   'stripe.js': root('packages/sandbox/browser/stripe.js'),
   'hubspot-v2.js': root('packages/sandbox/browser/hubspot-v2.js'),
@@ -70,20 +71,16 @@ export function renderDemoPage(html: string, options: DemoPageOptions): string {
     .replace(/https:\/\/js\.hsforms\.net\/forms\/embed\/developer\/\d+\.js/, '/__fakes/hubspot-v4.js');
 }
 
-/** Builds the CDN bundle unless the checkout already has one (packages/cdn/dist is never committed). */
-async function ensureCdnBundle(): Promise<void> {
-  if (
-    await access(CDN_BUNDLE).then(
-      () => true,
-      () => false,
-    )
-  )
-    return;
+/**
+ * Bundles the CDN script from the current sources with rollup's JS API (about a second), so the
+ * demo never serves a stale packages/cdn/dist.
+ */
+async function bundleCdnScript(): Promise<string> {
   // A plain-JavaScript build script outside this project: imported by URL, untyped.
   const build = (await import(new URL('../../../packages/cdn/scripts/build.mjs', import.meta.url).href)) as {
-    buildCdn(): Promise<unknown>;
+    bundleIife(): Promise<string>;
   };
-  await build.buildCdn();
+  return build.bundleIife();
 }
 
 /**
@@ -91,9 +88,9 @@ async function ensureCdnBundle(): Promise<void> {
  * Stripe.js and HubSpot's embeds, and returns its URL.
  */
 export async function serveDemoPage(options: DemoPageOptions): Promise<DemoPage> {
-  await ensureCdnBundle();
+  const bundle = await bundleCdnScript();
   const server = http.createServer((request, response) => {
-    void answer(request.url ?? '/', options).then(
+    void answer(request.url ?? '/', options, bundle).then(
       ({ status, type, body }) => {
         response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
         response.end(body);
@@ -119,19 +116,19 @@ export async function serveDemoPage(options: DemoPageOptions): Promise<DemoPage>
   };
 }
 
-async function answer(url: string, options: DemoPageOptions) {
+async function answer(url: string, options: DemoPageOptions, bundle: string) {
   const path = new URL(url, 'http://demo').pathname;
   const notFound = { status: 404, type: 'text/plain', body: 'Not found' };
   if (path === '/' || path === '/index.html') {
     const html = await readFile(join(EXAMPLE_DIR, 'index.html'), 'utf8');
     return { status: 200, type: TYPES['.html']!, body: renderDemoPage(html, options) };
   }
-  const file =
-    path === '/onepagepay.min.js'
-      ? CDN_BUNDLE
-      : path.startsWith('/__fakes/')
-        ? FAKES[path.slice('/__fakes/'.length)]
-        : join(EXAMPLE_DIR, normalize(path).replace(/^(\.\.[/\\])+/, ''));
+  const extra = options.extraPages?.[path];
+  if (extra) return { status: 200, type: TYPES['.html']!, body: extra };
+  if (path === '/onepagepay.min.js') return { status: 200, type: TYPES['.js']!, body: bundle };
+  const file = path.startsWith('/__fakes/')
+    ? FAKES[path.slice('/__fakes/'.length)]
+    : join(EXAMPLE_DIR, normalize(path).replace(/^(\.\.[/\\])+/, ''));
   const type = file ? TYPES[extname(file)] : undefined;
   if (!file || !type || !file.startsWith(root(''))) return notFound;
   const body = await readFile(file).catch(() => null);
