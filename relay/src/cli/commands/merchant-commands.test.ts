@@ -7,18 +7,29 @@ import { runCli } from '../main.js';
 import { startRelay, type RunningRelay } from '../../server.js';
 import { loadConfig } from '../../config.js';
 import { createLogger } from '../../logger.js';
+import type { Database } from '../../db/open-database.js';
 import { logInMerchant, sendJson } from '../../testing/merchant-fixtures.js';
+import { createTestDatabase } from '../../testing/test-database.js';
 
 describe('onepagepay-relay user and api-key commands', function () {
   this.timeout(60_000);
   let env: NodeJS.ProcessEnv;
   let dataDir: string;
+  let postgres: Database | undefined;
 
   before(async () => {
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'onepagepay-merchant-cli-'));
     env = { ONEPAGEPAY_DATA_DIR: dataDir };
+    // With TEST_DATABASE_URL the commands run against a fresh PostgreSQL database instead of PGlite.
+    if (process.env.TEST_DATABASE_URL) {
+      postgres = await createTestDatabase();
+      env.DATABASE_URL = postgres.connectionString;
+    }
   });
-  after(() => fs.rm(dataDir, { recursive: true, force: true }));
+  after(async () => {
+    await postgres?.close();
+    await fs.rm(dataDir, { recursive: true, force: true });
+  });
 
   async function run(...argv: string[]) {
     const out: string[] = [];
