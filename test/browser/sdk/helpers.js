@@ -75,17 +75,18 @@ export function embedDriver(kind) {
   const portalId = '4242';
   const drivers = {
     'v2-inline': {
-      render(formId, target) {
-        window.__hubspotSandbox.defineForm(formId, { rawHtml: true });
+      render(formId, target, definition = {}) {
+        window.__hubspotSandbox.defineForm(formId, { rawHtml: true, ...definition });
         window.hbspt.forms.create({ portalId, formId, target: `#${target.id}` });
       },
       form: (target) => target.querySelector('form'),
       input: (target, name) => target.querySelector(`form [name="${name}"]`),
       hostErrors: (target) => target.querySelectorAll('.hs-error-msgs').length,
+      hostFailure: (target) => /problem submitting/.test(target.textContent),
     },
     'v2-iframe': {
-      render(formId, target) {
-        window.__hubspotSandbox.defineForm(formId, {});
+      render(formId, target, definition = {}) {
+        window.__hubspotSandbox.defineForm(formId, { ...definition });
         window.hbspt.forms.create({ portalId, formId, target: `#${target.id}` });
       },
       form: (target) => target.querySelector('iframe.hs-form-iframe')?.contentDocument?.querySelector('form'),
@@ -94,14 +95,20 @@ export function embedDriver(kind) {
       hostErrors: (target) =>
         target.querySelector('iframe.hs-form-iframe').contentDocument.querySelectorAll('.hs-error-msgs')
           .length,
+      hostFailure: (target) =>
+        /problem submitting/.test(
+          target.querySelector('iframe.hs-form-iframe').contentDocument.body.textContent,
+        ),
     },
     'v4-html': {
-      render(formId, target) {
+      render(formId, target, definition = {}) {
+        window.__hubspotSandbox.defineForm(formId, { ...definition });
         target.innerHTML = `<div class="hs-form-html" data-region="na1" data-form-id="${formId}" data-portal-id="${portalId}"></div>`;
       },
       form: (target) => target.querySelector('form'),
       input: (target, name) => target.querySelector(`form [name="0-1/${name}"]`),
       hostErrors: (target) => target.querySelectorAll('.hsfc-ErrorAlert').length,
+      hostFailure: (target) => /problem submitting/.test(target.textContent),
     },
   };
   const driver = drivers[kind];

@@ -31,11 +31,11 @@ export function defineScenarios(kind) {
     for (const handle of handles.splice(0)) handle.destroy();
   });
 
-  async function setUp({ stack = 'main', renderLate = false } = {}) {
+  async function setUp({ stack = 'main', renderLate = false, definition = {} } = {}) {
     const formId = await newForm(stack === 'down' ? 'stack=down' : '');
     const target = makeTarget();
     const relay = stack === 'down' ? env.down : env;
-    if (!renderLate) driver.render(formId, target);
+    if (!renderLate) driver.render(formId, target, definition);
     const handle = window.OnePagePay.attach({ tenantId: relay.tenantId, relayUrl: relay.relayUrl, formId });
     handles.push(handle);
     if (renderLate) {
@@ -154,6 +154,20 @@ export function defineScenarios(kind) {
     equal((await formState(formId)).intents.length, 0, 'no PaymentIntent');
     equal(submissionsFor(formId).length, 0, 'no submission');
     await driver.fill(target);
+    driver.submitButton(target).click();
+    await expectPaid(formId);
+  });
+
+  it(`${kind}: when HubSpot rejects the paid submission, the payer resubmits without paying again`, async () => {
+    const { formId, target, step } = await setUp({ definition: { failSubmission: true } });
+    await driver.fill(target);
+    await fillCard(step, '4242424242424242');
+    const succeeded = nextEvent(document, 'onepagepay:payment-succeeded');
+    driver.submitButton(target).click();
+    await succeeded;
+    await waitFor(() => driver.hostFailure(target), "HubSpot's submission error");
+    equal(submissionsFor(formId).length, 0, 'HubSpot did not take it');
+    window.__hubspotSandbox.definitions[formId].failSubmission = false;
     driver.submitButton(target).click();
     await expectPaid(formId);
   });
