@@ -48,14 +48,37 @@ export function objectExists(portal: Portal, type: ObjectTypeName, id: string): 
   return getObjects(portal, type).get(id)?.archived === false;
 }
 
+/**
+ * Keys of the edges in each associations array, built on first use. Edges are only ever added
+ * through addAssociation (which keeps the set in step) or removed by replacing the array, which
+ * starts a fresh set, so a portal with many thousands of edges checks a new one in O(1).
+ */
+const edgeKeys = new WeakMap<AssociationEdge[], Set<string>>();
+
+function edgeKey(fromType: string, fromId: string, toType: string, toId: string, typeId: number): string {
+  return `${fromType}:${fromId}>${toType}:${toId}#${typeId}`;
+}
+
+function keysOf(edges: AssociationEdge[]): Set<string> {
+  let keys = edgeKeys.get(edges);
+  if (keys === undefined) {
+    keys = new Set(
+      edges.map((edge) => edgeKey(edge.fromType, edge.fromId, edge.toType, edge.toId, edge.typeId)),
+    );
+    edgeKeys.set(edges, keys);
+  }
+  return keys;
+}
+
 /** Records an association once; creating the same one again is a no-op, as in HubSpot. */
 export function addAssociation(portal: Portal, edge: AssociationEdge): void {
-  const exists = portal.associations.some(
-    (other) =>
-      (sameEdge(other, edge) && other.typeId === edge.typeId) ||
-      (isReverse(other, edge) && other.typeId === inverseTypeId(edge)),
-  );
-  if (!exists) portal.associations.push(edge);
+  const keys = keysOf(portal.associations);
+  const exists =
+    keys.has(edgeKey(edge.fromType, edge.fromId, edge.toType, edge.toId, edge.typeId)) ||
+    keys.has(edgeKey(edge.toType, edge.toId, edge.fromType, edge.fromId, inverseTypeId(edge)));
+  if (exists) return;
+  portal.associations.push(edge);
+  keys.add(edgeKey(edge.fromType, edge.fromId, edge.toType, edge.toId, edge.typeId));
 }
 
 function sameEdge(a: AssociationEdge, b: AssociationEdge): boolean {
