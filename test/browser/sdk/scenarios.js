@@ -72,6 +72,12 @@ export function defineScenarios(kind) {
     equal(state.intents.length, intents, 'PaymentIntents made');
     const paid = state.transactions.find((t) => t.status === 'succeeded');
     equal(paid?.id, fields.onepagepay_transaction_id, 'the transaction row is the one HubSpot got');
+    // The SDK reports HubSpot's success to the relay (POST /v1/payments/:id/form-submitted).
+    await waitFor(
+      async () =>
+        (await formState(formId)).transactions.find((t) => t.id === paid.id)?.formSubmittedBy === 'browser',
+      'the relay to record the browser-reported submission',
+    );
     return fields;
   }
 
