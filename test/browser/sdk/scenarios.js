@@ -127,6 +127,23 @@ export function defineScenarios(kind) {
     await expectPaid(formId, { intents: 2 });
   });
 
+  it(`${kind}: an incomplete card shows Stripe's message next to the button and calls nobody`, async () => {
+    const { formId, target, step } = await setUp();
+    await driver.fill(target);
+    await fillCard(step, '4242 4242', '12/34');
+    const failed = nextEvent(document, 'onepagepay:payment-failed');
+    driver.submitButton(target).click();
+    equal((await failed).detail.code, 'validation_error', 'failure code');
+    ok(
+      /incomplete/i.test(step.querySelector('[aria-live]').textContent),
+      'the card error in the live region',
+    );
+    equal((await formState(formId)).transactions.length, 0, 'no transaction');
+    await fillCard(step, '4242424242424242');
+    driver.submitButton(target).click();
+    await expectPaid(formId);
+  });
+
   it(`${kind}: a double click and a second Enter charge and submit once`, async () => {
     const { formId, target, step } = await setUp();
     await driver.fill(target);
