@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { buildCdn } from './packages/cdn/scripts/build.mjs';
+import fakesConfig from './web-test-runner.fakes.config.mjs';
 import { describeForm, startStack } from './test/browser/sdk/stacks.ts';
 
 /** Starts the relays, builds the CDN bundle, and serves /__env.json and /__control/* to the pages. */
@@ -59,13 +60,15 @@ function sdkEnvironmentPlugin() {
 
 export default {
   rootDir: '.',
-  files: ['test/browser/sdk/**/*.test.js'],
+  // The sandbox fakes' own browser tests (web-test-runner.fakes.config.mjs) run here too, with
+  // their plugin (which serves only /__fakes/*), so `npm test` covers both in one browser run.
+  files: ['test/browser/sdk/**/*.test.js', ...fakesConfig.files],
   nodeResolve: true,
   concurrency: 2,
   browserStartTimeout: 60000,
   testsFinishTimeout: 180000,
   testFramework: { config: { timeout: 15000 } },
-  plugins: [sdkEnvironmentPlugin()],
+  plugins: [...fakesConfig.plugins, sdkEnvironmentPlugin()],
   browsers: [
     playwrightLauncher({
       product: 'chromium',
