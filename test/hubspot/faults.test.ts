@@ -100,7 +100,7 @@ describe('HubSpot push: rate limits, crashes and dead letters', function () {
     });
     void dying.runOnce();
     const deadline = Date.now() + 10_000;
-    while (world.hubspot.deals(seeded.portalId).length < 100 && Date.now() < deadline) {
+    while (world.hubspot.deals(seeded.portalId).length < 120 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     assert.equal(world.hubspot.deals(seeded.portalId).length, 120);

@@ -39,7 +39,7 @@ export class HubSpotSession {
   async call<T>(work: (client: Client) => Promise<T>): Promise<T> {
     let refreshed = false;
     for (let waits = 0; ;) {
-      await this.limiter.acquire();
+      const sentAt = await this.limiter.acquire();
       let failure: HubSpotFailure;
       try {
         const result = await withDeadline(work(this.client), this.deps.timeoutMs);
@@ -52,7 +52,7 @@ export class HubSpotSession {
           rateLimited: failure.kind === 'rate_limited',
         });
       } finally {
-        this.limiter.release();
+        this.limiter.release(sentAt);
       }
       if (failure.kind === 'rate_limited' && failure.details.policy !== 'DAILY' && waits < MAX_WINDOW_WAITS) {
         waits++;

@@ -18,14 +18,14 @@ describe('PortalRateLimiter, backoff and failure classes', () => {
     const limiter = new PortalRateLimiter(clock);
     limiter.observe({ 'x-hubspot-ratelimit-max': '3', 'x-hubspot-ratelimit-interval-milliseconds': '1000' });
     for (let call = 0; call < 3; call++) {
-      await limiter.acquire();
+      const sentAt = await limiter.acquire();
       clock.time += 10;
-      limiter.release();
+      limiter.release(sentAt);
     }
     assert.equal(clock.time, 30, 'three calls fit');
-    await limiter.acquire();
+    const sentAt = await limiter.acquire();
     assert.equal(clock.time, 1011, 'the fourth waits until the first answer leaves the window');
-    limiter.release();
+    limiter.release(sentAt);
     limiter.pauseFor(5000);
     await limiter.acquire();
     assert.ok(clock.time >= 6011, 'a Retry-After pause holds every call');

@@ -2,10 +2,11 @@ import type { Clock } from './clock.js';
 
 /**
  * Keeps one portal's calls under HubSpot's rolling limit (`X-HubSpot-RateLimit-Max` per
- * `-Interval-Milliseconds`, 100 per 10 s until the headers say otherwise). A call's slot is dated
- * when its answer arrives, not when it was sent: HubSpot counted it at some moment in between, so
- * the slot is never reused before HubSpot frees it. Other relay instances use the same portal, so a
- * `Remaining` of 0 pauses this one briefly too.
+ * `-Interval-Milliseconds`, 100 per 10 s until the headers say otherwise). HubSpot counts a call
+ * when it arrives, somewhere between our sending it and its answer, so a slot is taken while the
+ * call is in flight and dated at the answer: never reused before HubSpot frees it (the cost, one
+ * round trip per window, is 1 % of a 10 s window). Other relay instances use the same portal, so a
+ * `Remaining` of 0 that our own count does not explain pauses this one briefly too.
  */
 export class PortalRateLimiter {
   max = 100;
@@ -16,7 +17,8 @@ export class PortalRateLimiter {
 
   constructor(private readonly clock: Clock) {}
 
-  async acquire(): Promise<void> {
+  /** Waits for a free slot; pass what it returns to `release`. */
+  async acquire(): Promise<number> {
     for (;;) {
       const now = this.clock.now();
       this.prune(now);
@@ -26,7 +28,7 @@ export class PortalRateLimiter {
       }
       if (this.done.length + this.inFlight < this.max) {
         this.inFlight++;
-        return;
+        return now;
       }
       const oldest = this.done[0];
       await this.clock.sleep(
@@ -35,8 +37,11 @@ export class PortalRateLimiter {
     }
   }
 
-  release(): void {
+  release(sentAt: number): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
+    // Dated at the answer: HubSpot counted the call on arrival, which may have waited in its queue
+    // well past the midpoint of our wait, so only the answer is surely after it.
+    void sentAt;
     this.done.push(this.clock.now());
   }
 
@@ -46,7 +51,9 @@ export class PortalRateLimiter {
     if (Number.isInteger(max) && max > 0) this.max = max;
     if (Number.isInteger(interval) && interval > 0) this.windowMs = interval;
     const remaining = Number(headers['x-hubspot-ratelimit-remaining']);
-    if (headers['x-hubspot-ratelimit-remaining'] !== undefined && remaining <= 0) {
+    // HubSpot's window is full although ours is not: other relay instances share the portal.
+    const ours = this.done.length + this.inFlight;
+    if (headers['x-hubspot-ratelimit-remaining'] !== undefined && remaining <= 0 && ours < this.max) {
       this.pauseFor(Math.ceil(this.windowMs / 20));
     }
   }

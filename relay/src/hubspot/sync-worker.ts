@@ -24,6 +24,9 @@ export interface RunResult extends TenantSyncResult {
   claimed: number;
 }
 
+/** Rounds in flight at once in one worker (see start). */
+const OVERLAPPING_ROUNDS = 2;
+
 /** Tenants worked on at once by one worker; each tenant's portal has its own rate limit. */
 const TENANT_CONCURRENCY = 4;
 
@@ -37,7 +40,7 @@ export class HubSpotSyncWorker {
   private readonly limiters = new Map<number, PortalRateLimiter>();
   private running: Promise<void> | undefined;
   private stopping = false;
-  private wake: (() => void) | undefined;
+  private readonly wakers = new Set<() => void>();
 
   constructor(private readonly deps: SyncWorkerDeps) {
     this.clock = deps.clock ?? systemClock;
@@ -73,11 +76,15 @@ export class HubSpotSyncWorker {
     return total;
   }
 
-  /** Runs rounds until stopped; idles `pollMs` when there is nothing due. */
+  /**
+   * Runs rounds until stopped; idles `pollMs` when there is nothing due. Two rounds overlap, so
+   * HubSpot calls keep flowing while the other round claims and records (claims never overlap:
+   * each takes other rows).
+   */
   start(): void {
     if (this.running) return;
     this.stopping = false;
-    this.running = (async () => {
+    const loop = async () => {
       while (!this.stopping) {
         let idle = false;
         try {
@@ -88,25 +95,27 @@ export class HubSpotSyncWorker {
         }
         if (idle && !this.stopping) await this.idle(this.deps.hubspot.worker.pollMs);
       }
-    })();
+    };
+    this.running = Promise.all(Array.from({ length: OVERLAPPING_ROUNDS }, loop)).then(() => undefined);
   }
 
   /** Finishes the round in progress, then stops. Unfinished jobs simply stay in the outbox. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    for (const wake of this.wakers) wake();
     await this.running;
     this.running = undefined;
   }
 
   private idle(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
+        this.wakers.delete(done);
         resolve();
-      }
-      this.wake = done;
+      };
+      const timer = setTimeout(done, ms);
+      this.wakers.add(done);
     });
   }
 
@@ -118,7 +127,7 @@ export class HubSpotSyncWorker {
       clock,
       logger: deps.logger,
       hubspot: deps.hubspot,
-      batchConcurrency: 2,
+      batchConcurrency: 4,
       session: {
         clientFactory: deps.clientFactory,
         clock,

@@ -55,6 +55,8 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('outbox', (table) => {
     table.text('locked_by').nullable();
   });
+  // A push reads when each transaction was paid (its first job); without this, a scan per row.
+  await knex.raw('create index outbox_transaction_idx on outbox (tenant_id, transaction_id)');
   await knex.raw(`create index transactions_hubspot_sync_idx
     on transactions (tenant_id, livemode, hubspot_sync_state) where hubspot_sync_state is not null`);
 
@@ -111,6 +113,7 @@ export async function down(knex: Knex): Promise<void> {
   await knex.raw('drop trigger if exists outbox_marks_hubspot_pending on outbox');
   await knex.raw('drop function if exists onepagepay_mark_hubspot_pending()');
   await knex.raw('drop index if exists transactions_hubspot_sync_idx');
+  await knex.raw('drop index if exists outbox_transaction_idx');
   await knex.schema.alterTable('outbox', (table) => table.dropColumn('locked_by'));
   await knex.schema.alterTable('transactions', (table) => {
     for (const column of [
