@@ -3,13 +3,7 @@ export { attach, attachAll, type AttachHandle, type AttachOptions, type CommonOp
 export { OnePagePayError, isOnePagePayError, type OnePagePayErrorCode } from './errors.js';
 export type { OnePagePayEventDetail, OnePagePayEventMap, OnePagePayEventName } from './events.js';
 export { formElementOf } from './hubspot/v2-host.js';
-export {
-  TRANSACTION_FIELD,
-  STATUS_FIELD,
-  type Contact,
-  type EmbedKind,
-  type FormHost,
-} from './hubspot/form-host.js';
+export { TRANSACTION_FIELD, STATUS_FIELD, type Contact, type FormHost } from './hubspot/form-host.js';
 export type {
   MountOptions,
   PaymentProvider,

@@ -70,7 +70,11 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
       const field = element as HTMLInputElement;
       if (view?.root.contains(field) || field.type === 'hidden') return true;
       const value = (field.value ?? '').trim();
-      return !(field.required && !value) && !(value && /email$/.test(field.name) && !EMAIL.test(value));
+      // A checkbox's value is "on" whether ticked or not: ask whether one of its name is checked.
+      const empty = /checkbox|radio/.test(field.type)
+        ? !form!.querySelector(`[name="${field.name}"]:checked`)
+        : !value;
+      return !(field.required && empty) && !(value && /email$/.test(field.name) && !EMAIL.test(value));
     });
   }
 

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type * as Errors from './errors.js';
 
 // The package must be safe to import where there is no window (SSR, tests, build tools).
 describe('@onepagepay/sdk in Node', function () {
@@ -21,7 +22,7 @@ describe('@onepagepay/sdk in Node', function () {
     const globalsBefore = Object.keys(globalThis).sort();
     // By name, so the Node-only tests project does not type-check the DOM sources.
     const entry = '@onepagepay/sdk';
-    const sdk = (await import(entry)) as typeof import('./errors.js') & {
+    const sdk = (await import(entry)) as typeof Errors & {
       attach: unknown;
       attachAll: unknown;
     };

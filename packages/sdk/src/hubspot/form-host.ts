@@ -5,8 +5,6 @@ export interface Contact {
   lastName: string;
 }
 
-export type EmbedKind = 'v2-inline' | 'v2-iframe' | 'v4-html' | 'v4-frame';
-
 /** Hidden HubSpot properties the SDK writes so the submission carries the payment. */
 export const TRANSACTION_FIELD = 'onepagepay_transaction_id';
 export const STATUS_FIELD = 'onepagepay_payment_status';
@@ -16,7 +14,6 @@ export const STATUS_FIELD = 'onepagepay_payment_status';
  * adapters hide how values are read and written and how the submission is reported.
  */
 export interface FormHost {
-  readonly kind: EmbedKind;
   readonly formId: string;
   /** The page element that identifies this form instance (dispatch target, duplicate guard). */
   readonly anchor: Element;

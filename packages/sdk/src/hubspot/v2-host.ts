@@ -10,7 +10,6 @@ export function createV2Host(form: HTMLFormElement, iframe: HTMLIFrameElement | 
   const input = (name: string) => form.querySelector<HTMLInputElement>(`[name="${name}"]`);
 
   return {
-    kind: iframe ? 'v2-iframe' : 'v2-inline',
     formId,
     anchor: iframe ?? form,
     form,

@@ -30,7 +30,6 @@ export function createV4Host(container: Element, api: HubSpotV4Form, form: HTMLF
     return Object.fromEntries(list.map((field) => [field.name, String(field.value ?? '')]));
   };
   return {
-    kind: form ? 'v4-html' : 'v4-frame',
     formId: api.getFormId(),
     anchor: container,
     form,
