@@ -1,6 +1,6 @@
 // Helpers for the SDK's browser tests: the environment from the wtr plugin, the fakes, and one
 // driver per HubSpot embed mode that renders a form and acts as the payer would.
-export { equal, ok, sleep, waitFor, loadScript, nextEvent } from '../fakes/helpers.js';
+export { deepEqual, equal, ok, sleep, waitFor, loadScript, nextEvent } from '../fakes/helpers.js';
 import { loadScript, waitFor } from '../fakes/helpers.js';
 
 let environment;
