@@ -5,7 +5,6 @@
  * HubSpot does. Callbacks and the global `hsFormCallback` messages follow HubSpot's legacy docs.
  * Form definitions come from `window.__hubspotSandbox.defineForm(formId, definition)`.
  */
-/* global Event */
 (function () {
   'use strict';
 

@@ -8,7 +8,6 @@
  * `window.HubSpotFormsV4`. Inputs are React-controlled: a value set from script counts only once an
  * `input`/`change` event is dispatched, or when set through `setFieldValue`.
  */
-/* global CustomEvent, MutationObserver, ResizeObserver, Node */
 (function () {
   'use strict';
 

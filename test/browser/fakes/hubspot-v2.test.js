@@ -1,4 +1,3 @@
-/* global describe, it, before, HTMLFormElement */
 import { FAKES, loadScript, waitFor, equal, deepEqual, ok, makeTarget, sleep } from './helpers.js';
 
 const PORTAL = '1234567';

@@ -1,4 +1,3 @@
-/* global describe, it, before, CustomEvent, Event */
 import { sendKeys } from '@web/test-runner-commands';
 import { FAKES, loadScript, waitFor, nextEvent, equal, deepEqual, ok, sleep } from './helpers.js';
 

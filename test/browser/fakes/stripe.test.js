@@ -1,4 +1,3 @@
-/* global describe, it, before, HTMLIFrameElement, FormData, URLSearchParams, Event */
 import { loadStripe } from '@stripe/stripe-js/pure';
 import { sendKeys } from '@web/test-runner-commands';
 import { FAKES, loadScript, waitFor, equal, ok, makeTarget } from './helpers.js';
