@@ -20,7 +20,7 @@ export async function recordSynced(
   await inTenantTransaction(knex, scope, async (trx) => {
     await trx('outbox')
       .where({ tenant_id: scope.tenantId })
-      .whereIn(['id', 'locked_by'], ownedBy(synced.flatMap((item) => item.jobs)))
+      .where(ownedBy(synced.flatMap((item) => item.jobs)))
       .update({
         status: 'done',
         locked_until: null,
@@ -116,7 +116,7 @@ export async function releaseJobs(
   await inTenantTransaction(knex, scope, async (trx) => {
     await trx('outbox')
       .where({ tenant_id: scope.tenantId })
-      .whereIn(['id', 'locked_by'], ownedBy(jobs))
+      .where(ownedBy(jobs))
       .update({
         locked_until: null,
         locked_by: null,
@@ -138,7 +138,7 @@ export async function completeJobs(
   await inTenantTransaction(knex, scope, (trx) =>
     trx('outbox')
       .where({ tenant_id: scope.tenantId })
-      .whereIn(['id', 'locked_by'], ownedBy(jobs))
+      .where(ownedBy(jobs))
       .update({ status: 'done', locked_until: null, locked_by: null, updated_at: trx.fn.now() }),
   );
 }
@@ -168,7 +168,16 @@ async function markTransactions(
   );
 }
 
-/** (id, fencing token) pairs: an update touches a job only while this claim still holds it. */
-function ownedBy(jobs: readonly ClaimedJob[]): string[][] {
-  return jobs.map((job) => [job.id, job.lockedBy]);
+/**
+ * Matches the jobs only while their claim still holds them (same fencing token). Jobs of one
+ * round share a token, so this is `id in (...) and locked_by = ?`, which the primary key serves.
+ */
+function ownedBy(jobs: readonly ClaimedJob[]) {
+  const byToken = new Map<string, string[]>();
+  for (const job of jobs) byToken.set(job.lockedBy, [...(byToken.get(job.lockedBy) ?? []), job.id]);
+  return (query: Knex.QueryBuilder) => {
+    for (const [token, ids] of byToken) {
+      void query.orWhere((owned) => void owned.whereIn('id', ids).andWhere('locked_by', token));
+    }
+  };
 }

@@ -187,7 +187,7 @@ function dealInput(record: SyncRecord) {
     idProperty: 'onepagepay_transaction_id',
     id: record.transactionId,
     properties: {
-      dealname: `${record.productName} – ${formatMoney(record.amount, record.currency, 'en-US')}`,
+      dealname: `${record.productName} – ${formatPrice(record.amount, record.currency)}`,
       amount: toMajorUnitString(record.amount, record.currency),
       deal_currency_code: record.currency,
       closedate: record.paidAt.toISOString(),
@@ -214,4 +214,18 @@ function lineItemInput(record: SyncRecord) {
       onepagepay_transaction_id: record.transactionId,
     },
   };
+}
+
+const priceLabels = new Map<string, string>();
+
+/** formatMoney builds an Intl formatter per call; a sync of thousands reuses each label. */
+function formatPrice(amount: number, currency: string): string {
+  const key = `${amount} ${currency}`;
+  let label = priceLabels.get(key);
+  if (label === undefined) {
+    label = formatMoney(amount, currency, 'en-US');
+    if (priceLabels.size > 10_000) priceLabels.clear();
+    priceLabels.set(key, label);
+  }
+  return label;
 }

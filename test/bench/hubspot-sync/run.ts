@@ -121,7 +121,7 @@ const warmRecords = Math.min(records / 2, (maxPerWindow * 100) / CALLS_PER_BATCH
 let warmAt: { time: number; synced: number } | undefined;
 let synced = 0;
 while (synced < records) {
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await new Promise((resolve) => setTimeout(resolve, 100));
   const [row] = await owner('transactions')
     .where({ tenant_id: tenant.id, hubspot_sync_state: 'synced' })
     .count('* as count');
