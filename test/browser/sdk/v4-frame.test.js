@@ -29,10 +29,12 @@ describe('SDK beside a HubSpot v4 hs-form-frame embed', () => {
   async function setUp(stack = env) {
     const formId = await newForm(stack === env ? '' : 'stack=down');
     const target = makeTarget();
+    // The payer types once the frame has rendered (its on-ready), as in a real page.
+    const frameReady = nextEvent(window, 'hs-form-event:on-ready', (event) => event.detail.formId === formId);
     target.innerHTML = `<div class="hs-form-frame" data-region="na1" data-form-id="${formId}" data-portal-id="4242"></div>`;
     const handle = window.OnePagePay.attach({ tenantId: stack.tenantId, relayUrl: stack.relayUrl, formId });
     handles.push(handle);
-    await handle.ready;
+    await Promise.all([handle.ready, frameReady]);
     const step = target.querySelector('.opp-step');
     const form = window.HubSpotFormsV4.getForms().find((f) => f.getFormId() === formId);
     for (const [name, value] of Object.entries({
