@@ -67,6 +67,9 @@ function budgetVariants({ stubProviders, withPayPal }) {
   };
 }
 
+const INTERNAL_PROPERTIES =
+  /^(readContact|writePayment|missingFields|onSubmitted|payButton|setBusy|reportFormSubmitted|formConfig|createPayment|confirmPayment)$/;
+
 /** Builds one IIFE of the CDN entry and returns its code; writes nothing. */
 export async function bundleIife({ stubProviders = false, withPayPal = false, version = pkg.version } = {}) {
   const bundle = await rollup({
@@ -87,7 +90,16 @@ export async function bundleIife({ stubProviders = false, withPayPal = false, ve
   const { output } = await bundle.generate({
     format: 'iife',
     banner: `/*! OnePagePay ${version} | MIT */`,
-    plugins: [terser({ ecma: 2020, compress: { passes: 2 }, format: { comments: /^!/ } })],
+    plugins: [
+      terser({
+        ecma: 2020,
+        compress: { passes: 2 },
+        // Internal method names (form hosts, the step view, the relay client) are not reachable from
+        // the OnePagePay global, so they are shortened too; public and third-party names are not.
+        mangle: { properties: { regex: INTERNAL_PROPERTIES } },
+        format: { comments: /^!/ },
+      }),
+    ],
   });
   await bundle.close();
   return output[0].code;
