@@ -125,7 +125,6 @@ describe('HubSpot push: rate limits, crashes and dead letters', function () {
     const ids = await world.payDirectlyMany(seeded, ['slow1@example.com', 'slow2@example.com']);
     world.clock.advance(1000);
     const worker = world.worker();
-    await worker.runOnce(); // creates the custom properties
     world.hubspot.setOutage('slow', { slowMs: 600 });
     await worker.runOnce();
     const waiting = await world.knex('transactions').whereIn('id', ids);

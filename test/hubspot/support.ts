@@ -15,6 +15,7 @@ import {
   type HubSpotClientFactory,
 } from '../../relay/src/hubspot/client-factory.js';
 import type { Clock } from '../../relay/src/hubspot/clock.js';
+import { preparePortal } from '../../relay/src/hubspot/connect.js';
 import { loadConnection, saveConnection } from '../../relay/src/hubspot/connection-store.js';
 import { buildConnectUrl } from '../../relay/src/hubspot/oauth.js';
 import { createHubSpotWorker } from '../../relay/src/hubspot/start-worker.js';
@@ -139,6 +140,18 @@ export class HubSpotWorld {
         accessToken,
       },
     );
+    // As `hubspot set-token` does: the custom properties are created on connect.
+    const problem = await preparePortal(
+      {
+        knex: this.knex,
+        cipher: new TokenCipher(this.relay.config.encryptionKeys),
+        clientFactory: createHubSpotClientFactory(new URL(this.hubspot.url)),
+        hubspot: this.relay.config.hubspot,
+        logger: createLogger({ level: 'silent' }),
+      },
+      { tenantId: seeded.tenant.id, livemode: false },
+    );
+    if (problem) throw new Error(`properties not created: ${problem}`);
     return { ...seeded, portalId, accessToken };
   }
 
