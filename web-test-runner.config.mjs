@@ -67,7 +67,8 @@ export default {
   concurrency: 2,
   browserStartTimeout: 60000,
   testsFinishTimeout: 180000,
-  testFramework: { config: { timeout: 15000 } },
+  // Generous: on a loaded 2-core machine a 3-D Secure round trip plus a retry can take seconds.
+  testFramework: { config: { timeout: 30000 } },
   plugins: [...fakesConfig.plugins, sdkEnvironmentPlugin()],
   browsers: [
     playwrightLauncher({
