@@ -7,8 +7,18 @@ import { createTenant } from '../tenants/create-tenant.js';
 export const DEMO_TENANT_NAME = 'OnePagePay demo';
 /** Fixed GUIDs so the demo page's embed code never changes between runs. */
 export const DEMO_FORMS = {
-  legacyV2: { guid: '0e7a5f1c-0000-4000-8000-00000000d002', product: 'Workshop ticket', amount: 4900, currency: 'USD' },
-  v4: { guid: '0e7a5f1c-0000-4000-8000-00000000d004', product: 'Annual membership', amount: 12000, currency: 'USD' },
+  legacyV2: {
+    guid: '0e7a5f1c-0000-4000-8000-00000000d002',
+    product: 'Workshop ticket',
+    amount: 4900,
+    currency: 'USD',
+  },
+  v4: {
+    guid: '0e7a5f1c-0000-4000-8000-00000000d004',
+    product: 'Annual membership',
+    amount: 12000,
+    currency: 'USD',
+  },
 } as const;
 
 /** Creates the demo tenant and its two test-mode forms once; later runs find and reuse them. */
@@ -24,7 +34,9 @@ export async function seedDemo(knex: Knex, origins: string[]): Promise<{ tenant:
   }
   const forms: Form[] = [];
   for (const demo of Object.values(DEMO_FORMS)) {
-    const existing = await Form.query(knex).where({ tenant_id: tenant.id, hubspot_form_guid: demo.guid }).first();
+    const existing = await Form.query(knex)
+      .where({ tenant_id: tenant.id, hubspot_form_guid: demo.guid })
+      .first();
     forms.push(
       existing ??
         (await createForm(knex, {

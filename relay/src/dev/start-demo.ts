@@ -3,6 +3,7 @@ import { startStripeSandbox } from '@onepagepay/sandbox';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { startRelay, stopOnSignals } from '../server.js';
+import { serveDemoPage } from './demo-page.js';
 import { seedDemo, DEMO_FORMS } from './seed-demo.js';
 
 /**
@@ -12,7 +13,9 @@ import { seedDemo, DEMO_FORMS } from './seed-demo.js';
 async function startDemo(): Promise<void> {
   const env = { ...process.env };
   const useSandbox = !env.STRIPE_SECRET_KEY && !env.STRIPE_TEST_SECRET_KEY && !env.STRIPE_LIVE_SECRET_KEY;
-  const sandbox = useSandbox ? await startStripeSandbox({ port: Number(env.STRIPE_SANDBOX_PORT ?? 12111) }) : undefined;
+  const sandbox = useSandbox
+    ? await startStripeSandbox({ port: Number(env.STRIPE_SANDBOX_PORT ?? 12111) })
+    : undefined;
   if (sandbox) {
     const webhookSecret = `whsec_demo_${randomBytes(16).toString('hex')}`;
     Object.assign(env, {
@@ -25,12 +28,15 @@ async function startDemo(): Promise<void> {
   const config = loadConfig(env);
   const logger = createLogger({ level: env.LOG_LEVEL ?? 'warn' });
   const relay = await startRelay({ config, logger });
-  sandbox?.setWebhook({ url: `${relay.url}/v1/webhooks/stripe`, secret: String(env.STRIPE_TEST_WEBHOOK_SECRET) });
+  sandbox?.setWebhook({
+    url: `${relay.url}/v1/webhooks/stripe`,
+    secret: String(env.STRIPE_TEST_WEBHOOK_SECRET),
+  });
 
   const demoPort = Number(env.DEMO_PORT ?? 8080);
   const demoOrigins = [`http://127.0.0.1:${demoPort}`, `http://localhost:${demoPort}`];
   const { tenant } = await seedDemo(relay.database.knex, demoOrigins);
-  const demoPage = await startDemoPage({
+  const demoPage = await serveDemoPage({
     relayUrl: relay.url,
     tenantId: tenant.id,
     formGuids: Object.values(DEMO_FORMS).map((form) => form.guid),
@@ -46,37 +52,22 @@ async function startDemo(): Promise<void> {
       ...banner,
       `  Relay:        ${relay.url}   (ready: ${relay.url}/readyz, API: ${relay.url}/v1/openapi.json)`,
       `  Database:     ${relay.database.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`,
-      ...(sandbox ? [`  Stripe:       sandbox at ${sandbox.url} (test card 4242 4242 4242 4242, 3-D Secure 4000 0025 0000 3155)`] : []),
+      ...(sandbox
+        ? [
+            `  Stripe:       sandbox at ${sandbox.url} (test card 4242 4242 4242 4242, 3-D Secure 4000 0025 0000 3155)`,
+          ]
+        : []),
       `  Demo tenant:  ${tenant.id}`,
       `  Demo forms:   ${DEMO_FORMS.legacyV2.guid} (HubSpot v2 embed), ${DEMO_FORMS.v4.guid} (v4 embed)`,
-      demoPage ? `  Demo page:    ${demoPage}` : '  Demo page:    not built in this checkout',
+      `  Demo page:    ${demoPage.url}`,
       '',
     ].join('\n'),
   );
   stopOnSignals(async () => {
+    await demoPage.close();
     await relay.close();
     await sandbox?.close();
   }, logger);
-}
-
-interface DemoPageOptions {
-  relayUrl: string;
-  tenantId: string;
-  formGuids: string[];
-  stripeSandboxUrl: string | undefined;
-  port: number;
-}
-
-/** The demo page lives with the browser SDK (relay/src/dev/demo-page.ts); it serves the CDN snippet example. */
-async function startDemoPage(options: DemoPageOptions): Promise<string | undefined> {
-  // Loaded by name so the relay runs in a checkout where the SDK's demo page is not there yet.
-  const demoPageModule = './demo-page.js';
-  const module = (await import(demoPageModule).catch(() => undefined)) as
-    | { serveDemoPage?: (options: DemoPageOptions) => Promise<{ url: string } | string> }
-    | undefined;
-  if (!module?.serveDemoPage) return undefined;
-  const served = await module.serveDemoPage(options);
-  return typeof served === 'string' ? served : served.url;
 }
 
 startDemo().catch((error: unknown) => {
