@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -38,7 +38,11 @@ describe('@onepagepay/sdk in Node', function () {
   });
 
   it('builds ESM and CJS that Node imports and requires without side effects', async () => {
-    const outDir = await mkdtemp(join(process.cwd(), 'packages/sdk/node_modules/.sdk-build-'));
+    // Inside the package, so the build's external imports (@stripe/stripe-js) resolve as they would
+    // for an installed copy; npm workspaces may hoist everything and leave no node_modules here.
+    const buildRoot = join(process.cwd(), 'packages/sdk/node_modules');
+    await mkdir(buildRoot, { recursive: true });
+    const outDir = await mkdtemp(join(buildRoot, '.sdk-build-'));
     try {
       // @ts-expect-error the build script is plain JavaScript without types
       const { buildSdk } = await import('../scripts/build.mjs');
