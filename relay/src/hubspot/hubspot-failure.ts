@@ -14,7 +14,14 @@ export class HubSpotFailure extends Error {
   constructor(
     readonly kind: FailureKind,
     message: string,
-    readonly details: { status?: number; policy?: string; retryAfterMs?: number; cause?: unknown } = {},
+    readonly details: {
+      status?: number;
+      policy?: string;
+      retryAfterMs?: number;
+      /** No HTTP answer at all (a reset or refused connection), as opposed to a timeout. */
+      network?: boolean;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, { cause: details.cause });
   }
@@ -30,7 +37,10 @@ export function classifyFailure(error: unknown): HubSpotFailure {
   const status = (error as { code?: unknown } | null)?.code;
   if (typeof status !== 'number') {
     const message = error instanceof Error ? error.message : String(error);
-    return new HubSpotFailure('transient', `HubSpot did not answer: ${message}`, { cause: error });
+    return new HubSpotFailure('transient', `HubSpot did not answer: ${message}`, {
+      network: true,
+      cause: error,
+    });
   }
   const headers = lowerCaseKeys((error as { headers?: Record<string, string> }).headers ?? {});
   const body = parseBody((error as { body?: unknown }).body);

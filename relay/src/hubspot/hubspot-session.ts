@@ -38,6 +38,7 @@ export class HubSpotSession {
 
   async call<T>(work: (client: Client) => Promise<T>): Promise<T> {
     let refreshed = false;
+    let reconnected = false;
     for (let waits = 0; ;) {
       const sentAt = await this.limiter.acquire();
       let failure: HubSpotFailure;
@@ -57,6 +58,12 @@ export class HubSpotSession {
       if (failure.kind === 'rate_limited' && failure.details.policy !== 'DAILY' && waits < MAX_WINDOW_WAITS) {
         waits++;
         this.limiter.pauseFor(failure.details.retryAfterMs ?? this.limiter.windowMs);
+        continue;
+      }
+      // A kept-alive connection the other side had just closed: try once more on a fresh one
+      // (every write is an idempotent upsert), before it costs the whole batch a backoff.
+      if (failure.details.network && !reconnected) {
+        reconnected = true;
         continue;
       }
       if (failure.kind === 'unauthorized' && !refreshed) {

@@ -65,7 +65,12 @@ describe('PortalRateLimiter, backoff and failure classes', () => {
       classifyFailure({ code: 502, body: '<html>cloudflare</html>', headers: {} }).kind,
       'transient',
     );
-    assert.equal(classifyFailure(new TypeError('fetch failed')).kind, 'transient');
+    const reset = classifyFailure(new TypeError('fetch failed'));
+    assert.deepEqual(
+      [reset.kind, reset.details.network],
+      ['transient', true],
+      'no answer at all: retried once at once',
+    );
     assert.equal(
       classifyFailure({ code: 400, body: { message: 'Property values were not valid' }, headers: {} }).kind,
       'rejected',

@@ -2,13 +2,15 @@
  * test/bench/hubspot-sync: how close the HubSpot worker gets to the ceiling a rate limit allows.
  *
  *   node --conditions=@onepagepay/source --import tsx test/bench/hubspot-sync/run.ts \
- *     [--records=20000] [--max=100] [--window-ms=1000]
+ *     [--records=20000] [--max=100] [--window-ms=1000] [--closed-tab-percent=5]
  *
  * The HubSpot sandbox runs in its own process with its limit scaled (default 100 calls per second instead of per 10 s).
  * Each batch of 100 transactions costs 5 calls (contacts, deals and line items upserts, two
  * association batches), so the ceiling is max / window × 100 / 5 records per second. Paid
  * transactions and their outbox rows are inserted in bulk first (this measures the push, not the
- * payment path); the database is an in-memory PGlite, or PostgreSQL with TEST_DATABASE_URL.
+ * payment path), 5 % of them without a reported form submission (each of those also gets a
+ * server-side submission job, not due during the run); the database is an in-memory PGlite, or
+ * PostgreSQL with TEST_DATABASE_URL.
  * Prints records/s (overall, and in steady state after the first window's burst) against the
  * ceiling, and the share of calls HubSpot answered with 429.
  */
@@ -33,6 +35,7 @@ const args = Object.fromEntries(
 const records = Number(args.records ?? 20000);
 const maxPerWindow = Number(args.max ?? 100);
 const windowMs = Number(args['window-ms'] ?? 1000);
+const closedTabPercent = Number(args['closed-tab-percent'] ?? 5);
 const CALLS_PER_BATCH = 5;
 const ceiling = (maxPerWindow / (windowMs / 1000)) * (100 / CALLS_PER_BATCH);
 
@@ -90,6 +93,11 @@ for (let offset = 0; offset < records; offset += 1000) {
           provider: 'stripe',
           provider_payment_id: `pi_bench_${offset + index}`,
           status: 'succeeded',
+          // Most payers' pages report the form submission within seconds, before the push; the
+          // rest (closed tabs) get a server-side submission job queued by the push.
+          ...((offset + index) % 100 < closedTabPercent
+            ? {}
+            : { form_submitted_at: new Date(), form_submitted_by: 'browser' }),
         })),
       )
       .returning('id');
@@ -152,6 +160,7 @@ const stats = (await hubspot.ask({ type: 'stats' })) as { requests: number; rate
 console.log(
   formatRow('hubspot push', {
     records,
+    'closed tabs %': closedTabPercent,
     seconds: elapsedS,
     'overall records/s': records / elapsedS,
     'steady records/s': steady,
