@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startHubSpotSandbox, type HubSpotSandbox } from '@onepagepay/sandbox';
 import { openDatabase } from '../../db/open-database.js';
 import { inTenantTransaction } from '../../db/tenant-scope.js';
@@ -39,7 +41,7 @@ describe('onepagepay-relay hubspot commands', function () {
     return { code, out, err };
   }
 
-  it('connects a portal, shows its status, backfills and replays', async () => {
+  it('connects a portal, shows its status, backfills, replays, and runs the worker alone', async () => {
     const database = await openDatabase({ dataDir, as: 'owner' });
     const { migrateToLatest } = await import('../../db/migrations/index.js');
     await migrateToLatest(database.knex);
@@ -106,5 +108,25 @@ describe('onepagepay-relay hubspot commands', function () {
     const replay = await run('hubspot', 'replay', '--tenant', tenant.id);
     assert.deepEqual(replay.out, ['re-queued 0 dead letters']);
     assert.equal((await run('hubspot', 'replay', '--since', 'yesterday-ish')).code, 1);
+
+    // `onepagepay-relay worker` alone delivers the backfilled payment and stops on SIGTERM.
+    const worker = spawn(
+      process.execPath,
+      [fileURLToPath(new URL('../../../bin/onepagepay-relay.js', import.meta.url)), 'worker'],
+      {
+        env: { ...process.env, ...env, HUBSPOT_WORKER_POLL_MS: '50', LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let stderr = '';
+    worker.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 20_000;
+    while (hubspot.deals(portalId).length === 0 && Date.now() < deadline && worker.exitCode === null) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal(hubspot.deals(portalId).length, 1, stderr);
+    worker.kill('SIGTERM');
+    assert.equal(await exited, 0, stderr);
   });
 });
