@@ -10,6 +10,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import knexFactory from 'knex';
 import pg from 'pg';
 import { createForm } from '../../../relay/src/tenants/create-form.js';
@@ -22,6 +23,12 @@ import {
 import { formatRow, percentile, runConcurrently } from '../support/measure.js';
 import { freePort, startProcess } from '../support/processes.js';
 import { issueRelaySqlForOnePayment } from './relay-sql.js';
+
+/** CPU time (user + system) a process has used so far, from /proc, in milliseconds. */
+function cpuMs(pid: number | undefined): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
 
 const args = Object.fromEntries(
   process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=') as [string, string]),
@@ -94,7 +101,14 @@ try {
   };
   await runConcurrently(100, concurrency, (index) => pay(total + index)); // warm-up
 
+  const cpuBefore = [cpuMs(relay.child.pid), cpuMs(sandbox.child.pid), process.cpuUsage()] as const;
   const viaRelay = await runConcurrently(total, concurrency, pay);
+  const loadCpu = process.cpuUsage(cpuBefore[2]);
+  const cpuPerPayment = {
+    relay_ms: (cpuMs(relay.child.pid) - cpuBefore[0]) / total,
+    sandbox_ms: (cpuMs(sandbox.child.pid) - cpuBefore[1]) / total,
+    load_generator_ms: (loadCpu.user + loadCpu.system) / 1000 / total,
+  };
   const relayRate = (total / viaRelay.elapsedMs) * 1000;
 
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
@@ -123,6 +137,7 @@ try {
       p99_ms: percentile(direct.latenciesMs, 99),
     }),
   );
+  console.log(formatRow('CPU per payment (ms)', cpuPerPayment));
   console.log(formatRow('ratio relay / baseline', { ratio: relayRate / baselineRate, target: '>= 0.5' }));
 } finally {
   await knex.destroy();
