@@ -49,7 +49,11 @@ function openSession(options: CommonOptions) {
   };
 
   /** Holds the form's submit at once, then renders the step when the relay answered. */
-  return (host: FormHost, container?: HTMLElement): { step: PaymentStep; ready: Promise<void> } => {
+  return (
+    host: FormHost,
+    container?: HTMLElement,
+    named?: boolean,
+  ): { step: PaymentStep; ready: Promise<void> } => {
     const step = createPaymentStep(host, {
       tenantId: options.tenantId,
       relay,
@@ -57,12 +61,13 @@ function openSession(options: CommonOptions) {
       container,
       appearance: options.appearance,
       nonce: options.nonce,
+      named,
     });
     const ready = Promise.all([configFor(host.formId), status]).then(
       ([config, health]) => step.start(config, health),
-      (error: unknown) => {
-        // No answer from the relay: the form may be a paid one, so keep holding its submit.
-        step.block();
+      async (error: unknown) => {
+        // No answer from the relay: keep holding a form that may be a paid one, let go of the rest.
+        await step.unreachable();
         throw error;
       },
     );
@@ -82,7 +87,7 @@ export function attach(options: AttachOptions): AttachHandle {
   const ready = new Promise<void>((resolve, reject) => {
     stop = watchForms((host) => {
       if (step || host.formId !== options.formId) return;
-      const started = startStep(host, container);
+      const started = startStep(host, container, true);
       step = started.step;
       queueMicrotask(() => stop());
       started.ready.then(resolve, reject);

@@ -1,6 +1,6 @@
 import { OnePagePayError } from './errors.js';
 import { dispatchPaymentEvent, type OnePagePayEventDetail, type OnePagePayEventName } from './events.js';
-import { readHutk, type Contact, type FormHost } from './hubspot/form-host.js';
+import { readHutk, TRANSACTION_FIELD, type Contact, type FormHost } from './hubspot/form-host.js';
 import { formatAmount, messageFor, OUTAGE_MESSAGE } from './messages.js';
 import { createPayFlow, type PayFlow } from './pay-flow.js';
 import type { PaymentProvider, PaymentProviderFactory } from './providers/payment-provider.js';
@@ -14,13 +14,17 @@ export interface StepOptions {
   container?: HTMLElement | undefined;
   appearance?: unknown;
   nonce?: string | undefined;
+  /** Named by attach({formId}): held while its config is unknown, whatever its fields. */
+  named?: boolean;
 }
 
 export interface PaymentStep {
   /** Renders the step for `config`; null (not configured) lets go of the form and rejects. */
   start(config: FormConfig | null, status: StatusResponse | null): Promise<void>;
-  /** Shows the outage message and keeps holding the submit (the relay did not answer). */
+  /** Shows the outage message and keeps holding the submit. */
   block(): void;
+  /** The relay did not answer: blocks a plausible payment form, lets go of any other form. */
+  unreachable(): Promise<void>;
   destroy(): void;
 }
 
@@ -57,6 +61,9 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
   const onSubmit = (event: Event) => {
     if (event.target !== form) return;
     if (letThrough || state === 'paid' || state === 'destroyed') return;
+    // Unknown config: hold only what looks like a payment form, so an outage never blocks a newsletter.
+    if (state === 'loading' && !options.named && !form?.querySelector(`[name$="${TRANSACTION_FIELD}"]`))
+      return;
     // Invalid host fields: let HubSpot's own validation show its errors; nothing is charged.
     if (!hostFieldsValid()) return;
     event.preventDefault();
@@ -177,6 +184,11 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
       state = 'blocked';
       if (!view) render('Payment');
       view!.show(OUTAGE_MESSAGE);
+    },
+    async unreachable() {
+      const named = options.named || !(await host.missingFields()).includes(TRANSACTION_FIELD);
+      if (named) step.block();
+      else step.destroy();
     },
     destroy() {
       state = 'destroyed';
