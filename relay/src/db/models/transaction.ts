@@ -25,6 +25,16 @@ export class Transaction extends BaseModel {
   claimedUntil!: Date | null;
   hutk!: string | null;
   pageUri!: string | null;
+  /** HubSpot sync state (migration 002); null until the transaction is queued for HubSpot. */
+  hubspotSyncState!: 'pending' | 'synced' | 'retrying' | 'failed' | null;
+  hubspotSyncAttempts!: number;
+  hubspotLastError!: string | null;
+  hubspotContactId!: string | null;
+  hubspotDealId!: string | null;
+  hubspotLineItemId!: string | null;
+  hubspotSyncedAt!: Date | null;
+  formSubmittedAt!: Date | null;
+  formSubmittedBy!: 'browser' | 'relay' | null;
   createdAt!: Date;
   updatedAt!: Date;
 }
