@@ -8,6 +8,13 @@ import { createTenant } from '../../relay/src/tenants/create-tenant.js';
 import { createTestDatabase } from '../../relay/src/testing/test-database.js';
 import { seedTransactions } from '../../relay/src/testing/merchant-fixtures.js';
 
+const EXPECTED_DEFINER_FUNCTIONS = [
+  'onepagepay_authenticate_api_key',
+  'onepagepay_claim_hubspot_jobs',
+  'onepagepay_login_candidate',
+  'onepagepay_session_tenant',
+];
+
 describe('row-level security: the second wall', function () {
   this.timeout(60_000);
   let database: Database;
@@ -45,6 +52,22 @@ describe('row-level security: the second wall', function () {
       await database.knex.raw('select rolsuper, rolbypassrls from pg_roles where rolname = ?', [APP_ROLE])
     ).rows[0];
     assert.deepEqual(role, { rolsuper: false, rolbypassrls: false });
+  });
+
+  it('lets the app role call only the narrow cross-tenant lookups it needs', async () => {
+    // Each SECURITY DEFINER function reads past row-level security: the list is kept short on purpose.
+    const rows = (
+      await database.knex.raw(
+        `select p.proname from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+          where n.nspname = 'public' and p.prosecdef and has_function_privilege(?, p.oid, 'execute')
+          order by p.proname`,
+        [APP_ROLE],
+      )
+    ).rows as Array<{ proname: string }>;
+    assert.deepEqual(
+      rows.map((row) => row.proname),
+      EXPECTED_DEFINER_FUNCTIONS,
+    );
   });
 
   it('still shows only the bound tenant when the app forgets its tenant filter in one query', async () => {

@@ -6,6 +6,7 @@ import * as hubspotSync from './002-hubspot-sync.js';
 import * as merchantAccess from './003-merchant-access.js';
 import * as rowLevelSecurity from './004-row-level-security.js';
 import * as merchantKeyAuth from './005-merchant-key-auth.js';
+import * as dropUnusedDefinerFunctions from './006-drop-unused-definer-functions.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -22,6 +23,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['003-merchant-access', merchantAccess],
   ['004-row-level-security', rowLevelSecurity],
   ['005-merchant-key-auth', merchantKeyAuth],
+  ['006-drop-unused-definer-functions', dropUnusedDefinerFunctions],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {
