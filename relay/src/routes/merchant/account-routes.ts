@@ -14,17 +14,19 @@ import { RelayError } from '../../errors.js';
 import { readJsonBody } from '../../http/read-body.js';
 import {
   assertRecentlyReauthenticated,
-  beginTotpEnrolment,
   changePassword,
-  confirmTotpEnrolment,
-  disableTotp,
   logIn,
   logOut,
   reauthenticate,
-  regenerateRecoveryCodes,
   switchMode,
   type AccountDeps,
 } from '../../merchants/account.js';
+import {
+  beginTotpEnrolment,
+  confirmTotpEnrolment,
+  disableTotp,
+  regenerateRecoveryCodes,
+} from '../../merchants/two-factor.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../merchants/api-keys.js';
 import {
   clearedSessionCookie,
