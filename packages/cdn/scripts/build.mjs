@@ -68,7 +68,7 @@ function budgetVariants({ stubProviders, withPayPal }) {
 }
 
 const INTERNAL_PROPERTIES =
-  /^(readContact|writePayment|missingFields|onSubmitted|payButton|setBusy|reportFormSubmitted|formConfig|createPayment|confirmPayment)$/;
+  /^(readContact|writePayment|missingFields|onSubmitted|payButton|setBusy|reportFormSubmitted|formConfig|createPayment|confirmPayment|anchor|place|root|slot|show|start|block|unreachable|named|summary|withPayButton|pay)$/;
 
 /** Builds one IIFE of the CDN entry and returns its code; writes nothing. */
 export async function bundleIife({ stubProviders = false, withPayPal = false, version = pkg.version } = {}) {
