@@ -34,7 +34,7 @@ export interface AttachHandle {
 }
 
 /** One relay client per attach call, sharing the status check and each form's config. */
-function openSession(options: CommonOptions) {
+export function openSession(options: CommonOptions) {
   const relay: RelayClient = createRelayClient(options.relayUrl);
   const status: Promise<StatusResponse | null> = relay.status().catch(() => null);
   const configs = new Map<string, Promise<FormConfig | null>>();

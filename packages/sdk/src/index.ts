@@ -1,5 +1,6 @@
 // The package's only public surface. Importing it does nothing: no window access, no script loads.
 export { attach, attachAll, type AttachHandle, type AttachOptions, type CommonOptions } from './attach.js';
+export { attachForm, type AttachFormHandle, type AttachFormOptions } from './attach-form.js';
 export { OnePagePayError, isOnePagePayError, type OnePagePayErrorCode } from './errors.js';
 export type { OnePagePayEventDetail, OnePagePayEventMap, OnePagePayEventName } from './events.js';
 export { formElementOf } from './hubspot/v2-host.js';
