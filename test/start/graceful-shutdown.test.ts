@@ -31,10 +31,11 @@ describe('relay process shutdown', function () {
 
   it('finishes the payment in flight on SIGTERM, refuses new connections, and exits 0', async () => {
     const port = await freePort();
-    const env = {
+    const relayDataDir = path.join(dataDir, 'pglite');
+    const env: NodeJS.ProcessEnv = {
       ...process.env,
       PORT: String(port),
-      ONEPAGEPAY_DATA_DIR: path.join(dataDir, 'pglite'),
+      ONEPAGEPAY_DATA_DIR: relayDataDir,
       STRIPE_API_BASE: stripe.url,
       STRIPE_SECRET_KEY: stripe.keys.secretTest,
       STRIPE_PUBLISHABLE_KEY: stripe.keys.publishableTest,
@@ -47,7 +48,7 @@ describe('relay process shutdown', function () {
     assert.equal(await new Promise((resolve) => migrate.once('exit', resolve)), 0);
     // Seed through the owner's own connection to the PGlite directory before the relay takes its lock.
     const { openDatabase } = await import('../../relay/src/db/open-database.js');
-    const seeding = await openDatabase({ dataDir: env.ONEPAGEPAY_DATA_DIR });
+    const seeding = await openDatabase({ dataDir: relayDataDir });
     const tenant = await createTenant(seeding.knex, { name: 'Shutdown', origins: [PAGE_ORIGIN] });
     const form = await createForm(seeding.knex, {
       tenantId: tenant.id,
@@ -99,7 +100,7 @@ describe('relay process shutdown', function () {
       if (relay.exitCode === null) relay.kill('SIGKILL');
     }
     // The payment it finished was recorded before the process exited.
-    const reopened = await openDatabase({ dataDir: env.ONEPAGEPAY_DATA_DIR });
+    const reopened = await openDatabase({ dataDir: relayDataDir });
     try {
       const rows = await reopened.knex('transactions').where({ tenant_id: tenant.id });
       assert.deepEqual(
