@@ -5,9 +5,8 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { playwrightLauncher } from '@web/test-runner-playwright';
 import { buildCdn } from './packages/cdn/scripts/build.mjs';
-import fakesConfig from './web-test-runner.fakes.config.mjs';
+import fakesConfig, { debianChromium } from './web-test-runner.fakes.config.mjs';
 import { describeForm, startStack } from './test/browser/sdk/stacks.ts';
 
 /** Starts the relays, builds the CDN bundle, and serves /__env.json and /__control/* to the pages. */
@@ -70,21 +69,5 @@ export default {
   // Generous: on a loaded 2-core machine a 3-D Secure round trip plus a retry can take seconds.
   testFramework: { config: { timeout: 30000 } },
   plugins: [...fakesConfig.plugins, sdkEnvironmentPlugin()],
-  browsers: [
-    playwrightLauncher({
-      product: 'chromium',
-      launchOptions: {
-        executablePath: '/usr/bin/chromium',
-        headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      },
-    }),
-  ],
+  browsers: [debianChromium()],
 };

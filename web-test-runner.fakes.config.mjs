@@ -66,6 +66,25 @@ function sandboxesPlugin() {
   };
 }
 
+/** Debian's Chromium, never a downloaded browser; flags that work on these machines (PLATFORM-NOTES.md). */
+export function debianChromium() {
+  return playwrightLauncher({
+    product: 'chromium',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  });
+}
+
 export default {
   rootDir: '.',
   files: ['test/browser/fakes/**/*.test.js'],
@@ -74,21 +93,5 @@ export default {
   browserStartTimeout: 60000,
   testFramework: { config: { timeout: 10000 } },
   plugins: [esbuildPlugin({ ts: true }), sandboxesPlugin()],
-  browsers: [
-    playwrightLauncher({
-      product: 'chromium',
-      launchOptions: {
-        executablePath: '/usr/bin/chromium',
-        headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      },
-    }),
-  ],
+  browsers: [debianChromium()],
 };
