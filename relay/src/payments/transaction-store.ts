@@ -98,6 +98,10 @@ export async function applyStatusChange(
   const row = (Array.isArray(updated) ? updated[0] : updated) as Transaction;
   if (current.status !== row.status || change.amountRefunded !== undefined) {
     await enqueueHubSpotSync(trx, row, `${row.status}:${row.amountRefunded}`);
+  } else if (row.contactId && current.contactId !== row.contactId) {
+    // A webhook can report the payment before the API response links its contact: push again so
+    // HubSpot's deal gets its contact (the push is an upsert, so nothing is duplicated).
+    await enqueueHubSpotSync(trx, row, `contact:${row.contactId}`);
   }
   return { transaction: row, changed: current.status !== row.status };
 }

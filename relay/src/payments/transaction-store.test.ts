@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import type { Database } from '../db/open-database.js';
+import { inTenantTransaction } from '../db/tenant-scope.js';
+import { seedTenantWithForm } from '../testing/payment-fixtures.js';
+import { createTestDatabase } from '../testing/test-database.js';
+import { upsertContact } from './contacts.js';
+import { applyStatusChange, claimAttempt } from './transaction-store.js';
+
+describe('transaction store: status changes and the HubSpot outbox', function () {
+  this.timeout(60_000);
+  let database: Database;
+  let seeded: Awaited<ReturnType<typeof seedTenantWithForm>>;
+
+  before(async () => {
+    database = await createTestDatabase();
+    seeded = await seedTenantWithForm(database.knex);
+  });
+  after(() => database?.close());
+
+  const scope = () => ({ tenantId: seeded.tenant.id, livemode: false });
+  const outboxReasons = async (transactionId: string) =>
+    (await database.knex('outbox').where({ transaction_id: transactionId }).orderBy('id')).map(
+      (row) => (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload).reason as string,
+    );
+
+  async function claim() {
+    return inTenantTransaction(database.knex, scope(), async (trx) => {
+      const { transaction } = await claimAttempt(trx, scope(), {
+        formId: seeded.form.id,
+        attemptId: `att_${crypto.randomUUID().replaceAll('-', '')}`,
+        requestFingerprint: 'f',
+        amount: 4900,
+        currency: 'USD',
+        productName: 'Workshop ticket',
+        provider: 'stripe',
+        hutk: null,
+        pageUri: null,
+      });
+      return transaction;
+    });
+  }
+
+  it('moves only forward and queues HubSpot once per change', async () => {
+    const transaction = await claim();
+    const apply = (status: 'succeeded' | 'failed' | 'processing') =>
+      inTenantTransaction(database.knex, scope(), (trx) => applyStatusChange(trx, transaction, { status }));
+    assert.equal((await apply('succeeded')).changed, true);
+    assert.equal(
+      (await apply('failed')).transaction.status,
+      'succeeded',
+      'a late failure cannot undo a payment',
+    );
+    assert.equal((await apply('processing')).transaction.status, 'succeeded');
+    assert.equal((await apply('succeeded')).changed, false);
+    assert.deepEqual(await outboxReasons(transaction.id), ['succeeded:0']);
+  });
+
+  it('pushes again when the contact is linked after a webhook already reported the payment', async () => {
+    const transaction = await claim();
+    // The webhook wins the race: paid, but no contact linked yet.
+    await inTenantTransaction(database.knex, scope(), (trx) =>
+      applyStatusChange(trx, transaction, { status: 'succeeded', providerPaymentId: 'pi_race' }),
+    );
+    // Then the API response records the payer.
+    const contact = await inTenantTransaction(database.knex, scope(), async (trx) => {
+      const row = await upsertContact(trx, scope(), {
+        email: 'race@example.com',
+        firstName: 'Race',
+        lastName: 'Winner',
+        stripeCustomerId: 'cus_race',
+      });
+      await applyStatusChange(trx, transaction, { status: 'succeeded', contactId: row.id });
+      return row;
+    });
+    assert.deepEqual(await outboxReasons(transaction.id), ['succeeded:0', `contact:${contact.id}`]);
+  });
+});
