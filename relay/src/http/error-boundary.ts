@@ -36,7 +36,6 @@ export function errorBoundary(logger: Logger): Middleware {
       };
       ctx.status = error.status;
       ctx.body = body;
-      if (error.code === 'method_not_allowed') ctx.set('Allow', String(ctx.response.get('Allow') || ''));
     } finally {
       logger.info(
         {

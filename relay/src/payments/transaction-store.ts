@@ -46,7 +46,9 @@ export async function claimAttempt(
     .where({ tenant_id: scope.tenantId, attempt_id: attempt.attemptId })
     .first();
   if (!existing) throw new Error('attempt row vanished between insert and select');
-  if (existing.livemode !== scope.livemode || existing.status !== 'processing') {
+  // Another payment's attempt (a reused id) or a settled one is answered from the record, never taken over.
+  const sameRequest = existing.requestFingerprint === attempt.requestFingerprint;
+  if (!sameRequest || existing.livemode !== scope.livemode || existing.status !== 'processing') {
     return { transaction: existing, claimed: false };
   }
   // A processing attempt whose claim lapsed (its process died or the provider call failed) is taken over.
