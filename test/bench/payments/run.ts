@@ -15,11 +15,8 @@ import knexFactory from 'knex';
 import pg from 'pg';
 import { createForm } from '../../../relay/src/tenants/create-form.js';
 import { createTenant } from '../../../relay/src/tenants/create-tenant.js';
-import {
-  createCardPaymentMethod,
-  paymentRequest,
-  postJson,
-} from '../../../relay/src/testing/payment-fixtures.js';
+import { createCardPaymentMethod, paymentRequest } from '../../../relay/src/testing/payment-fixtures.js';
+import { createJsonPoster } from '../support/http-client.js';
 import { formatRow, percentile, runConcurrently } from '../support/measure.js';
 import { freePort, startProcess } from '../support/processes.js';
 import { issueRelaySqlForOnePayment } from './relay-sql.js';
@@ -89,9 +86,10 @@ try {
   await runConcurrently(total + 100, 8, async () => {
     paymentMethods.push(await createCardPaymentMethod(stripeUrl, 'pk_test_bench', '4242424242424242'));
   });
+  const post = createJsonPoster(relayUrl, { origin: 'https://shop.example.com' }, concurrency);
   const pay = async (index: number) => {
-    const response = await postJson(
-      `${relayUrl}/v1/payments`,
+    const response = await post(
+      '/v1/payments',
       paymentRequest(tenant.id, form.hubspotFormGuid, paymentMethods[index] as string, {
         contact: { email: `payer${index}@bench.example`, firstName: 'Bench', lastName: `Payer${index}` },
       }),
