@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli } from './main.js';
+import { runCliCaptured } from '../testing/run-cli.js';
 
 describe('onepagepay-relay CLI', function () {
   this.timeout(60_000);
@@ -18,12 +18,7 @@ describe('onepagepay-relay CLI', function () {
   });
   after(() => fs.rm(dataDir, { recursive: true, force: true }));
 
-  async function run(...argv: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli(argv, { env, out: (line) => out.push(line), err: (line) => err.push(line) });
-    return { code, out, err };
-  }
+  const run = (...argv: string[]) => runCliCaptured(env, argv);
 
   it('migrates, creates a tenant (printing its UUID) and a form, and lists forms', async () => {
     const migrated = await run('migrate');

@@ -9,7 +9,7 @@ import { openDatabase } from '../../db/open-database.js';
 import { inTenantTransaction } from '../../db/tenant-scope.js';
 import { claimAttempt, applyStatusChange } from '../../payments/transaction-store.js';
 import { seedTenantWithForm } from '../../testing/payment-fixtures.js';
-import { runCli } from '../main.js';
+import { runCliCaptured } from '../../testing/run-cli.js';
 
 describe('onepagepay-relay hubspot commands', function () {
   this.timeout(60_000);
@@ -34,12 +34,7 @@ describe('onepagepay-relay hubspot commands', function () {
     await fs.rm(dataDir, { recursive: true, force: true });
   });
 
-  async function run(...argv: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli(argv, { env, out: (line) => out.push(line), err: (line) => err.push(line) });
-    return { code, out, err };
-  }
+  const run = (...argv: string[]) => runCliCaptured(env, argv);
 
   it('connects a portal, shows its status, backfills, replays, and runs the worker alone', async () => {
     const database = await openDatabase({ dataDir, as: 'owner' });

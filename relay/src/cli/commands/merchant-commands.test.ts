@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startStripeSandbox, type StripeSandbox } from '@onepagepay/sandbox';
-import { runCli } from '../main.js';
+import { runCliCaptured } from '../../testing/run-cli.js';
 import { startRelay, type RunningRelay } from '../../server.js';
 import { loadConfig } from '../../config.js';
 import { createLogger } from '../../logger.js';
@@ -31,12 +31,7 @@ describe('onepagepay-relay user and api-key commands', function () {
     await fs.rm(dataDir, { recursive: true, force: true });
   });
 
-  async function run(...argv: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli(argv, { env, out: (line) => out.push(line), err: (line) => err.push(line) });
-    return { code, out, err };
-  }
+  const run = (...argv: string[]) => runCliCaptured(env, argv);
 
   it('invites a user who can sign in, and creates, lists and revokes keys that work against the API', async () => {
     const tenantId = (await run('tenant', 'create', '--name', 'Acme', '--origin', 'https://www.acme.example'))
