@@ -1,15 +1,17 @@
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
+import { RateLimiterMemory, RateLimiterPostgres, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { RelayError } from '../errors.js';
 
 /**
  * Failed sign-ins are counted per email (whether or not the account exists, so a lockout reveals
  * nothing) and per client IP. Past the limit, sign-in is refused for the block time even with the
- * right password. Counters live in this process: behind several relays, pin logins to one or put
- * the counters in a shared store (rate-limiter-flexible has PostgreSQL and Redis stores).
+ * right password. On PostgreSQL the counters live in the database, so every relay process shares
+ * them; on PGlite (one process by construction) they live in memory.
  */
 export class LoginThrottle {
-  private readonly perAccount: RateLimiterMemory;
-  private readonly perIp: RateLimiterMemory;
+  private readonly perAccount: RateLimiterAbstract;
+  private readonly perIp: RateLimiterAbstract;
 
   constructor(
     private readonly limits = {
@@ -18,19 +20,29 @@ export class LoginThrottle {
       windowSeconds: 15 * 60,
       blockSeconds: 15 * 60,
     },
+    /** A PostgreSQL knex (the relay's app connection) to share counters across processes. */
+    store?: Knex,
   ) {
-    this.perAccount = new RateLimiterMemory({
-      keyPrefix: 'login-account',
-      points: limits.accountFailures,
-      duration: limits.windowSeconds,
-      blockDuration: limits.blockSeconds,
-    });
-    this.perIp = new RateLimiterMemory({
-      keyPrefix: 'login-ip',
-      points: limits.ipFailures,
-      duration: limits.windowSeconds,
-      blockDuration: limits.blockSeconds,
-    });
+    const limiter = (keyPrefix: string, tableName: string, points: number) => {
+      const options = {
+        keyPrefix,
+        points,
+        duration: limits.windowSeconds,
+        blockDuration: limits.blockSeconds,
+      };
+      return store
+        ? new RateLimiterPostgres({
+            ...options,
+            storeClient: store,
+            storeType: 'knex',
+            tableName,
+            tableCreated: true,
+            clearExpiredByTimeout: false,
+          })
+        : new RateLimiterMemory(options);
+    };
+    this.perAccount = limiter('login-account', 'login_throttle_accounts', limits.accountFailures);
+    this.perIp = limiter('login-ip', 'login_throttle_ips', limits.ipFailures);
   }
 
   async assertAllowed(email: string, ip: string): Promise<void> {
@@ -66,6 +78,7 @@ export class LoginThrottle {
   }
 }
 
+/** A hash of the normalized email: the counters never hold an address. */
 function accountKey(email: string): string {
-  return email.trim().toLowerCase();
+  return createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
 }

@@ -7,6 +7,7 @@ import * as merchantAccess from './003-merchant-access.js';
 import * as rowLevelSecurity from './004-row-level-security.js';
 import * as merchantKeyAuth from './005-merchant-key-auth.js';
 import * as dropUnusedDefinerFunctions from './006-drop-unused-definer-functions.js';
+import * as loginThrottle from './007-login-throttle.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -24,6 +25,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['004-row-level-security', rowLevelSecurity],
   ['005-merchant-key-auth', merchantKeyAuth],
   ['006-drop-unused-definer-functions', dropUnusedDefinerFunctions],
+  ['007-login-throttle', loginThrottle],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -22,7 +22,9 @@ export function merchantRouters(deps: {
     stripe: deps.stripe,
     dashboardOrigins: deps.config.merchant.dashboardOrigins,
     totpIssuer: deps.config.merchant.totpIssuer,
-    throttle: deps.throttle ?? new LoginThrottle(),
+    throttle:
+      deps.throttle ??
+      new LoginThrottle(undefined, deps.database.kind === 'postgres' ? deps.database.knex : undefined),
     now: deps.now ?? (() => new Date()),
     cipher: new TokenCipher(deps.config.encryptionKeys),
   };
