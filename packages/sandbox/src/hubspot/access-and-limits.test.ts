@@ -1,21 +1,7 @@
 import assert from 'node:assert/strict';
 import { Client } from '@hubspot/api-client';
+import { captureApiError, type ApiErrorLike } from './client-test-support.js';
 import { startHubSpotSandbox, type HubSpotSandbox } from './index.js';
-
-interface ApiErrorLike {
-  code: number;
-  body: Record<string, unknown> | string;
-  headers: Record<string, string>;
-}
-
-async function captureApiError(call: () => Promise<unknown>): Promise<ApiErrorLike> {
-  try {
-    await call();
-  } catch (error) {
-    return error as ApiErrorLike;
-  }
-  assert.fail('expected the HubSpot call to fail');
-}
 
 function bodyOf(error: ApiErrorLike): Record<string, unknown> {
   assert.equal(typeof error.body, 'object');

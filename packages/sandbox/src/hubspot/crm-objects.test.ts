@@ -5,22 +5,8 @@ import {
   PropertyCreateFieldTypeEnum,
   PropertyCreateTypeEnum,
 } from '@hubspot/api-client/lib/codegen/crm/properties/index.js';
+import { captureApiError, startSandboxWithPortal } from './client-test-support.js';
 import { startHubSpotSandbox, type HubSpotSandbox } from './index.js';
-
-interface ApiErrorLike {
-  code: number;
-  body: Record<string, unknown>;
-}
-
-/** Runs a client call that must fail and returns the client's ApiException. */
-async function captureApiError(call: () => Promise<unknown>): Promise<ApiErrorLike> {
-  try {
-    await call();
-  } catch (error) {
-    return error as ApiErrorLike;
-  }
-  assert.fail('expected the HubSpot call to fail');
-}
 
 describe('HubSpot sandbox: CRM objects through @hubspot/api-client', () => {
   let sandbox: HubSpotSandbox;
@@ -28,10 +14,7 @@ describe('HubSpot sandbox: CRM objects through @hubspot/api-client', () => {
   let client: Client;
 
   beforeEach(async () => {
-    sandbox = await startHubSpotSandbox();
-    const portal = sandbox.createPortal();
-    portalId = portal.portalId;
-    client = new Client({ accessToken: portal.accessToken, basePath: sandbox.url });
+    ({ sandbox, portalId, client } = await startSandboxWithPortal());
   });
 
   afterEach(() => sandbox.close());

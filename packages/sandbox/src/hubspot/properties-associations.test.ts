@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict';
-import { Client } from '@hubspot/api-client';
+import type { Client } from '@hubspot/api-client';
 import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/associations/v4/index.js';
 import {
   PropertyCreateFieldTypeEnum,
   PropertyCreateTypeEnum,
 } from '@hubspot/api-client/lib/codegen/crm/properties/index.js';
-import { startHubSpotSandbox, type HubSpotSandbox } from './index.js';
-
-async function captureApiError(
-  call: () => Promise<unknown>,
-): Promise<{ code: number; body: Record<string, unknown> }> {
-  try {
-    await call();
-  } catch (error) {
-    return error as { code: number; body: Record<string, unknown> };
-  }
-  assert.fail('expected the HubSpot call to fail');
-}
+import { captureApiError, startSandboxWithPortal } from './client-test-support.js';
+import type { HubSpotSandbox } from './index.js';
 
 describe('HubSpot sandbox: properties and associations v4 through @hubspot/api-client', () => {
   let sandbox: HubSpotSandbox;
@@ -24,10 +14,7 @@ describe('HubSpot sandbox: properties and associations v4 through @hubspot/api-c
   let client: Client;
 
   beforeEach(async () => {
-    sandbox = await startHubSpotSandbox();
-    const portal = sandbox.createPortal();
-    portalId = portal.portalId;
-    client = new Client({ accessToken: portal.accessToken, basePath: sandbox.url });
+    ({ sandbox, portalId, client } = await startSandboxWithPortal());
   });
 
   afterEach(() => sandbox.close());
