@@ -158,22 +158,34 @@ function idOf(value: unknown): string {
   return String((value as { id?: unknown } | undefined)?.id ?? '');
 }
 
+/**
+ * The batch's inputs whose two objects exist; each input naming a missing object becomes a batch
+ * error, as HubSpot reports it, and is left out.
+ */
+function existingPairs(ctx: RouteContext, from: ObjectTypeName, to: ObjectTypeName, errors: unknown[]) {
+  const pairs: Array<{ input: Record<string, unknown>; fromId: string; toId: string }> = [];
+  for (const input of readBatchInputs(ctx, MAX_ASSOCIATION_INPUTS)) {
+    const fromId = idOf(input['from']);
+    const toId = idOf(input['to']);
+    if (objectExists(ctx.portal, from, fromId) && objectExists(ctx.portal, to, toId)) {
+      pairs.push({ input, fromId, toId });
+      continue;
+    }
+    errors.push(
+      createBatchError('VALIDATION_ERROR', `One or more objects do not exist: ${fromId}, ${toId}`, {
+        fromId: [fromId],
+        toId: [toId],
+      }),
+    );
+  }
+  return pairs;
+}
+
 function batchCreate(ctx: RouteContext): HubSpotReply {
   const { from, to } = readPath(ctx);
   const results: unknown[] = [];
   const errors: unknown[] = [];
-  for (const input of readBatchInputs(ctx, MAX_ASSOCIATION_INPUTS)) {
-    const fromId = idOf(input['from']);
-    const toId = idOf(input['to']);
-    if (!objectExists(ctx.portal, from, fromId) || !objectExists(ctx.portal, to, toId)) {
-      errors.push(
-        createBatchError('VALIDATION_ERROR', `One or more objects do not exist: ${fromId}, ${toId}`, {
-          fromId: [fromId],
-          toId: [toId],
-        }),
-      );
-      continue;
-    }
+  for (const { input, fromId, toId } of existingPairs(ctx, from, to, errors)) {
     const specs = Array.isArray(input['types']) ? (input['types'] as Spec[]) : [];
     const edges = specs.map((spec) => buildEdge(from, fromId, to, toId, spec));
     const problem =
@@ -193,18 +205,7 @@ function batchDefault(ctx: RouteContext): HubSpotReply {
   requireDefaultTypeId(from, to);
   const results: unknown[] = [];
   const errors: unknown[] = [];
-  for (const input of readBatchInputs(ctx, MAX_ASSOCIATION_INPUTS)) {
-    const fromId = idOf(input['from']);
-    const toId = idOf(input['to']);
-    if (!objectExists(ctx.portal, from, fromId) || !objectExists(ctx.portal, to, toId)) {
-      errors.push(
-        createBatchError('VALIDATION_ERROR', `One or more objects do not exist: ${fromId}, ${toId}`, {
-          fromId: [fromId],
-          toId: [toId],
-        }),
-      );
-      continue;
-    }
+  for (const { fromId, toId } of existingPairs(ctx, from, to, errors)) {
     results.push(...associateDefault(ctx.portal, from, fromId, to, toId));
   }
   return createBatchReply(ctx, results, errors, 200);
