@@ -47,9 +47,3 @@ export function publicCors(origins: OriginDirectory): Middleware {
     credentials: false,
   });
 }
-
-/** Browsers send Origin with every cross-origin POST; its absence or a mismatch is refused. */
-export function originIsAllowed(ctx: Context, allowedOrigins: readonly string[]): boolean {
-  const origin = ctx.get('Origin');
-  return origin !== '' && allowedOrigins.includes(origin);
-}

@@ -1,18 +1,18 @@
 import type Stripe from 'stripe';
 import type { ConfirmPaymentRequest, PaymentResult } from '@onepagepay/protocol';
-import { Tenant } from '../db/models/tenant.js';
 import { SETTLED_STATUSES, type Transaction } from '../db/models/transaction.js';
 import { inTenantTransaction } from '../db/tenant-scope.js';
-import { notFound, RelayError } from '../errors.js';
+import { RelayError } from '../errors.js';
 import type { PaymentDeps } from './payment-deps.js';
 import { resultOrThrow } from './create-payment.js';
 import { chargeFailure, isUnansweredStripeError } from './stripe-failures.js';
 import { statusFromPaymentIntent } from './transaction-status.js';
-import { applyStatusChange, findTransaction } from './transaction-store.js';
+import { findOwnPayment } from './own-payment.js';
+import { applyStatusChange } from './transaction-store.js';
 
 /**
  * Finishes a payment after the browser handled Stripe's next action (3-D Secure). The attempt id
- * works as the caller's proof that this is its own payment; anything else is a plain 404.
+ * identifies the caller's own payment (see findOwnPayment).
  */
 export async function confirmPayment(
   deps: PaymentDeps,
@@ -20,18 +20,7 @@ export async function confirmPayment(
   request: ConfirmPaymentRequest,
   origin: string,
 ): Promise<PaymentResult> {
-  if (!/^[0-9a-f-]{36}$/i.test(transactionId)) throw notFound();
-  const tenant = await Tenant.query(deps.knex).findById(request.tenantId);
-  if (!tenant) throw notFound();
-  if (!origin || !tenant.allowedOrigins.includes(origin)) {
-    throw new RelayError('origin_not_allowed', 'This page is not allowed to take payments for this form.');
-  }
-  const transaction = await findTransaction(
-    deps.knex,
-    { tenantId: tenant.id },
-    { id: transactionId, attempt_id: request.attemptId },
-  );
-  if (!transaction) throw notFound();
+  const { tenant, transaction } = await findOwnPayment(deps.knex, transactionId, request, origin);
   if (SETTLED_STATUSES.has(transaction.status) || !transaction.providerPaymentId)
     return resultOrThrow(transaction);
 

@@ -6,6 +6,7 @@ import type { Tenant } from '../db/models/tenant.js';
 import type { Transaction } from '../db/models/transaction.js';
 import { inTenantTransaction, type TenantScope } from '../db/tenant-scope.js';
 import { notFound, RelayError } from '../errors.js';
+import { assertOriginAllowed } from './own-payment.js';
 import type { PaymentDeps } from './payment-deps.js';
 import { findContactByEmail, findOrCreateStripeCustomer, normalizeEmail, upsertContact } from './contacts.js';
 import { chargeFailure, isUnansweredStripeError } from './stripe-failures.js';
@@ -35,9 +36,7 @@ export async function createPayment(
   const found = await deps.forms.find(request.tenantId, request.formId);
   if (!found) throw notFound();
   const { tenant, form } = found;
-  if (!origin || !tenant.allowedOrigins.includes(origin)) {
-    throw new RelayError('origin_not_allowed', 'This page is not allowed to take payments for this form.');
-  }
+  assertOriginAllowed(tenant, origin);
   if (!form.providers.includes(request.provider)) {
     throw new RelayError(
       'provider_not_enabled',

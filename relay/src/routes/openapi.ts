@@ -5,6 +5,8 @@ import {
   ConfirmPaymentRequest,
   CreatePaymentRequest,
   FormConfig,
+  FormSubmittedRequest,
+  FormSubmittedResponse,
   PaymentResult,
   StatusResponse,
   type RouteDoc,
@@ -54,6 +56,19 @@ export const CORE_ROUTE_DOCS: RouteDoc[] = [
     responses: {
       200: { description: 'The settled result', schema: PaymentResult },
       ...errors(400, 402, 404, 503),
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/payments/:id/form-submitted',
+    summary:
+      "The SDK's report that HubSpot accepted the form after this payment (stops the server-side submission)",
+    tags: ['public'],
+    params: { id: Type.String({ format: 'uuid' }) },
+    body: FormSubmittedRequest,
+    responses: {
+      200: { description: 'Recorded (or already recorded)', schema: FormSubmittedResponse },
+      ...errors(400, 403, 404, 429),
     },
   },
   {

@@ -1,10 +1,16 @@
 import Router from '@koa/router';
-import { ConfirmPaymentRequest, CreatePaymentRequest, type FormConfig } from '@onepagepay/protocol';
+import {
+  ConfirmPaymentRequest,
+  CreatePaymentRequest,
+  FormSubmittedRequest,
+  type FormConfig,
+} from '@onepagepay/protocol';
 import { notFound } from '../errors.js';
 import { publicCors, type OriginDirectory } from '../http/cors.js';
 import { rateLimitPerIp } from '../http/rate-limit.js';
 import { readJsonBody } from '../http/read-body.js';
 import { confirmPayment } from '../payments/confirm-payment.js';
+import { reportFormSubmitted } from '../payments/report-form-submitted.js';
 import { createPayment } from '../payments/create-payment.js';
 import type { PaymentDeps } from '../payments/payment-deps.js';
 import type { UpstreamHealthMonitor } from '../status/upstream-health.js';
@@ -15,7 +21,7 @@ export interface PublicRouteDeps extends PaymentDeps {
   rateLimits: { paymentsPerMinute: number; publicReadsPerMinute: number };
 }
 
-/** The routes a payer's browser calls: form config, status, pay and confirm. Only these send CORS. */
+/** The routes a payer's browser calls: form config, status, pay, confirm, form submitted. Only these send CORS. */
 export function publicPaymentRoutes(deps: PublicRouteDeps): Router {
   const router = new Router({ prefix: '/v1' });
   const cors = publicCors(deps.origins);
@@ -65,6 +71,12 @@ export function publicPaymentRoutes(deps: PublicRouteDeps): Router {
   router.post('/payments/:id/confirm', cors, payments, async (ctx) => {
     const request = await readJsonBody(ctx, ConfirmPaymentRequest);
     ctx.body = await confirmPayment(deps, String(ctx.params.id), request, ctx.get('Origin'));
+  });
+
+  router.options('/payments/:id/form-submitted', cors);
+  router.post('/payments/:id/form-submitted', cors, payments, async (ctx) => {
+    const request = await readJsonBody(ctx, FormSubmittedRequest);
+    ctx.body = await reportFormSubmitted(deps.knex, String(ctx.params.id), request, ctx.get('Origin'));
   });
 
   return router;

@@ -5,7 +5,6 @@ import type { RelayConfig } from '../../config.js';
 import { createHubSpotClientFactory, type HubSpotClientFactory } from '../../hubspot/client-factory.js';
 import { TokenCipher } from '../../hubspot/token-cipher.js';
 import type { Logger } from '../../logger.js';
-import { FORM_SUBMITTED_DOCS, formSubmittedRoutes } from './form-submitted.js';
 import { OAUTH_CALLBACK_DOCS, oauthCallbackRoutes } from './oauth-callback.js';
 
 export interface HubSpotRouteDeps {
@@ -15,15 +14,12 @@ export interface HubSpotRouteDeps {
   clientFactory?: HubSpotClientFactory;
 }
 
-/** The relay's HubSpot routes: the OAuth install callback and the SDK's form-submitted report. */
+/** The relay's HubSpot routes: the OAuth install callback. */
 export function hubspotRoutes(deps: HubSpotRouteDeps): Array<{ router: Router; docs: RouteDoc[] }> {
   const shared = {
     ...deps,
     cipher: new TokenCipher(deps.config.encryptionKeys),
     clientFactory: deps.clientFactory ?? createHubSpotClientFactory(deps.config.hubspot.apiBase),
   };
-  return [
-    { router: oauthCallbackRoutes(shared), docs: OAUTH_CALLBACK_DOCS },
-    { router: formSubmittedRoutes(shared), docs: FORM_SUBMITTED_DOCS },
-  ];
+  return [{ router: oauthCallbackRoutes(shared), docs: OAUTH_CALLBACK_DOCS }];
 }
