@@ -4,6 +4,7 @@ import { inTenantTransaction, type TenantScope } from '../db/tenant-scope.js';
 import { notFound, RelayError } from '../errors.js';
 import { recordAuditEvent, type Actor } from './audit.js';
 import { randomSecret, sha256Hex } from './secrets.js';
+import { isUuid } from '../ids.js';
 
 export const API_KEY_SCOPES: readonly ApiKeyScope[] = ['transactions:read', 'contacts:read', 'refunds:write'];
 const KEY_PATTERN = /^opp_(test|live)_[A-Za-z0-9_-]{43}$/;
@@ -77,7 +78,7 @@ export async function revokeApiKey(
   keyId: string,
   actor: Actor,
 ): Promise<ApiKey> {
-  if (!/^[0-9a-f-]{36}$/i.test(keyId)) throw notFound();
+  if (!isUuid(keyId)) throw notFound();
   return inTenantTransaction(knex, scope, async (trx) => {
     const [row] = (await trx('merchant_api_keys')
       .where({ tenant_id: scope.tenantId, livemode: scope.livemode, id: keyId })

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { TenantScope } from '../db/tenant-scope.js';
 import { RelayError } from '../errors.js';
+import { isUuid } from '../ids.js';
 
 /** A position in a newest-first listing: the created_at (exact, as PostgreSQL text) and id of the last row. */
 export interface Position {
@@ -33,7 +34,7 @@ export function decodeCursor(
     typeof parsed.a !== 'string' ||
     typeof parsed.i !== 'string' ||
     typeof parsed.s !== 'string' ||
-    !/^[0-9a-f-]{36}$/i.test(parsed.i) ||
+    !isUuid(parsed.i) ||
     !/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/.test(parsed.a)
   ) {
     throw invalidCursor();

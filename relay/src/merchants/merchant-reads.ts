@@ -10,6 +10,7 @@ import {
   type TransactionFilters,
   type TransactionListRow,
 } from './transaction-listing.js';
+import { isUuid } from '../ids.js';
 
 export interface Page<T> {
   object: 'list';
@@ -19,7 +20,6 @@ export interface Page<T> {
 }
 
 const EMPTY: Page<never> = { object: 'list', data: [], hasMore: false, nextCursor: null };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function listTransactions(
   knex: Knex,
@@ -86,7 +86,7 @@ export async function listContacts(
 }
 
 export async function getContact(knex: Knex, scope: TenantScope, id: string) {
-  if (!UUID.test(id)) throw notFound();
+  if (!isUuid(id)) throw notFound();
   const found = await inTenantModeTransaction(knex, scope, async (trx) => {
     const contact = (await selectContacts(trx, scope).where({ id }).first()) as ContactRow | undefined;
     if (!contact) return undefined;

@@ -3,6 +3,7 @@ import type { MerchantTransaction } from '@onepagepay/protocol';
 import type { TenantScope } from '../db/tenant-scope.js';
 import { RelayError } from '../errors.js';
 import type { Position } from './cursor.js';
+import { isUuid } from '../ids.js';
 
 export interface TransactionFilters {
   createdGte?: Date;
@@ -25,7 +26,6 @@ const STATUSES = new Set([
   'disputed',
 ]);
 const SYNC_STATES = new Set(['pending', 'synced', 'retrying', 'failed', 'none']);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Reads the query string of GET /v1/transactions (and .csv); unknown values are 400s that name the parameter. */
 export function readTransactionFilters(
@@ -168,7 +168,7 @@ export function selectTransactions(
   else if (filters.syncState) query.where('t.hubspot_sync_state', filters.syncState);
   if (filters.form) {
     const forms = trx('forms').select('id').where('tenant_id', scope.tenantId);
-    if (UUID.test(filters.form))
+    if (isUuid(filters.form))
       forms.where((q) => q.where('id', filters.form!).orWhere('hubspot_form_guid', filters.form!));
     else forms.where('hubspot_form_guid', filters.form);
     query.whereIn('t.form_id', forms);
@@ -218,7 +218,7 @@ export function presentTransaction(row: TransactionListRow): MerchantTransaction
 
 /** One transaction of the scope, by id: undefined for a malformed id or another tenant's or mode's. */
 export async function findScopedTransaction(trx: Knex.Transaction, scope: TenantScope, id: string) {
-  if (!UUID.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const query = selectTransactions(trx, scope, {}, { limit: 0 }).clearOrder().limit(1).where('t.id', id);
   return (await query.first()) as TransactionListRow | undefined;
 }

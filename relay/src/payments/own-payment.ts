@@ -3,8 +3,7 @@ import { Tenant } from '../db/models/tenant.js';
 import type { Transaction } from '../db/models/transaction.js';
 import { notFound, RelayError } from '../errors.js';
 import { findTransaction } from './transaction-store.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../ids.js';
 
 /** Browsers send Origin with every cross-origin POST; its absence or a foreign page is refused. */
 export function assertOriginAllowed(tenant: Tenant, origin: string): void {
@@ -24,7 +23,7 @@ export async function findOwnPayment(
   request: { tenantId: string; attemptId: string },
   origin: string,
 ): Promise<{ tenant: Tenant; transaction: Transaction }> {
-  if (!UUID.test(transactionId)) throw notFound();
+  if (!isUuid(transactionId)) throw notFound();
   const tenant = await Tenant.query(knex).findById(request.tenantId);
   if (!tenant) throw notFound();
   assertOriginAllowed(tenant, origin);

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { Form } from '../db/models/form.js';
 import { Tenant } from '../db/models/tenant.js';
 import { inTenantTransaction } from '../db/tenant-scope.js';
+import { isUuid } from '../ids.js';
 
 export interface PaymentForm {
   tenant: Tenant;
@@ -39,7 +40,7 @@ export class PaymentFormCache {
   }
 
   private async load(tenantId: string, hubspotFormGuid: string): Promise<PaymentForm | null> {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tenantId)) return null;
+    if (!isUuid(tenantId)) return null;
     const tenant = await Tenant.query(this.knex).findById(tenantId);
     if (!tenant) return null;
     const form = await inTenantTransaction(this.knex, { tenantId, livemode: false }, (trx) =>

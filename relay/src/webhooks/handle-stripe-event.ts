@@ -8,6 +8,7 @@ import type { PaymentDeps } from '../payments/payment-deps.js';
 import { upsertContact } from '../payments/contacts.js';
 import { statusFromPaymentIntent } from '../payments/transaction-status.js';
 import { applyStatusChange, type StatusChange } from '../payments/transaction-store.js';
+import { isUuid } from '../ids.js';
 
 export type WebhookOutcome = 'processed' | 'duplicate' | 'ignored';
 
@@ -102,7 +103,7 @@ async function tenantOf(
 ): Promise<Tenant | undefined> {
   if (event.account) return Tenant.query(knex).where({ stripe_account_id: event.account }).first();
   const tenantId = intent.metadata?.onepagepay_tenant_id;
-  if (!tenantId || !/^[0-9a-f-]{36}$/i.test(tenantId)) return undefined;
+  if (!tenantId || !isUuid(tenantId)) return undefined;
   const tenant = await Tenant.query(knex).findById(tenantId);
   return tenant && tenant.stripeAccountId === null ? tenant : undefined;
 }
@@ -113,7 +114,7 @@ async function findTransaction(trx: Knex.Transaction, scope: TenantScope, intent
     .first();
   if (byIntent) return byIntent;
   const transactionId = intent.metadata?.onepagepay_transaction_id;
-  if (!transactionId || !/^[0-9a-f-]{36}$/i.test(transactionId)) return undefined;
+  if (!transactionId || !isUuid(transactionId)) return undefined;
   return Transaction.query(trx)
     .where({ tenant_id: scope.tenantId, id: transactionId, livemode: scope.livemode })
     .first();
@@ -151,7 +152,7 @@ async function recordMissingPayment(
   const transactionId = intent.metadata?.onepagepay_transaction_id;
   const created = await Transaction.query(trx)
     .insert({
-      ...(transactionId && /^[0-9a-f-]{36}$/i.test(transactionId) ? { id: transactionId } : {}),
+      ...(transactionId && isUuid(transactionId) ? { id: transactionId } : {}),
       tenantId: tenant.id,
       livemode: scope.livemode,
       formId: form.id,

@@ -10,11 +10,10 @@ import { backfillTransactions, replayDeadLetters } from '../../hubspot/requeue.j
 import { TokenCipher } from '../../hubspot/token-cipher.js';
 import { createLogger } from '../../logger.js';
 import type { RegisterCommands } from '../cli-context.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../ids.js';
 
 function tenantId(value: string): string {
-  if (!UUID.test(value)) throw new InvalidArgumentError('give the tenant UUID (see `tenant list`)');
+  if (!isUuid(value)) throw new InvalidArgumentError('give the tenant UUID (see `tenant list`)');
   return value;
 }
 
