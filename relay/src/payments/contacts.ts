@@ -16,10 +16,14 @@ export async function findContactByEmail(trx: Knex.Transaction, scope: TenantSco
 }
 
 /**
- * The payer's Stripe customer: found by email at Stripe, or created. The create is idempotent per
- * tenant, mode and email, so two concurrent first payments by one person make one customer.
+ * Creates the Stripe customer for a payer this tenant has not seen in this mode. Returning payers are
+ * found by email in the tenant's own contacts (findContactByEmail), which hold the customer id, so no
+ * Stripe lookup sits on the payment path: like Stripe Checkout, the relay does not adopt customers
+ * made outside it. The create is idempotent per tenant, mode and email, so two concurrent first
+ * payments by one person make one customer; if they differ in name, Stripe refuses the second create
+ * as an idempotency error and the customer the first one made is looked up by email instead.
  */
-export async function findOrCreateStripeCustomer(options: {
+export async function createStripeCustomer(options: {
   stripe: Stripe;
   stripeAccount: string | null;
   scope: TenantScope;
@@ -27,11 +31,9 @@ export async function findOrCreateStripeCustomer(options: {
 }): Promise<string> {
   const { stripe, scope, contact } = options;
   const email = normalizeEmail(contact.email);
-  const requestOptions = options.stripeAccount ? { stripeAccount: options.stripeAccount } : {};
-  const found = await stripe.customers.list({ email, limit: 1 }, requestOptions);
-  if (found.data[0]) return found.data[0].id;
   const emailHash = createHash('sha256').update(email).digest('hex').slice(0, 32);
-  const created = await stripe.customers.create(
+  const requestOptions = options.stripeAccount ? { stripeAccount: options.stripeAccount } : {};
+  const create = stripe.customers.create(
     {
       email,
       name: `${contact.firstName} ${contact.lastName}`,
@@ -46,7 +48,14 @@ export async function findOrCreateStripeCustomer(options: {
       idempotencyKey: `opp_cus_${scope.tenantId}_${scope.livemode ? 'live' : 'test'}_${emailHash}`,
     },
   );
-  return created.id;
+  try {
+    return (await create).id;
+  } catch (error) {
+    if ((error as { type?: string }).type !== 'StripeIdempotencyError') throw error;
+    const found = await stripe.customers.list({ email, limit: 1 }, requestOptions);
+    if (!found.data[0]) throw error;
+    return found.data[0].id;
+  }
 }
 
 export async function upsertContact(

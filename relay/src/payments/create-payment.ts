@@ -8,7 +8,7 @@ import { inTenantTransaction, type TenantScope } from '../db/tenant-scope.js';
 import { notFound, RelayError } from '../errors.js';
 import { assertOriginAllowed } from './own-payment.js';
 import type { PaymentDeps } from './payment-deps.js';
-import { findContactByEmail, findOrCreateStripeCustomer, normalizeEmail, upsertContact } from './contacts.js';
+import { createStripeCustomer, findContactByEmail, normalizeEmail, upsertContact } from './contacts.js';
 import { chargeFailure, isUnansweredStripeError } from './stripe-failures.js';
 import { statusFromPaymentIntent } from './transaction-status.js';
 import {
@@ -94,7 +94,7 @@ async function chargeOnce(deps: PaymentDeps, context: ChargeContext): Promise<Pa
   let change: StatusChange;
   let clientSecret: string | undefined;
   try {
-    customerId ??= await findOrCreateStripeCustomer({
+    customerId ??= await createStripeCustomer({
       stripe,
       stripeAccount: tenant.stripeAccountId,
       scope,

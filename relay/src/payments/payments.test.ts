@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import Stripe from 'stripe';
 import { createLogger } from '../logger.js';
 import { startRelay } from '../server.js';
 import { useRelayWithSandbox } from '../testing/use-relay.js';
@@ -79,6 +81,49 @@ describe('POST /v1/payments (relay + Stripe sandbox + real database)', function 
       .customers()
       .filter((customer) => customer.email === 'ada.lovelace@example.com');
     assert.equal(customers.length, 1);
+  });
+
+  it('makes two Stripe calls for a new payer: create the customer, then charge', async () => {
+    const paymentMethodId = await card('4242424242424242');
+    const logged = h.stripe.requestLog().length;
+    const response = await pay(
+      paymentRequest(h.seeded.tenant.id, h.seeded.form.hubspotFormGuid, paymentMethodId, {
+        contact: { email: 'new.payer@example.com', firstName: 'New', lastName: 'Payer' },
+      }),
+    );
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+    const calls = h.stripe
+      .requestLog()
+      .slice(logged)
+      .map((entry) => `${entry.method} ${entry.path}`);
+    assert.deepEqual(calls, ['POST /v1/customers', 'POST /v1/payment_intents']);
+  });
+
+  it('adopts the customer an unfinished first payment created, even under another name', async () => {
+    // The relay died after Stripe made the customer and before the contact was stored; the retry
+    // sends other names, so Stripe refuses the replayed create and the relay finds the customer.
+    const email = 'half.done@example.com';
+    const emailHash = createHash('sha256').update(email).digest('hex').slice(0, 32);
+    const stripe = new Stripe(h.stripe.keys.secretTest, {
+      host: '127.0.0.1',
+      port: h.stripe.port,
+      protocol: 'http',
+      maxNetworkRetries: 0,
+      telemetry: false,
+    });
+    const earlier = await stripe.customers.create(
+      { email, name: 'Half Done', metadata: { onepagepay_tenant_id: h.seeded.tenant.id } },
+      { idempotencyKey: `opp_cus_${h.seeded.tenant.id}_test_${emailHash}` },
+    );
+    const response = await pay(
+      paymentRequest(h.seeded.tenant.id, h.seeded.form.hubspotFormGuid, await card('4242424242424242'), {
+        contact: { email, firstName: 'Wholly', lastName: 'Different' },
+      }),
+    );
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+    const contact = await h.relay.database.knex('contacts').where({ email }).first();
+    assert.equal(contact.stripe_customer_id, earlier.id);
+    assert.equal(h.stripe.customers().filter((customer) => customer.email === email).length, 1);
   });
 
   it('asks for 3-D Secure, then confirms after the browser step', async () => {
