@@ -9,6 +9,7 @@ import {
 } from '@onepagepay/sandbox';
 import type { Database } from '../../relay/src/db/open-database.js';
 import type { Transaction } from '../../relay/src/db/models/transaction.js';
+import { sqlSessionOf } from '../../relay/src/db/sql-session.js';
 import { inTenantTransaction } from '../../relay/src/db/tenant-scope.js';
 import {
   createHubSpotClientFactory,
@@ -208,16 +209,17 @@ export class HubSpotWorld {
   async payDirectlyMany(seeded: Seeded, emails: readonly string[]): Promise<string[]> {
     const scope = { tenantId: seeded.tenant.id, livemode: false };
     return inTenantTransaction(this.knex, scope, async (trx) => {
+      const sql = sqlSessionOf(trx);
       const ids: string[] = [];
       for (const email of emails) {
         const attemptId = `att_${crypto.randomUUID().replaceAll('-', '')}`;
-        const contact = await upsertContact(trx, scope, {
+        const contact = await upsertContact(sql, scope, {
           email,
           firstName: 'Grace',
           lastName: 'Hopper',
           stripeCustomerId: null,
         });
-        const { transaction } = await claimAttempt(trx, scope, {
+        const { transaction } = await claimAttempt(sql, scope, {
           formId: seeded.form.id,
           attemptId,
           requestFingerprint: attemptId,
@@ -228,7 +230,7 @@ export class HubSpotWorld {
           hutk: null,
           pageUri: null,
         });
-        const { transaction: paid } = await applyStatusChange(trx, transaction as Transaction, {
+        const { transaction: paid } = await applyStatusChange(sql, transaction as Transaction, {
           status: 'succeeded',
           providerPaymentId: `pi_direct_${attemptId.slice(4, 28)}`,
           contactId: contact.id,

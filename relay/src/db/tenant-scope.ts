@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { APP_ROLE } from './row-security.js';
+import { bindTenantSql, sqlSessionOf } from './sql-session.js';
 
 /** Which tenant, and which of its two worlds (test or live), a unit of work belongs to. */
 export interface TenantScope {
@@ -52,9 +52,5 @@ export async function bindTenant(
   scope: TenantScope,
   options: { enforceMode?: boolean } = {},
 ): Promise<void> {
-  await trx.raw(
-    `select set_config('app.tenant_id', ?, true), set_config('app.livemode', ?, true),
-            set_config('app.livemode_enforced', ?, true), set_config('role', ?, true)`,
-    [scope.tenantId, String(scope.livemode), options.enforceMode ? 'on' : 'off', APP_ROLE],
-  );
+  await bindTenantSql(sqlSessionOf(trx), scope, options.enforceMode ?? false);
 }

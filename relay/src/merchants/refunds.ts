@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { CreateRefundRequest, MerchantRefund } from '@onepagepay/protocol';
 import { Transaction } from '../db/models/transaction.js';
+import { sqlSessionOf } from '../db/sql-session.js';
 import { inTenantModeTransaction, type TenantScope } from '../db/tenant-scope.js';
 import { notFound, RelayError } from '../errors.js';
 import type { StripeAccounts } from '../payments/stripe-accounts.js';
@@ -174,7 +175,7 @@ async function finishRefund(
         .first();
       if (transaction) {
         const refunded = Math.min(transaction.amount, transaction.amountRefunded + refund.amount);
-        await applyStatusChange(trx, transaction, {
+        await applyStatusChange(sqlSessionOf(trx), transaction, {
           status: refunded >= transaction.amount ? 'refunded' : 'partially_refunded',
           amountRefunded: Math.max(refunded, transaction.amountRefunded),
         });

@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import type { ConfirmPaymentRequest, PaymentResult } from '@onepagepay/protocol';
 import { SETTLED_STATUSES, type Transaction } from '../db/models/transaction.js';
+import { sqlSessionOf } from '../db/sql-session.js';
 import { inTenantTransaction } from '../db/tenant-scope.js';
 import { RelayError } from '../errors.js';
 import type { PaymentDeps } from './payment-deps.js';
@@ -45,13 +46,13 @@ export async function confirmPayment(
     }
     const failure = chargeFailure(error as Stripe.errors.StripeError);
     const { transaction: failed } = await inTenantTransaction(deps.knex, scopeOf(transaction), (trx) =>
-      applyStatusChange(trx, transaction, failure),
+      applyStatusChange(sqlSessionOf(trx), transaction, failure),
     );
     return resultOrThrow(failed);
   }
   const lastError = intent.last_payment_error;
   const { transaction: recorded } = await inTenantTransaction(deps.knex, scopeOf(transaction), (trx) =>
-    applyStatusChange(trx, transaction, {
+    applyStatusChange(sqlSessionOf(trx), transaction, {
       status: statusFromPaymentIntent(intent),
       ...(lastError
         ? {

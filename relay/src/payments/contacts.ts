@@ -1,18 +1,24 @@
 import { createHash } from 'node:crypto';
 import type Stripe from 'stripe';
-import type { Knex } from 'knex';
 import type { PaymentContact } from '@onepagepay/protocol';
 import { Contact } from '../db/models/contact.js';
+import type { SqlSession } from '../db/sql-session.js';
 import type { TenantScope } from '../db/tenant-scope.js';
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export async function findContactByEmail(trx: Knex.Transaction, scope: TenantScope, email: string) {
-  return Contact.query(trx)
-    .where({ tenant_id: scope.tenantId, livemode: scope.livemode, email: normalizeEmail(email) })
-    .first();
+export async function findContactByEmail(
+  sql: SqlSession,
+  scope: TenantScope,
+  email: string,
+): Promise<Contact | undefined> {
+  const [row] = await sql.rows(
+    'select * from contacts where tenant_id = $1 and livemode = $2 and email = $3 limit 1',
+    [scope.tenantId, scope.livemode, normalizeEmail(email)],
+  );
+  return row ? Contact.fromDatabaseJson(row) : undefined;
 }
 
 /**
@@ -59,19 +65,24 @@ export async function createStripeCustomer(options: {
 }
 
 export async function upsertContact(
-  trx: Knex.Transaction,
+  sql: SqlSession,
   scope: TenantScope,
   contact: { email: string; firstName: string; lastName: string; stripeCustomerId: string | null },
 ): Promise<Contact> {
-  const rows = (await Contact.query(trx)
-    .insert({
-      ...contact,
-      email: normalizeEmail(contact.email),
-      tenantId: scope.tenantId,
-      livemode: scope.livemode,
-    })
-    .onConflict(['tenant_id', 'livemode', 'email'])
-    .merge(['first_name', 'last_name', 'stripe_customer_id', 'updated_at'])
-    .returning('*')) as unknown as Contact | Contact[];
-  return Array.isArray(rows) ? (rows[0] as Contact) : rows;
+  const [row] = await sql.rows(
+    `insert into contacts (tenant_id, livemode, email, first_name, last_name, stripe_customer_id)
+     values ($1, $2, $3, $4, $5, $6)
+     on conflict (tenant_id, livemode, email) do update set first_name = excluded.first_name,
+       last_name = excluded.last_name, stripe_customer_id = excluded.stripe_customer_id, updated_at = now()
+     returning *`,
+    [
+      scope.tenantId,
+      scope.livemode,
+      normalizeEmail(contact.email),
+      contact.firstName,
+      contact.lastName,
+      contact.stripeCustomerId,
+    ],
+  );
+  return Contact.fromDatabaseJson(row as Record<string, unknown>);
 }

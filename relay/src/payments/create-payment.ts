@@ -4,7 +4,8 @@ import type { CreatePaymentRequest, PaymentResult } from '@onepagepay/protocol';
 import type { Form } from '../db/models/form.js';
 import type { Tenant } from '../db/models/tenant.js';
 import type { Transaction } from '../db/models/transaction.js';
-import { inTenantTransaction, type TenantScope } from '../db/tenant-scope.js';
+import { inTenantSqlTransaction } from '../db/sql-session.js';
+import type { TenantScope } from '../db/tenant-scope.js';
 import { notFound, RelayError } from '../errors.js';
 import { assertOriginAllowed } from './own-payment.js';
 import type { PaymentDeps } from './payment-deps.js';
@@ -70,23 +71,27 @@ interface ChargeContext {
 async function chargeOnce(deps: PaymentDeps, context: ChargeContext): Promise<PaymentResult> {
   const { tenant, form, scope, request } = context;
   const stripe = deps.stripe.clientFor(scope.livemode);
-  const { transaction, claimed, knownContact } = await inTenantTransaction(deps.knex, scope, async (trx) => {
-    const claim = await claimAttempt(trx, scope, {
-      formId: form.id,
-      attemptId: request.attemptId,
-      requestFingerprint: context.fingerprint,
-      amount: context.amount,
-      currency: form.currency,
-      productName: form.productName,
-      provider: 'stripe',
-      hutk: request.hutk ?? null,
-      pageUri: request.pageUri ?? null,
-    });
-    const knownContact = claim.claimed
-      ? await findContactByEmail(trx, scope, request.contact.email)
-      : undefined;
-    return { ...claim, knownContact };
-  });
+  const { transaction, claimed, knownContact } = await inTenantSqlTransaction(
+    deps.knex,
+    scope,
+    async (sql) => {
+      const claim = await claimAttempt(sql, scope, {
+        formId: form.id,
+        attemptId: request.attemptId,
+        requestFingerprint: context.fingerprint,
+        amount: context.amount,
+        currency: form.currency,
+        productName: form.productName,
+        provider: 'stripe',
+        hutk: request.hutk ?? null,
+        pageUri: request.pageUri ?? null,
+      });
+      const knownContact = claim.claimed
+        ? await findContactByEmail(sql, scope, request.contact.email)
+        : undefined;
+      return { ...claim, knownContact };
+    },
+  );
   if (transaction.requestFingerprint !== context.fingerprint) throw attemptConflict();
   if (!claimed) return answerFromRecord(deps, tenant, await settledOrWaited(deps, transaction));
 
@@ -140,11 +145,11 @@ async function chargeOnce(deps: PaymentDeps, context: ChargeContext): Promise<Pa
     }
     change = chargeFailure(error as Stripe.errors.StripeError);
   }
-  const { transaction: recorded } = await inTenantTransaction(deps.knex, scope, async (trx) => {
+  const { transaction: recorded } = await inTenantSqlTransaction(deps.knex, scope, async (sql) => {
     const contact = customerId
-      ? await upsertContact(trx, scope, { ...request.contact, stripeCustomerId: customerId })
+      ? await upsertContact(sql, scope, { ...request.contact, stripeCustomerId: customerId })
       : undefined;
-    return applyStatusChange(trx, transaction, { ...change, ...(contact ? { contactId: contact.id } : {}) });
+    return applyStatusChange(sql, transaction, { ...change, ...(contact ? { contactId: contact.id } : {}) });
   });
   return resultOrThrow(recorded, clientSecret);
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Database } from '../db/open-database.js';
-import { inTenantTransaction } from '../db/tenant-scope.js';
+import { inTenantSqlTransaction } from '../db/sql-session.js';
 import { seedTenantWithForm } from '../testing/payment-fixtures.js';
 import { createTestDatabase } from '../testing/test-database.js';
 import { upsertContact } from './contacts.js';
@@ -24,8 +24,8 @@ describe('transaction store: status changes and the HubSpot outbox', function ()
     );
 
   async function claim() {
-    return inTenantTransaction(database.knex, scope(), async (trx) => {
-      const { transaction } = await claimAttempt(trx, scope(), {
+    return inTenantSqlTransaction(database.knex, scope(), async (sql) => {
+      const { transaction } = await claimAttempt(sql, scope(), {
         formId: seeded.form.id,
         attemptId: `att_${crypto.randomUUID().replaceAll('-', '')}`,
         requestFingerprint: 'f',
@@ -43,7 +43,9 @@ describe('transaction store: status changes and the HubSpot outbox', function ()
   it('moves only forward and queues HubSpot once per change', async () => {
     const transaction = await claim();
     const apply = (status: 'succeeded' | 'failed' | 'processing') =>
-      inTenantTransaction(database.knex, scope(), (trx) => applyStatusChange(trx, transaction, { status }));
+      inTenantSqlTransaction(database.knex, scope(), (sql) =>
+        applyStatusChange(sql, transaction, { status }),
+      );
     assert.equal((await apply('succeeded')).changed, true);
     assert.equal(
       (await apply('failed')).transaction.status,
@@ -58,18 +60,18 @@ describe('transaction store: status changes and the HubSpot outbox', function ()
   it('pushes again when the contact is linked after a webhook already reported the payment', async () => {
     const transaction = await claim();
     // The webhook wins the race: paid, but no contact linked yet.
-    await inTenantTransaction(database.knex, scope(), (trx) =>
-      applyStatusChange(trx, transaction, { status: 'succeeded', providerPaymentId: 'pi_race' }),
+    await inTenantSqlTransaction(database.knex, scope(), (sql) =>
+      applyStatusChange(sql, transaction, { status: 'succeeded', providerPaymentId: 'pi_race' }),
     );
     // Then the API response records the payer.
-    const contact = await inTenantTransaction(database.knex, scope(), async (trx) => {
-      const row = await upsertContact(trx, scope(), {
+    const contact = await inTenantSqlTransaction(database.knex, scope(), async (sql) => {
+      const row = await upsertContact(sql, scope(), {
         email: 'race@example.com',
         firstName: 'Race',
         lastName: 'Winner',
         stripeCustomerId: 'cus_race',
       });
-      await applyStatusChange(trx, transaction, { status: 'succeeded', contactId: row.id });
+      await applyStatusChange(sql, transaction, { status: 'succeeded', contactId: row.id });
       return row;
     });
     assert.deepEqual(await outboxReasons(transaction.id), ['succeeded:0', `contact:${contact.id}`]);

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { PaymentResult, PaymentStatus } from '@onepagepay/protocol';
 import { Transaction } from '../db/models/transaction.js';
+import type { SqlSession } from '../db/sql-session.js';
 import { inTenantTransaction, type TenantScope } from '../db/tenant-scope.js';
 import { canMoveTo } from './transaction-status.js';
 
@@ -19,46 +20,59 @@ export interface NewTransaction {
   pageUri: string | null;
 }
 
+const CLAIM_UNTIL = `now() + interval '${CLAIM_MS} milliseconds'`;
+
 /**
  * Records the attempt before any money moves, or finds the earlier record of the same attempt.
  * `claimed` is true when this caller now owns the attempt and may call the provider.
  */
 export async function claimAttempt(
-  trx: Knex.Transaction,
+  sql: SqlSession,
   scope: TenantScope,
   attempt: NewTransaction,
 ): Promise<{ transaction: Transaction; claimed: boolean }> {
-  const inserted = await Transaction.query(trx)
-    .insert({
-      ...attempt,
-      tenantId: scope.tenantId,
-      livemode: scope.livemode,
-      status: 'processing',
-      claimedUntil: trx.raw(`now() + interval '${CLAIM_MS} milliseconds'`) as unknown as Date,
-    })
-    .onConflict(['tenant_id', 'attempt_id'])
-    .ignore()
-    .returning('*');
-  const row = Array.isArray(inserted) ? inserted[0] : inserted;
-  if (row?.id) return { transaction: row, claimed: true };
+  const [inserted] = await sql.rows(
+    `insert into transactions (tenant_id, livemode, form_id, attempt_id, request_fingerprint, amount, currency,
+       product_name, provider, hutk, page_uri, status, claimed_until)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'processing', ${CLAIM_UNTIL})
+     on conflict (tenant_id, attempt_id) do nothing returning *`,
+    [
+      scope.tenantId,
+      scope.livemode,
+      attempt.formId,
+      attempt.attemptId,
+      attempt.requestFingerprint,
+      attempt.amount,
+      attempt.currency,
+      attempt.productName,
+      attempt.provider,
+      attempt.hutk,
+      attempt.pageUri,
+    ],
+  );
+  if (inserted) return { transaction: Transaction.fromDatabaseJson(inserted), claimed: true };
 
-  const existing = await Transaction.query(trx)
-    .where({ tenant_id: scope.tenantId, attempt_id: attempt.attemptId })
-    .first();
-  if (!existing) throw new Error('attempt row vanished between insert and select');
+  const [found] = await sql.rows(
+    'select * from transactions where tenant_id = $1 and attempt_id = $2 limit 1',
+    [scope.tenantId, attempt.attemptId],
+  );
+  if (!found) throw new Error('attempt row vanished between insert and select');
+  const existing = Transaction.fromDatabaseJson(found);
   // Another payment's attempt (a reused id) or a settled one is answered from the record, never taken over.
   const sameRequest = existing.requestFingerprint === attempt.requestFingerprint;
   if (!sameRequest || existing.livemode !== scope.livemode || existing.status !== 'processing') {
     return { transaction: existing, claimed: false };
   }
   // A processing attempt whose claim lapsed (its process died or the provider call failed) is taken over.
-  const takenOver = await Transaction.query(trx)
-    .patch({ claimedUntil: trx.raw(`now() + interval '${CLAIM_MS} milliseconds'`) as unknown as Date })
-    .where({ tenant_id: scope.tenantId, id: existing.id, status: 'processing' })
-    .where((q) => q.whereNull('claimed_until').orWhere('claimed_until', '<', trx.fn.now()))
-    .returning('*');
-  const claimedRow = Array.isArray(takenOver) ? takenOver[0] : undefined;
-  return claimedRow ? { transaction: claimedRow, claimed: true } : { transaction: existing, claimed: false };
+  const [takenOver] = await sql.rows(
+    `update transactions set claimed_until = ${CLAIM_UNTIL}
+     where tenant_id = $1 and id = $2 and status = 'processing' and (claimed_until is null or claimed_until < now())
+     returning *`,
+    [scope.tenantId, existing.id],
+  );
+  return takenOver
+    ? { transaction: Transaction.fromDatabaseJson(takenOver), claimed: true }
+    : { transaction: existing, claimed: false };
 }
 
 export interface StatusChange {
@@ -71,39 +85,54 @@ export interface StatusChange {
   amountRefunded?: number;
 }
 
+/** The columns a status change may set besides the status itself. */
+const CHANGE_COLUMNS = {
+  providerPaymentId: 'provider_payment_id',
+  contactId: 'contact_id',
+  failureCode: 'failure_code',
+  declineCode: 'decline_code',
+  failureMessage: 'failure_message',
+  amountRefunded: 'amount_refunded',
+} as const satisfies Partial<Record<keyof StatusChange, string>>;
+
+/** Ids are only written when known: a later change without one never erases it. */
+const KEEP_WHEN_EMPTY: ReadonlySet<keyof StatusChange> = new Set(['providerPaymentId', 'contactId']);
+
 /**
  * Moves a transaction to a new status if that is a forward move, releasing any claim. Returns the
  * row as it now is, and whether the payment became paid in this call (so HubSpot is told once).
  */
 export async function applyStatusChange(
-  trx: Knex.Transaction,
+  sql: SqlSession,
   transaction: Transaction,
   change: StatusChange,
 ): Promise<{ transaction: Transaction; changed: boolean }> {
-  const current = await Transaction.query(trx)
-    .where({ tenant_id: transaction.tenantId, id: transaction.id })
-    .forUpdate()
-    .first();
-  if (!current) throw new Error(`transaction ${transaction.id} is missing`);
+  const [locked] = await sql.rows(
+    'select * from transactions where tenant_id = $1 and id = $2 limit 1 for update',
+    [transaction.tenantId, transaction.id],
+  );
+  if (!locked) throw new Error(`transaction ${transaction.id} is missing`);
+  const current = Transaction.fromDatabaseJson(locked);
   if (!canMoveTo(current.status, change.status)) return { transaction: current, changed: false };
-  const patch: Partial<Transaction> = { status: change.status, claimedUntil: null, updatedAt: new Date() };
-  if (change.providerPaymentId) patch.providerPaymentId = change.providerPaymentId;
-  if (change.contactId) patch.contactId = change.contactId;
-  if (change.failureCode !== undefined) patch.failureCode = change.failureCode;
-  if (change.declineCode !== undefined) patch.declineCode = change.declineCode;
-  if (change.failureMessage !== undefined) patch.failureMessage = change.failureMessage;
-  if (change.amountRefunded !== undefined) patch.amountRefunded = change.amountRefunded;
-  const updated = await Transaction.query(trx)
-    .patch(patch)
-    .where({ tenant_id: current.tenantId, id: current.id })
-    .returning('*');
-  const row = (Array.isArray(updated) ? updated[0] : updated) as Transaction;
+  const values: unknown[] = [current.tenantId, current.id, change.status];
+  const assignments = ['status = $3', 'claimed_until = null', 'updated_at = now()'];
+  for (const [field, column] of Object.entries(CHANGE_COLUMNS) as [keyof typeof CHANGE_COLUMNS, string][]) {
+    const value = change[field];
+    if (value === undefined || (KEEP_WHEN_EMPTY.has(field) && !value)) continue;
+    values.push(value);
+    assignments.push(`${column} = $${values.length}`);
+  }
+  const [updated] = await sql.rows(
+    `update transactions set ${assignments.join(', ')} where tenant_id = $1 and id = $2 returning *`,
+    values,
+  );
+  const row = Transaction.fromDatabaseJson(updated as Record<string, unknown>);
   if (current.status !== row.status || change.amountRefunded !== undefined) {
-    await enqueueHubSpotSync(trx, row, `${row.status}:${row.amountRefunded}`);
+    await enqueueHubSpotSync(sql, row, `${row.status}:${row.amountRefunded}`);
   } else if (row.contactId && current.contactId !== row.contactId) {
     // A webhook can report the payment before the API response links its contact: push again so
     // HubSpot's deal gets its contact (the push is an upsert, so nothing is duplicated).
-    await enqueueHubSpotSync(trx, row, `contact:${row.contactId}`);
+    await enqueueHubSpotSync(sql, row, `contact:${row.contactId}`);
   }
   return { transaction: row, changed: current.status !== row.status };
 }
@@ -134,19 +163,20 @@ export async function findTransaction(
  * The outbox row is written in the same database transaction as the status change, so HubSpot
  * hears of every paid, refunded or disputed transaction exactly once, even if the relay dies next.
  */
-export async function enqueueHubSpotSync(trx: Knex.Transaction, transaction: Transaction, reason: string) {
+export async function enqueueHubSpotSync(sql: SqlSession, transaction: Transaction, reason: string) {
   if (!['succeeded', 'refunded', 'partially_refunded', 'disputed'].includes(transaction.status)) return;
-  await trx('outbox')
-    .insert({
-      tenant_id: transaction.tenantId,
-      livemode: transaction.livemode,
-      topic: 'hubspot.transaction',
-      dedupe_key: `hubspot.transaction:${transaction.id}:${reason}`,
-      transaction_id: transaction.id,
-      payload: JSON.stringify({ reason }),
-    })
-    .onConflict(['tenant_id', 'dedupe_key'])
-    .ignore();
+  await sql.rows(
+    `insert into outbox (tenant_id, livemode, topic, dedupe_key, transaction_id, payload)
+     values ($1, $2, 'hubspot.transaction', $3, $4, $5)
+     on conflict (tenant_id, dedupe_key) do nothing`,
+    [
+      transaction.tenantId,
+      transaction.livemode,
+      `hubspot.transaction:${transaction.id}:${reason}`,
+      transaction.id,
+      JSON.stringify({ reason }),
+    ],
+  );
 }
 
 export function paymentResultOf(transaction: Transaction, clientSecret?: string): PaymentResult {

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { Form } from '../db/models/form.js';
 import { Tenant } from '../db/models/tenant.js';
 import { Transaction } from '../db/models/transaction.js';
+import { sqlSessionOf } from '../db/sql-session.js';
 import { inTenantTransaction, type TenantScope } from '../db/tenant-scope.js';
 import type { PaymentDeps } from '../payments/payment-deps.js';
 import { upsertContact } from '../payments/contacts.js';
@@ -50,7 +51,7 @@ export async function handleStripeEvent(deps: PaymentDeps, event: Stripe.Event):
       (await findTransaction(trx, scope, intent)) ??
       (await recordMissingPayment(deps, trx, tenant, scope, intent));
     if (!transaction) return 'ignored';
-    await applyStatusChange(trx, transaction, changeFor(event, intent));
+    await applyStatusChange(sqlSessionOf(trx), transaction, changeFor(event, intent));
     return 'processed';
   });
 }
@@ -143,7 +144,7 @@ async function recordMissingPayment(
     );
   if (customer.deleted || !customer.email) return undefined;
   const [firstName, ...rest] = (customer.name ?? '').split(' ');
-  const contact = await upsertContact(trx, scope, {
+  const contact = await upsertContact(sqlSessionOf(trx), scope, {
     email: customer.email,
     firstName: customer.metadata?.first_name || firstName || customer.email,
     lastName: customer.metadata?.last_name || rest.join(' ') || '-',

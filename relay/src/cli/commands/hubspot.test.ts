@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHubSpotSandbox, type HubSpotSandbox } from '@onepagepay/sandbox';
 import { openDatabase } from '../../db/open-database.js';
+import { sqlSessionOf } from '../../db/sql-session.js';
 import { inTenantTransaction } from '../../db/tenant-scope.js';
 import { claimAttempt, applyStatusChange } from '../../payments/transaction-store.js';
 import { seedTenantWithForm } from '../../testing/payment-fixtures.js';
@@ -44,7 +45,7 @@ describe('onepagepay-relay hubspot commands', function () {
     const scope = { tenantId: tenant.id, livemode: false };
     // A payment from before HubSpot push existed: paid, but its push job is gone.
     await inTenantTransaction(database.knex, scope, async (trx) => {
-      const { transaction } = await claimAttempt(trx, scope, {
+      const { transaction } = await claimAttempt(sqlSessionOf(trx), scope, {
         formId: form.id,
         attemptId: 'att_before_hubspot_0001',
         requestFingerprint: 'x',
@@ -55,7 +56,10 @@ describe('onepagepay-relay hubspot commands', function () {
         hutk: null,
         pageUri: null,
       });
-      await applyStatusChange(trx, transaction, { status: 'succeeded', providerPaymentId: 'pi_old' });
+      await applyStatusChange(sqlSessionOf(trx), transaction, {
+        status: 'succeeded',
+        providerPaymentId: 'pi_old',
+      });
       await trx('outbox').where({ tenant_id: tenant.id }).delete();
       await trx('transactions').where({ tenant_id: tenant.id }).update({ hubspot_sync_state: null });
     });

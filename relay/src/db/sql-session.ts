@@ -1,0 +1,83 @@
+import type { Knex } from 'knex';
+import { APP_ROLE } from './row-security.js';
+import type { TenantScope } from './tenant-scope.js';
+
+/** What `pg.Client` and PGlite (the two connections knex hands out here) both do alike. */
+interface DriverConnection {
+  query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+  /** knex's mark for a connection its pool must destroy rather than reuse. */
+  __knex__disposed?: unknown;
+}
+
+/**
+ * Parameterised SQL (`$1`, `$2`, ...) on one connection. The payment path uses this instead of the
+ * query builder: building each statement cost the relay more CPU than PostgreSQL spent running it
+ * (docs/benchmarks.md).
+ */
+export interface SqlSession {
+  rows<Row = Record<string, unknown>>(text: string, values?: unknown[]): Promise<Row[]>;
+}
+
+/**
+ * Binds the transaction to one tenant and mode for row-level security, and runs it as the app role,
+ * so the policies hold even where one login is both owner and app (PGlite, or a single DATABASE_URL).
+ */
+const BIND_TENANT_SQL = `select set_config('app.tenant_id', $1, true), set_config('app.livemode', $2, true),
+  set_config('app.livemode_enforced', $3, true), set_config('role', $4, true)`;
+
+function bindTenantValues(scope: TenantScope, enforceMode: boolean): unknown[] {
+  return [scope.tenantId, String(scope.livemode), enforceMode ? 'on' : 'off', APP_ROLE];
+}
+
+function sessionOn(connection: DriverConnection): SqlSession {
+  return {
+    rows: async <Row>(text: string, values?: unknown[]) =>
+      (await connection.query(text, values)).rows as Row[],
+  };
+}
+
+/** SQL on the connection of an open knex transaction, for work that mixes both. */
+export function sqlSessionOf(trx: Knex.Transaction): SqlSession {
+  return {
+    rows: async <Row>(text: string, values?: unknown[]) => {
+      const connection = (await trx.client.acquireConnection()) as DriverConnection;
+      return (await connection.query(text, values)).rows as Row[];
+    },
+  };
+}
+
+/** Binds an open knex transaction to a tenant (for work that first creates the tenant, as signup does). */
+export async function bindTenantSql(session: SqlSession, scope: TenantScope, enforceMode = false) {
+  await session.rows(BIND_TENANT_SQL, bindTenantValues(scope, enforceMode));
+}
+
+/**
+ * Runs `work` in a transaction bound to one tenant and mode, like inTenantTransaction, on a connection
+ * taken straight from knex's pool. A connection whose rollback failed is handed back marked for
+ * destruction, so a broken socket never serves the next payment.
+ */
+export async function inTenantSqlTransaction<T>(
+  knex: Knex,
+  scope: TenantScope,
+  work: (session: SqlSession) => Promise<T>,
+): Promise<T> {
+  const connection = (await knex.client.acquireConnection()) as DriverConnection;
+  try {
+    await connection.query('begin');
+    const session = sessionOn(connection);
+    let result: T;
+    try {
+      await bindTenantSql(session, scope);
+      result = await work(session);
+    } catch (error) {
+      await connection.query('rollback').catch((rollbackError: unknown) => {
+        connection.__knex__disposed = rollbackError;
+      });
+      throw error;
+    }
+    await connection.query('commit');
+    return result;
+  } finally {
+    await knex.client.releaseConnection(connection);
+  }
+}
