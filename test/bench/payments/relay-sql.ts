@@ -1,10 +1,12 @@
 import type pg from 'pg';
+import { APP_ROLE } from '../../../relay/src/db/row-security.js';
 
 /**
  * The database work the relay does for one successful payment of a new payer, statement for
  * statement and in the same two transactions (relay/src/payments/create-payment.ts): the attempt
  * claim with the contact lookup, then the contact upsert, the status change and its outbox row.
- * Tenant and form come from the relay's few-second cache, so they cost no query per payment.
+ * Tenant and form come from the relay's few-second cache, so they cost no query per payment. Like the
+ * relay, each transaction runs as the app role, so row-level security is evaluated on both sides.
  */
 export async function issueRelaySqlForOnePayment(
   pool: pg.Pool,
@@ -15,8 +17,9 @@ export async function issueRelaySqlForOnePayment(
     try {
       await client.query('begin');
       await client.query(
-        "select set_config('app.tenant_id', $1, true), set_config('app.livemode', 'false', true)",
-        [ids.tenantId],
+        `select set_config('app.tenant_id', $1, true), set_config('app.livemode', 'false', true),
+                set_config('app.livemode_enforced', 'off', true), set_config('role', $2, true)`,
+        [ids.tenantId, APP_ROLE],
       );
       const result = await work(client);
       await client.query('commit');

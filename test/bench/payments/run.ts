@@ -3,34 +3,58 @@
  * run, the same SQL the relay issues per payment sent directly with `pg` at the same concurrency.
  * The relay, the sandbox and the load generator run as separate processes.
  *
- *   npm run bench:payments -- [--payments=2000] [--concurrency=16]
+ *   npm run bench:payments -- [--payments=2000] [--concurrency=16] [--warm-up=100]
  *
  * PostgreSQL comes from BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); a
  * database is created for the run and dropped after.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import knexFactory from 'knex';
 import pg from 'pg';
 import { createForm } from '../../../relay/src/tenants/create-form.js';
 import { createTenant } from '../../../relay/src/tenants/create-tenant.js';
 import { createCardPaymentMethod, paymentRequest } from '../../../relay/src/testing/payment-fixtures.js';
-import { createJsonPoster } from '../support/http-client.js';
+import { machineBusyMs, postgresCpuMs, processCpuMs } from '../support/cpu.js';
+import { postJsonLoad } from '../support/http-load.js';
 import { formatRow, percentile, runConcurrently } from '../support/measure.js';
 import { freePort, startProcess } from '../support/processes.js';
 import { issueRelaySqlForOnePayment } from './relay-sql.js';
 
-/** CPU time (user + system) a process has used so far, from /proc, in milliseconds. */
-function cpuMs(pid: number | undefined): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+/** What each side of the run costs in CPU, so the ratio can be explained and not only printed. */
+function cpuSnapshot(pids: { relay?: number; sandbox?: number }) {
+  const sum = (cpu: { user: number; system: number }) => cpu.user + cpu.system;
+  const self = process.cpuUsage();
+  return {
+    relay: pids.relay ? processCpuMs(pids.relay) : { user: 0, system: 0 },
+    sandbox: pids.sandbox ? sum(processCpuMs(pids.sandbox)) : 0,
+    client: (self.user + self.system) / 1000,
+    postgres: postgresCpuMs(),
+    machine: machineBusyMs(),
+  };
+}
+
+function cpuPerPayment(
+  before: ReturnType<typeof cpuSnapshot>,
+  after: ReturnType<typeof cpuSnapshot>,
+  count: number,
+) {
+  const per = (a: number, b: number) => (b - a) / count;
+  return {
+    relay_user: per(before.relay.user, after.relay.user),
+    relay_sys: per(before.relay.system, after.relay.system),
+    sandbox: per(before.sandbox, after.sandbox),
+    client: per(before.client, after.client),
+    postgres: per(before.postgres, after.postgres),
+    machine: per(before.machine, after.machine),
+  };
 }
 
 const args = Object.fromEntries(
   process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=') as [string, string]),
 );
 const total = Number(args.payments ?? 2000);
+const warmUp = Number(args['warm-up'] ?? 100);
 const concurrency = Number(args.concurrency ?? 16);
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const databaseName = `onepagepay_bench_${randomBytes(4).toString('hex')}`;
@@ -83,33 +107,35 @@ try {
     `# payments bench: ${total} payments, concurrency ${concurrency}, PostgreSQL, relay/sandbox/load in separate processes`,
   );
   const paymentMethods: string[] = [];
-  await runConcurrently(total + 100, 8, async () => {
+  await runConcurrently(total + warmUp, 8, async () => {
     paymentMethods.push(await createCardPaymentMethod(stripeUrl, 'pk_test_bench', '4242424242424242'));
   });
-  const post = createJsonPoster(relayUrl, { origin: 'https://shop.example.com' }, concurrency);
-  const pay = async (index: number) => {
-    const response = await post(
-      '/v1/payments',
-      paymentRequest(tenant.id, form.hubspotFormGuid, paymentMethods[index] as string, {
-        contact: { email: `payer${index}@bench.example`, firstName: 'Bench', lastName: `Payer${index}` },
-      }),
-    );
-    if (response.body.status !== 'succeeded')
-      throw new Error(`payment ${index}: ${JSON.stringify(response.body)}`);
-  };
-  await runConcurrently(100, concurrency, (index) => pay(total + index)); // warm-up
+  const payments = (count: number, offset: number) =>
+    postJsonLoad({
+      url: relayUrl,
+      path: '/v1/payments',
+      headers: { origin: 'https://shop.example.com' },
+      total: count,
+      concurrency,
+      body: (index) =>
+        paymentRequest(tenant.id, form.hubspotFormGuid, paymentMethods[offset + index] as string, {
+          contact: {
+            email: `payer${offset + index}@bench.example`,
+            firstName: 'Bench',
+            lastName: `Payer${offset + index}`,
+          },
+        }),
+      isExpected: (status, body) => status === 200 && body.includes('"status":"succeeded"'),
+    });
+  if (warmUp > 0) await payments(warmUp, total);
 
-  const cpuBefore = [cpuMs(relay.child.pid), cpuMs(sandbox.child.pid), process.cpuUsage()] as const;
-  const viaRelay = await runConcurrently(total, concurrency, pay);
-  const loadCpu = process.cpuUsage(cpuBefore[2]);
-  const cpuPerPayment = {
-    relay_ms: (cpuMs(relay.child.pid) - cpuBefore[0]) / total,
-    sandbox_ms: (cpuMs(sandbox.child.pid) - cpuBefore[1]) / total,
-    load_generator_ms: (loadCpu.user + loadCpu.system) / 1000 / total,
-  };
-  const relayRate = (total / viaRelay.elapsedMs) * 1000;
+  const pids = { relay: relay.child.pid, sandbox: sandbox.child.pid };
+  const relayCpuBefore = cpuSnapshot(pids);
+  const viaRelay = await payments(total, 0);
+  const relayCpu = cpuPerPayment(relayCpuBefore, cpuSnapshot(pids), total);
 
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  const baselineCpuBefore = cpuSnapshot({});
   const direct = await runConcurrently(total, concurrency, (index) =>
     issueRelaySqlForOnePayment(pool, {
       tenantId: tenant.id,
@@ -118,14 +144,15 @@ try {
       id: randomUUID(),
     }),
   );
+  const baselineCpu = cpuPerPayment(baselineCpuBefore, cpuSnapshot({}), total);
   await pool.end();
   const baselineRate = (total / direct.elapsedMs) * 1000;
 
   console.log(
     formatRow('relay POST /v1/payments', {
-      'payments/s': relayRate,
-      p50_ms: percentile(viaRelay.latenciesMs, 50),
-      p99_ms: percentile(viaRelay.latenciesMs, 99),
+      'payments/s': viaRelay.rate,
+      p50_ms: viaRelay.p50Ms,
+      p99_ms: viaRelay.p99Ms,
     }),
   );
   console.log(
@@ -135,8 +162,9 @@ try {
       p99_ms: percentile(direct.latenciesMs, 99),
     }),
   );
-  console.log(formatRow('CPU per payment (ms)', cpuPerPayment));
-  console.log(formatRow('ratio relay / baseline', { ratio: relayRate / baselineRate, target: '>= 0.5' }));
+  console.log(formatRow('CPU ms per payment, relay run', relayCpu));
+  console.log(formatRow('CPU ms per tx, baseline run', baselineCpu));
+  console.log(formatRow('ratio relay / baseline', { ratio: viaRelay.rate / baselineRate, target: '>= 0.5' }));
 } finally {
   await knex.destroy();
   await relay.stop();
