@@ -14,14 +14,17 @@ export interface EventOrigin {
   pendingWebhooks: number;
 }
 
-/** An event envelope as Stripe sends it; `data.object` is a snapshot taken now. */
+/**
+ * An event envelope as Stripe sends it around `snapshot`, the object as it is now: a copy the caller
+ * made (`snapshotOf`), since the stored object keeps changing after the event.
+ */
 export function buildEvent(
   origin: EventOrigin,
   type: string,
-  object: unknown,
+  snapshot: unknown,
   previous?: Record<string, unknown>,
 ): StripeObject {
-  const data: Record<string, unknown> = { object: structuredClone(object) };
+  const data: Record<string, unknown> = { object: snapshot };
   if (previous !== undefined) data.previous_attributes = previous;
   return {
     id: createId('evt'),

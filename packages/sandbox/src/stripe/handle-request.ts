@@ -1,14 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { accountRefused, authenticate, publishableKeyRefused } from './api-keys.js';
-import type { ApiContext } from './context.js';
 import { apiError, rateLimited, StripeFailure, unrecognizedUrl } from './errors.js';
-import { buildEvent } from './events.js';
 import { expandFields } from './expand.js';
 import { malformedBody, parseForm, readExpand, type Params } from './form.js';
 import { createRequestId } from './ids.js';
 import { matchRoute, type Route } from './routes.js';
-import { publishEvent, type SandboxState } from './sandbox-state.js';
+import { RequestContext } from './request-context.js';
+import type { SandboxState } from './sandbox-state.js';
 import { serveBrowserFile } from './static-files.js';
 import { describeScope, type Scope } from './store.js';
 import type { RequestLogEntry } from './types.js';
@@ -79,34 +78,6 @@ function resolveScope(state: SandboxState, request: IncomingMessage, params: Par
   return { key, scope };
 }
 
-function buildContext(
-  state: SandboxState,
-  scope: Scope,
-  fields: Pick<ApiContext, 'keyKind' | 'params' | 'requestId' | 'idempotencyKey' | 'apiVersion'>,
-): ApiContext {
-  const now = () => Math.floor(state.clock() / 1000);
-  return {
-    ...fields,
-    scope,
-    ledger: state.world.ledger(scope),
-    world: state.world,
-    baseUrl: state.baseUrl,
-    now,
-    nowDate: () => new Date(state.clock()),
-    emit(type, object, previous) {
-      const origin = {
-        scope,
-        apiVersion: fields.apiVersion,
-        created: now(),
-        requestId: fields.requestId,
-        idempotencyKey: fields.idempotencyKey,
-        pendingWebhooks: state.webhooks.hasTarget() ? 1 : 0,
-      };
-      void publishEvent(state, scope, buildEvent(origin, type, object, previous));
-    },
-  };
-}
-
 function errorReply(failure: StripeFailure, requestId: string, scope: Scope | undefined, now: number): Reply {
   const error = { ...failure.error };
   if (scope !== undefined) {
@@ -151,7 +122,7 @@ async function callApi(
   let saved = true;
   try {
     if (state.outage.mode === 'slow') await delay(state.outage.slowMs);
-    const ctx = buildContext(state, scope, {
+    const ctx = new RequestContext(state, scope, {
       keyKind: key.kind,
       params,
       requestId,

@@ -111,7 +111,8 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
           pendingWebhooks: state.webhooks.hasTarget() ? 1 : 0,
         },
         type,
-        object,
+        // The caller's object stays theirs to change: the event keeps a deep copy.
+        structuredClone(object),
       );
       await publishEvent(state, scope, event);
     },
