@@ -114,6 +114,7 @@ export function recordCharge(
     transfer_group: null,
   };
   ctx.ledger.charges.set(id, charge);
+  ctx.ledger.chargesByPaymentIntent.add(charge, charge.payment_intent);
   ctx.emit(paid ? 'charge.succeeded' : 'charge.failed', charge);
   return charge;
 }
@@ -129,10 +130,9 @@ export const retrieveCharge: Handler = (ctx, [id = '']) => findCharge(ctx, id);
 export const listCharges: Handler = (ctx) => {
   const intent = readString(ctx.params, 'payment_intent');
   const customer = readString(ctx.params, 'customer');
-  const charges = [...ctx.ledger.charges.values()].filter(
-    (charge) =>
-      (intent === undefined || charge.payment_intent === intent) &&
-      (customer === undefined || charge.customer === customer),
-  );
+  const candidates =
+    intent === undefined ? [...ctx.ledger.charges.values()] : ctx.ledger.chargesByPaymentIntent.get(intent);
+  const charges =
+    customer === undefined ? candidates : candidates.filter((charge) => charge.customer === customer);
   return listPage(ctx.params, charges, '/v1/charges');
 };

@@ -50,6 +50,7 @@ export const createCustomer: Handler = (ctx) => {
   };
   applyFields(customer, ctx);
   ctx.ledger.customers.set(customer.id, customer);
+  ctx.ledger.customersByEmail.add(customer, customer.email);
   ctx.emit('customer.created', customer);
   return customer;
 };
@@ -65,16 +66,18 @@ export const retrieveCustomer: Handler = (ctx, [id = '']) => findCustomer(ctx, i
 export const updateCustomer: Handler = (ctx, [id = '']) => {
   const customer = findCustomer(ctx, id);
   rejectUnknownParams(ctx.params, WRITABLE);
+  const previousEmail = customer.email;
   applyFields(customer, ctx);
+  ctx.ledger.customersByEmail.regroup(customer, previousEmail, customer.email);
   ctx.emit('customer.updated', customer);
   return customer;
 };
 
 export const listCustomers: Handler = (ctx) => {
   const email = readString(ctx.params, 'email');
-  const all = [...ctx.ledger.customers.values()];
   // Stripe matches the email filter case-sensitively.
-  const matching = email === undefined ? all : all.filter((customer) => customer.email === email);
+  const matching =
+    email === undefined ? [...ctx.ledger.customers.values()] : ctx.ledger.customersByEmail.get(email);
   return listPage(ctx.params, matching, '/v1/customers');
 };
 

@@ -130,6 +130,7 @@ export const createPaymentIntent: Handler = (ctx) => {
     transfer_group: null,
   };
   ctx.ledger.paymentIntents.set(id, intent);
+  ctx.ledger.paymentIntentsByCustomer.add(intent, intent.customer);
   ctx.emit('payment_intent.created', intent);
   if (readBoolean(params, 'confirm') === true) confirmIntent(ctx, intent);
   return intent;
@@ -182,7 +183,11 @@ export const updatePaymentIntent: Handler = (ctx, [id = '']) => {
     intent.amount = amount;
   }
   const customer = readString(params, 'customer');
-  if (customer !== undefined) intent.customer = findCustomer(ctx, customer, 'customer').id;
+  if (customer !== undefined) {
+    const previousCustomer = intent.customer;
+    intent.customer = findCustomer(ctx, customer, 'customer').id;
+    ctx.ledger.paymentIntentsByCustomer.regroup(intent, previousCustomer, intent.customer);
+  }
   const paymentMethod = readString(params, 'payment_method');
   if (paymentMethod !== undefined) {
     intent.payment_method = findPaymentMethod(ctx, paymentMethod, 'payment_method').id;
@@ -231,8 +236,9 @@ export const cancelPaymentIntent: Handler = (ctx, [id = '']) => {
 
 export const listPaymentIntents: Handler = (ctx) => {
   const customer = readString(ctx.params, 'customer');
-  const intents = [...ctx.ledger.paymentIntents.values()].filter(
-    (intent) => customer === undefined || intent.customer === customer,
-  );
+  const intents =
+    customer === undefined
+      ? [...ctx.ledger.paymentIntents.values()]
+      : ctx.ledger.paymentIntentsByCustomer.get(customer);
   return listPage(ctx.params, intents, '/v1/payment_intents');
 };

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildEvent } from './events.js';
+import { GroupIndex } from './group-index.js';
 import { DEFAULT_API_VERSION, handleRequest } from './handle-request.js';
 import { IdempotencyStore } from './idempotency.js';
 import { publishEvent, type SandboxState } from './sandbox-state.js';
@@ -22,17 +23,18 @@ function selectScopes(world: World, account: string | undefined, livemode: boole
 
 function dumpWorld(state: SandboxState) {
   const ledgers = Object.fromEntries(
-    state.world
-      .allLedgers()
-      .map(([name, ledger]) => [
-        name,
-        Object.fromEntries(
-          Object.entries(ledger).map(([field, value]) => [
+    state.world.allLedgers().map(([name, ledger]) => [
+      name,
+      Object.fromEntries(
+        Object.entries(ledger)
+          // Indexes only repeat what the ledger holds, in another order.
+          .filter(([, value]) => !(value instanceof GroupIndex))
+          .map(([field, value]) => [
             field,
             value instanceof Map || value instanceof Set ? [...value] : value,
           ]),
-        ),
-      ]),
+      ),
+    ]),
   );
   return {
     ledgers,

@@ -1,4 +1,5 @@
 import type { CardDetails } from './card-details.js';
+import { GroupIndex } from './group-index.js';
 import { createId } from './ids.js';
 import type { CardOutcome } from './test-cards.js';
 
@@ -84,6 +85,10 @@ export class Ledger {
   readonly pendingCards = new Map<string, PendingCard>();
   /** PaymentIntents whose 3-D Secure challenge has passed. */
   readonly authenticated = new Set<string>();
+  // What list filters read instead of scanning every object; see GroupIndex for who keeps them.
+  readonly customersByEmail = new GroupIndex<Customer>();
+  readonly paymentIntentsByCustomer = new GroupIndex<PaymentIntent>();
+  readonly chargesByPaymentIntent = new GroupIndex<Charge>();
 
   /** Finds an object by id through its prefix, for `expand[]`. */
   find(id: string): StripeObject | undefined {
