@@ -1,18 +1,24 @@
 import qs from 'qs';
 import { invalidParam, invalidRequest, missingParam, type StripeFailure } from './errors.js';
+import { parseSimpleForm } from './simple-form.js';
 
 /** Parsed form parameters, with Stripe's bracket syntax (`metadata[tenant_id]=x`) nested. */
 export type Params = Record<string, unknown>;
 
 function decodeStrict(text: string): string {
+  if (!text.includes('%') && !text.includes('+')) return text;
   // qs swallows bad percent-escapes; Stripe rejects the body, so we do too.
   return decodeURIComponent(text.replaceAll('+', ' '));
 }
 
 /** Parses an `application/x-www-form-urlencoded` body or query string the way Stripe reads it. */
 export function parseForm(text: string): Params {
+  if (text === '') return {};
   try {
-    return qs.parse(text, { depth: 10, arrayLimit: 1000, parameterLimit: 5000, decoder: decodeStrict });
+    return (
+      parseSimpleForm(text, decodeStrict) ??
+      qs.parse(text, { depth: 10, arrayLimit: 1000, parameterLimit: 5000, decoder: decodeStrict })
+    );
   } catch {
     throw malformedBody();
   }
