@@ -1,12 +1,14 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { invalidRequest, StripeFailure } from './errors.js';
 import type { Params } from './form.js';
 
 export interface SavedResponse {
   status: number;
-  body: string;
+  body: Buffer;
   requestId: string;
 }
+
+type DumpedResponse = Omit<SavedResponse, 'body'> & { body: string };
 
 interface Entry {
   path: string;
@@ -14,23 +16,19 @@ interface Entry {
   saved?: SavedResponse;
 }
 
+/** The value with every object's keys sorted, so the same parameters in another order match. */
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
-    );
-  }
-  return value;
+  if (value === null || typeof value !== 'object') return value;
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort())
+    sorted[key] = canonical((value as Record<string, unknown>)[key]);
+  return sorted;
 }
 
 /** A digest of the parameters: the store keeps no parameter values (they may hold card numbers). */
 function fingerprintOf(params: Params): string {
-  return createHash('sha256')
-    .update(JSON.stringify(canonical(params)))
-    .digest('hex');
+  return hash('sha256', JSON.stringify(canonical(params)), 'hex');
 }
 
 function mismatch(message: string): StripeFailure {
@@ -85,7 +83,11 @@ export class IdempotencyStore {
   }
 
   /** Everything stored, for inspection in tests. */
-  dump(): Array<{ key: string; path: string; fingerprint: string; saved?: SavedResponse }> {
-    return [...this.entries].map(([key, entry]) => ({ key, ...entry }));
+  dump(): Array<{ key: string; path: string; fingerprint: string; saved?: DumpedResponse }> {
+    return [...this.entries].map(([key, { saved, ...entry }]) => ({
+      key,
+      ...entry,
+      ...(saved === undefined ? {} : { saved: { ...saved, body: saved.body.toString('utf8') } }),
+    }));
   }
 }
