@@ -3,25 +3,27 @@ import { resourceMissing } from './errors.js';
 import { readString } from './form.js';
 import { createId } from './ids.js';
 import { listPage } from './lists.js';
+import { frozenPart } from './snapshot.js';
 import type { Charge, PaymentIntent, StripeObject } from './store.js';
 import type { CardOutcome } from './test-cards.js';
 
 type Decline = Extract<CardOutcome, { kind: 'decline' }>;
 
+const AUTHORIZED = frozenPart({
+  advice_code: null,
+  network_advice_code: null,
+  network_decline_code: null,
+  network_status: 'approved_by_network',
+  reason: null,
+  risk_level: 'normal',
+  risk_score: 32,
+  seller_message: 'Payment complete.',
+  type: 'authorized',
+});
+const NO_FRAUD_DETAILS = frozenPart({});
+
 function describeOutcome(decline: Decline | undefined) {
-  if (!decline) {
-    return {
-      advice_code: null,
-      network_advice_code: null,
-      network_decline_code: null,
-      network_status: 'approved_by_network',
-      reason: null,
-      risk_level: 'normal',
-      risk_score: 32,
-      seller_message: 'Payment complete.',
-      type: 'authorized',
-    };
-  }
+  if (!decline) return AUTHORIZED;
   return {
     advice_code: 'try_again_later',
     network_advice_code: null,
@@ -67,7 +69,7 @@ export function recordCharge(
     failure_balance_transaction: null,
     failure_code: decline?.code ?? null,
     failure_message: decline?.message ?? null,
-    fraud_details: {},
+    fraud_details: NO_FRAUD_DETAILS,
     livemode: ctx.scope.livemode,
     metadata: { ...intent.metadata },
     on_behalf_of: null,

@@ -3,9 +3,17 @@ import { invalidParam, resourceMissing } from './errors.js';
 import { mergeMetadata, readObject, readString, rejectUnknownParams, requireString } from './form.js';
 import { createId, randomToken } from './ids.js';
 import { listPage } from './lists.js';
+import { frozenPart } from './snapshot.js';
 import type { Customer } from './store.js';
 
 const WRITABLE = ['email', 'name', 'phone', 'description', 'metadata', 'address', 'shipping', 'expand'];
+const DEFAULT_INVOICE_SETTINGS = frozenPart({
+  custom_fields: null,
+  default_payment_method: null,
+  footer: null,
+  rendering_options: null,
+});
+const NO_LOCALES = frozenPart([]);
 
 function applyFields(customer: Customer, ctx: ApiContext): void {
   for (const field of ['email', 'name', 'phone', 'description'] as const) {
@@ -32,18 +40,13 @@ export const createCustomer: Handler = (ctx) => {
     description: null,
     email: null,
     invoice_prefix: randomToken(7).toUpperCase(),
-    invoice_settings: {
-      custom_fields: null,
-      default_payment_method: null,
-      footer: null,
-      rendering_options: null,
-    },
+    invoice_settings: DEFAULT_INVOICE_SETTINGS,
     livemode: ctx.scope.livemode,
     metadata: {},
     name: null,
     next_invoice_sequence: 1,
     phone: null,
-    preferred_locales: [],
+    preferred_locales: NO_LOCALES,
     shipping: null,
     tax_exempt: 'none',
     test_clock: null,

@@ -17,6 +17,7 @@ import { createClientSecret, createId } from './ids.js';
 import { listPage } from './lists.js';
 import { checkClientSecret, findIntent, presentIntent } from './payment-intent-views.js';
 import { findPaymentMethod, STRIPE_JS_PARAMS } from './payment-methods.js';
+import { frozenPart } from './snapshot.js';
 import type { PaymentIntent } from './store.js';
 
 const CREATE_PARAMS = [
@@ -57,6 +58,11 @@ const CONFIRM_PARAMS = [
   ...STRIPE_JS_PARAMS,
 ];
 const UPDATABLE_STATUSES = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
+const NO_TIP = frozenPart({ tip: {} });
+const CARD_OPTIONS = frozenPart({
+  card: { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' },
+});
+const CARD_ONLY = frozenPart(['card']);
 
 export const createPaymentIntent: Handler = (ctx) => {
   const { params } = ctx;
@@ -83,7 +89,7 @@ export const createPaymentIntent: Handler = (ctx) => {
     object: 'payment_intent',
     amount,
     amount_capturable: 0,
-    amount_details: { tip: {} },
+    amount_details: NO_TIP,
     amount_received: 0,
     application: null,
     application_fee_amount: null,
@@ -113,10 +119,8 @@ export const createPaymentIntent: Handler = (ctx) => {
     on_behalf_of: null,
     payment_method: paymentMethod ?? null,
     payment_method_configuration_details: null,
-    payment_method_options: {
-      card: { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' },
-    },
-    payment_method_types: ['card'],
+    payment_method_options: CARD_OPTIONS,
+    payment_method_types: CARD_ONLY,
     processing: null,
     receipt_email: readString(params, 'receipt_email') ?? null,
     review: null,
