@@ -33,6 +33,7 @@ export type Access = 'secret' | 'publishable';
 
 export interface Route {
   method: 'GET' | 'POST';
+  path: string;
   pattern: RegExp;
   access: Access;
   handler: Handler;
@@ -41,7 +42,7 @@ export interface Route {
 const ID = '([A-Za-z0-9_]+)';
 
 function route(method: Route['method'], path: string, handler: Handler, access: Access = 'secret'): Route {
-  return { method, pattern: new RegExp(`^${path.replaceAll(':id', ID)}$`), access, handler };
+  return { method, path, pattern: new RegExp(`^${path.replaceAll(':id', ID)}$`), access, handler };
 }
 
 export const ROUTES: readonly Route[] = [
@@ -78,7 +79,21 @@ export const ROUTES: readonly Route[] = [
   route('GET', '/v1/account', retrieveAccount),
 ];
 
+// Routes without ids, found by one lookup instead of trying each pattern in turn; a path an earlier
+// route's pattern also matches stays with the scan, which answers with that earlier route.
+const FIXED_ROUTES = new Map(
+  ROUTES.filter(
+    (candidate, index) =>
+      !candidate.path.includes(':id') &&
+      !ROUTES.slice(0, index).some(
+        (earlier) => earlier.method === candidate.method && earlier.pattern.test(candidate.path),
+      ),
+  ).map((candidate) => [`${candidate.method} ${candidate.path}`, candidate]),
+);
+
 export function matchRoute(method: string, path: string): { route: Route; ids: string[] } | undefined {
+  const fixed = FIXED_ROUTES.get(`${method} ${path}`);
+  if (fixed) return { route: fixed, ids: [] };
   for (const candidate of ROUTES) {
     if (candidate.method !== method) continue;
     const match = candidate.pattern.exec(path);
