@@ -9,6 +9,17 @@ describe('loadConfig', () => {
     assert.equal(config.databaseUrl, undefined);
     assert.equal(config.stripe.test, undefined);
     assert.equal(config.stripe.live, undefined);
+    assert.equal(config.hubspot.worker.tenantConcurrency, 4);
+    assert.equal(config.hubspot.worker.batchConcurrency, 4);
+  });
+
+  it('reads the HubSpot worker concurrency', () => {
+    const { worker } = loadConfig({
+      HUBSPOT_WORKER_TENANT_CONCURRENCY: '16',
+      HUBSPOT_WORKER_BATCH_CONCURRENCY: '2',
+    }).hubspot;
+    assert.equal(worker.tenantConcurrency, 16);
+    assert.equal(worker.batchConcurrency, 2);
   });
 
   it('maps keys to their mode by prefix', () => {
@@ -35,6 +46,8 @@ describe('loadConfig', () => {
     ],
     [{ STRIPE_API_BASE: 'not a url' }, /^STRIPE_API_BASE must be an absolute URL/],
     [{ REQUIRE_HTTPS: 'maybe' }, /^REQUIRE_HTTPS must be true or false/],
+    [{ HUBSPOT_WORKER_TENANT_CONCURRENCY: '0' }, /^HUBSPOT_WORKER_TENANT_CONCURRENCY /],
+    [{ HUBSPOT_WORKER_BATCH_CONCURRENCY: 'many' }, /^HUBSPOT_WORKER_BATCH_CONCURRENCY must be an integer/],
   ];
   for (const [env, message] of failures) {
     it(`fails naming the variable: ${Object.keys(env).join(', ')}`, () => {

@@ -52,6 +52,10 @@ export interface HubSpotConfig {
     enabled: boolean;
     pollMs: number;
     claimLimit: number;
+    /** Tenants (each with its own portal and rate limit) delivered at once by one worker. */
+    tenantConcurrency: number;
+    /** Batch requests in flight at once for one tenant. */
+    batchConcurrency: number;
     leaseMs: number;
     maxAttempts: number;
     retryBaseMs: number;
@@ -129,6 +133,8 @@ function readHubSpotConfig(env: Env): HubSpotConfig {
       enabled: readBoolean(env, 'HUBSPOT_WORKER_ENABLED', true),
       pollMs: readInteger(env, 'HUBSPOT_WORKER_POLL_MS', 1_000, 10, 600_000),
       claimLimit: readInteger(env, 'HUBSPOT_WORKER_CLAIM_LIMIT', 500, 1, 10_000),
+      tenantConcurrency: readInteger(env, 'HUBSPOT_WORKER_TENANT_CONCURRENCY', 4, 1, 64),
+      batchConcurrency: readInteger(env, 'HUBSPOT_WORKER_BATCH_CONCURRENCY', 4, 1, 16),
       leaseMs: readInteger(env, 'HUBSPOT_WORKER_LEASE_MS', 120_000, 1_000, 3_600_000),
       maxAttempts: readInteger(env, 'HUBSPOT_MAX_ATTEMPTS', 15, 1, 1_000),
       retryBaseMs: readInteger(env, 'HUBSPOT_RETRY_BASE_MS', 15_000, 1, 3_600_000),

@@ -27,9 +27,6 @@ export interface RunResult extends TenantSyncResult {
 /** Rounds in flight at once in one worker (see start). */
 const OVERLAPPING_ROUNDS = 2;
 
-/** Tenants worked on at once by one worker; each tenant's portal has its own rate limit. */
-const TENANT_CONCURRENCY = 4;
-
 /**
  * The HubSpot outbox consumer. Each round claims due jobs (see claimDueJobs), groups them per
  * tenant and delivers them; it runs inside the relay or alone (`onepagepay-relay worker`), and any
@@ -60,7 +57,7 @@ export class HubSpotSyncWorker {
       const key = `${job.tenantId}:${job.livemode}`;
       groups.set(key, [...(groups.get(key) ?? []), job]);
     }
-    await runWithConcurrency([...groups.values()], TENANT_CONCURRENCY, async (group) => {
+    await runWithConcurrency([...groups.values()], worker.tenantConcurrency, async (group) => {
       const first = group[0] as ClaimedJob;
       const result = await syncTenantJobs(
         this.tenantDeps(),
@@ -127,7 +124,7 @@ export class HubSpotSyncWorker {
       clock,
       logger: deps.logger,
       hubspot: deps.hubspot,
-      batchConcurrency: 4,
+      batchConcurrency: deps.hubspot.worker.batchConcurrency,
       session: {
         clientFactory: deps.clientFactory,
         clock,
