@@ -48,6 +48,7 @@ import {
 export function accountRoutes(deps: AccountDeps & MerchantAuthDeps): Router {
   const router = new Router({ prefix: '/v1/merchant' });
   const session = requireMerchant(deps, { sessionOnly: true });
+  const ownerSession = requireMerchant(deps, { sessionOnly: true, ownerOnly: true });
 
   /** Sets the rotated cookie and answers with what the dashboard needs, CSRF token included. */
   const answerWithSession = async (ctx: Context, token: string, extra: Record<string, unknown> = {}) => {
@@ -159,11 +160,11 @@ export function accountRoutes(deps: AccountDeps & MerchantAuthDeps): Router {
     ctx.body = { recoveryCodes: await regenerateRecoveryCodes(deps, active, requestActor(ctx)) };
   });
 
-  router.get('/api-keys', session, async (ctx) => {
+  router.get('/api-keys', ownerSession, async (ctx) => {
     ctx.body = { data: await listApiKeys(deps.knex, callerOf(ctx).scope) };
   });
 
-  router.post('/api-keys', session, async (ctx) => {
+  router.post('/api-keys', ownerSession, async (ctx) => {
     const caller = callerOf(ctx);
     assertRecentlyReauthenticated(deps, caller.session!);
     const input = await readJsonBody(ctx, CreateApiKeyRequest);
@@ -177,7 +178,7 @@ export function accountRoutes(deps: AccountDeps & MerchantAuthDeps): Router {
     );
   });
 
-  router.post('/api-keys/:id/revoke', session, async (ctx) => {
+  router.post('/api-keys/:id/revoke', ownerSession, async (ctx) => {
     const caller = callerOf(ctx);
     assertRecentlyReauthenticated(deps, caller.session!);
     ctx.body = await revokeApiKey(deps.knex, caller.scope, String(ctx.params.id), caller.actor);

@@ -91,7 +91,7 @@ export function dataRoutes(deps: MerchantAuthDeps & { stripe: StripeAccounts; kn
     ctx.body = await getContact(deps.knex, callerOf(ctx).scope, String(ctx.params.id));
   });
 
-  router.get('/audit-events', requireMerchant(deps, { sessionOnly: true }), async (ctx) => {
+  router.get('/audit-events', requireMerchant(deps, { sessionOnly: true, ownerOnly: true }), async (ctx) => {
     const query = ctx.query as Query;
     const cursor = cursorOf(query);
     ctx.set('Cache-Control', 'no-store');

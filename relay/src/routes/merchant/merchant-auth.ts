@@ -23,7 +23,14 @@ export interface MerchantAuthDeps {
   now: () => Date;
 }
 
-const ALL_SCOPES: readonly ApiKeyScope[] = ['transactions:read', 'contacts:read', 'refunds:write'];
+/**
+ * What a signed-in user may do, by role. Members read; owners also refund, manage API keys and read
+ * the audit log. A member cannot mint an API key, so a key never holds more than its creator could do.
+ */
+const SCOPES_BY_ROLE: Record<'owner' | 'member', readonly ApiKeyScope[]> = {
+  owner: ['transactions:read', 'contacts:read', 'refunds:write'],
+  member: ['transactions:read', 'contacts:read'],
+};
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function requestActor(ctx: Context): Pick<Actor, 'ip' | 'userAgent'> {
@@ -33,19 +40,33 @@ export function requestActor(ctx: Context): Pick<Actor, 'ip' | 'userAgent'> {
 /**
  * Authenticates a merchant request by bearer API key or session cookie and checks the scope it
  * needs. Session requests that change state also need the CSRF token and an allowed Origin.
- * `sessionOnly` routes (account, keys, audit) refuse API keys.
+ * `sessionOnly` routes (account, keys, audit) refuse API keys; `ownerOnly` routes (keys, audit) also
+ * refuse members.
  */
 export function requireMerchant(
   deps: MerchantAuthDeps,
-  options: { scope?: ApiKeyScope; sessionOnly?: boolean; allowWithoutMfaInLive?: boolean } = {},
+  options: {
+    scope?: ApiKeyScope;
+    sessionOnly?: boolean;
+    ownerOnly?: boolean;
+    allowWithoutMfaInLive?: boolean;
+  } = {},
 ): Middleware {
   return async (ctx, next) => {
     const caller = await identify(ctx, deps);
     if (options.sessionOnly && caller.kind !== 'session') {
       throw new RelayError('forbidden', 'This route needs a signed-in merchant session, not an API key.');
     }
+    if (options.ownerOnly && caller.session?.user.role !== 'owner') {
+      throw new RelayError('forbidden', "Only the account's owners may do this.");
+    }
     if (options.scope && !caller.scopes.includes(options.scope)) {
-      throw new RelayError('insufficient_scope', `This API key lacks the ${options.scope} scope.`);
+      throw new RelayError(
+        'insufficient_scope',
+        caller.kind === 'session'
+          ? `A ${caller.session?.user.role} cannot use ${options.scope}; ask an owner.`
+          : `This API key lacks the ${options.scope} scope.`,
+      );
     }
     ctx.state.merchant = caller;
     await next();
@@ -81,7 +102,7 @@ async function identify(ctx: Context, deps: MerchantAuthDeps): Promise<MerchantC
     kind: 'session',
     scope: { tenantId: session.user.tenant_id, livemode: session.session.livemode },
     actor: { type: 'user', id: session.user.id, ...requestActor(ctx) },
-    scopes: ALL_SCOPES,
+    scopes: SCOPES_BY_ROLE[session.user.role],
     session,
   };
 }
