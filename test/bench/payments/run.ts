@@ -135,15 +135,12 @@ try {
   const relayCpu = cpuPerPayment(relayCpuBefore, cpuSnapshot(pids), total);
 
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  const baselineTransaction = (index: number) =>
+    issueRelaySqlForOnePayment(pool, { tenantId: tenant.id, formId: form.id, index, id: randomUUID() });
+  // The same warm-up as the relay's: open the pool's connections and let V8 compile the pg client.
+  await runConcurrently(warmUp, concurrency, (index) => baselineTransaction(total + index));
   const baselineCpuBefore = cpuSnapshot({});
-  const direct = await runConcurrently(total, concurrency, (index) =>
-    issueRelaySqlForOnePayment(pool, {
-      tenantId: tenant.id,
-      formId: form.id,
-      index,
-      id: randomUUID(),
-    }),
-  );
+  const direct = await runConcurrently(total, concurrency, baselineTransaction);
   const baselineCpu = cpuPerPayment(baselineCpuBefore, cpuSnapshot({}), total);
   await pool.end();
   const baselineRate = (total / direct.elapsedMs) * 1000;
