@@ -99,6 +99,28 @@ describe('POST /v1/payments (relay + Stripe sandbox + real database)', function 
     assert.deepEqual(calls, ['POST /v1/customers', 'POST /v1/payment_intents']);
   });
 
+  it('makes one Stripe customer when a new payer pays five times at once, under different names', async () => {
+    const email = `burst.${crypto.randomUUID().slice(0, 8)}@example.com`;
+    const cards = await Promise.all(Array.from({ length: 5 }, () => card('4242424242424242')));
+    const responses = await Promise.all(
+      cards.map((paymentMethodId, index) =>
+        pay(
+          paymentRequest(h.seeded.tenant.id, h.seeded.form.hubspotFormGuid, paymentMethodId, {
+            contact: { email, firstName: 'Burst', lastName: `Payer${index}` },
+          }),
+        ),
+      ),
+    );
+    for (const response of responses) assert.equal(response.status, 200, JSON.stringify(response.body));
+    const customers = h.stripe.customers().filter((customer) => customer.email === email);
+    assert.equal(customers.length, 1);
+    const contacts = await h.relay.database.knex('contacts').where({ email });
+    assert.deepEqual(
+      contacts.map((contact) => contact.stripe_customer_id),
+      [customers[0]?.id],
+    );
+  });
+
   it('adopts the customer an unfinished first payment created, even under another name', async () => {
     // The relay died after Stripe made the customer and before the contact was stored; the retry
     // sends other names, so Stripe refuses the replayed create and the relay finds the customer.
