@@ -21,32 +21,28 @@ export interface SqlSession {
 /**
  * Binds the transaction to one tenant and mode for row-level security, and runs it as the app role,
  * so the policies hold even where one login is both owner and app (PGlite, or a single DATABASE_URL).
+ * The payments benchmark's baseline sends the same statement.
  */
-const BIND_TENANT_SQL = `select set_config('app.tenant_id', $1, true), set_config('app.livemode', $2, true),
+export const BIND_TENANT_SQL = `select set_config('app.tenant_id', $1, true), set_config('app.livemode', $2, true),
   set_config('app.livemode_enforced', $3, true), set_config('role', $4, true)`;
 
-function bindTenantValues(scope: TenantScope, enforceMode: boolean): unknown[] {
+export function bindTenantValues(scope: TenantScope, enforceMode = false): unknown[] {
   return [scope.tenantId, String(scope.livemode), enforceMode ? 'on' : 'off', APP_ROLE];
 }
 
-function sessionOn(connection: DriverConnection): SqlSession {
-  return {
-    rows: async <Row>(text: string, values?: unknown[]) =>
-      (await connection.query(text, values)).rows as Row[],
-  };
+async function queryRows<Row>(connection: DriverConnection, text: string, values?: unknown[]) {
+  return (await connection.query(text, values)).rows as Row[];
 }
 
 /** SQL on the connection of an open knex transaction, for work that mixes both. */
 export function sqlSessionOf(trx: Knex.Transaction): SqlSession {
   return {
-    rows: async <Row>(text: string, values?: unknown[]) => {
-      const connection = (await trx.client.acquireConnection()) as DriverConnection;
-      return (await connection.query(text, values)).rows as Row[];
-    },
+    rows: async <Row>(text: string, values?: unknown[]) =>
+      queryRows<Row>((await trx.client.acquireConnection()) as DriverConnection, text, values),
   };
 }
 
-/** Binds an open knex transaction to a tenant (for work that first creates the tenant, as signup does). */
+/** Binds an open transaction (knex's or inTenantSqlTransaction's) to a tenant and mode. */
 export async function bindTenantSql(session: SqlSession, scope: TenantScope, enforceMode = false) {
   await session.rows(BIND_TENANT_SQL, bindTenantValues(scope, enforceMode));
 }
@@ -64,7 +60,9 @@ export async function inTenantSqlTransaction<T>(
   const connection = (await knex.client.acquireConnection()) as DriverConnection;
   try {
     await connection.query('begin');
-    const session = sessionOn(connection);
+    const session: SqlSession = {
+      rows: <Row>(text: string, values?: unknown[]) => queryRows<Row>(connection, text, values),
+    };
     let result: T;
     try {
       await bindTenantSql(session, scope);

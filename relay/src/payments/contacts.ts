@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import type Stripe from 'stripe';
+import Stripe from 'stripe';
 import type { PaymentContact } from '@onepagepay/protocol';
 import { Contact } from '../db/models/contact.js';
 import type { SqlSession } from '../db/sql-session.js';
 import type { TenantScope } from '../db/tenant-scope.js';
+import { PAYMENT_SQL } from './payment-sql.js';
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -14,10 +15,11 @@ export async function findContactByEmail(
   scope: TenantScope,
   email: string,
 ): Promise<Contact | undefined> {
-  const [row] = await sql.rows(
-    'select * from contacts where tenant_id = $1 and livemode = $2 and email = $3 limit 1',
-    [scope.tenantId, scope.livemode, normalizeEmail(email)],
-  );
+  const [row] = await sql.rows(PAYMENT_SQL.findContactByEmail, [
+    scope.tenantId,
+    scope.livemode,
+    normalizeEmail(email),
+  ]);
   return row ? Contact.fromDatabaseJson(row) : undefined;
 }
 
@@ -57,7 +59,7 @@ export async function createStripeCustomer(options: {
   try {
     return (await create).id;
   } catch (error) {
-    if ((error as { type?: string }).type !== 'StripeIdempotencyError') throw error;
+    if (!(error instanceof Stripe.errors.StripeIdempotencyError)) throw error;
     const found = await stripe.customers.list({ email, limit: 1 }, requestOptions);
     if (!found.data[0]) throw error;
     return found.data[0].id;
@@ -69,20 +71,13 @@ export async function upsertContact(
   scope: TenantScope,
   contact: { email: string; firstName: string; lastName: string; stripeCustomerId: string | null },
 ): Promise<Contact> {
-  const [row] = await sql.rows(
-    `insert into contacts (tenant_id, livemode, email, first_name, last_name, stripe_customer_id)
-     values ($1, $2, $3, $4, $5, $6)
-     on conflict (tenant_id, livemode, email) do update set first_name = excluded.first_name,
-       last_name = excluded.last_name, stripe_customer_id = excluded.stripe_customer_id, updated_at = now()
-     returning *`,
-    [
-      scope.tenantId,
-      scope.livemode,
-      normalizeEmail(contact.email),
-      contact.firstName,
-      contact.lastName,
-      contact.stripeCustomerId,
-    ],
-  );
+  const [row] = await sql.rows(PAYMENT_SQL.upsertContact, [
+    scope.tenantId,
+    scope.livemode,
+    normalizeEmail(contact.email),
+    contact.firstName,
+    contact.lastName,
+    contact.stripeCustomerId,
+  ]);
   return Contact.fromDatabaseJson(row as Record<string, unknown>);
 }

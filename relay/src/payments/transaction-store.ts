@@ -3,10 +3,8 @@ import type { PaymentResult, PaymentStatus } from '@onepagepay/protocol';
 import { Transaction } from '../db/models/transaction.js';
 import type { SqlSession } from '../db/sql-session.js';
 import { inTenantTransaction, type TenantScope } from '../db/tenant-scope.js';
+import { claimAttemptValues, PAYMENT_SQL, statusUpdateStatement } from './payment-sql.js';
 import { canMoveTo } from './transaction-status.js';
-
-/** How long one relay process may work on an attempt before another may take it over. */
-export const CLAIM_MS = 60_000;
 
 export interface NewTransaction {
   formId: string;
@@ -20,8 +18,6 @@ export interface NewTransaction {
   pageUri: string | null;
 }
 
-const CLAIM_UNTIL = `now() + interval '${CLAIM_MS} milliseconds'`;
-
 /**
  * Records the attempt before any money moves, or finds the earlier record of the same attempt.
  * `claimed` is true when this caller now owns the attempt and may call the provider.
@@ -31,31 +27,10 @@ export async function claimAttempt(
   scope: TenantScope,
   attempt: NewTransaction,
 ): Promise<{ transaction: Transaction; claimed: boolean }> {
-  const [inserted] = await sql.rows(
-    `insert into transactions (tenant_id, livemode, form_id, attempt_id, request_fingerprint, amount, currency,
-       product_name, provider, hutk, page_uri, status, claimed_until)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'processing', ${CLAIM_UNTIL})
-     on conflict (tenant_id, attempt_id) do nothing returning *`,
-    [
-      scope.tenantId,
-      scope.livemode,
-      attempt.formId,
-      attempt.attemptId,
-      attempt.requestFingerprint,
-      attempt.amount,
-      attempt.currency,
-      attempt.productName,
-      attempt.provider,
-      attempt.hutk,
-      attempt.pageUri,
-    ],
-  );
+  const [inserted] = await sql.rows(PAYMENT_SQL.claimAttempt, claimAttemptValues(scope, attempt));
   if (inserted) return { transaction: Transaction.fromDatabaseJson(inserted), claimed: true };
 
-  const [found] = await sql.rows(
-    'select * from transactions where tenant_id = $1 and attempt_id = $2 limit 1',
-    [scope.tenantId, attempt.attemptId],
-  );
+  const [found] = await sql.rows(PAYMENT_SQL.findByAttempt, [scope.tenantId, attempt.attemptId]);
   if (!found) throw new Error('attempt row vanished between insert and select');
   const existing = Transaction.fromDatabaseJson(found);
   // Another payment's attempt (a reused id) or a settled one is answered from the record, never taken over.
@@ -64,12 +39,7 @@ export async function claimAttempt(
     return { transaction: existing, claimed: false };
   }
   // A processing attempt whose claim lapsed (its process died or the provider call failed) is taken over.
-  const [takenOver] = await sql.rows(
-    `update transactions set claimed_until = ${CLAIM_UNTIL}
-     where tenant_id = $1 and id = $2 and status = 'processing' and (claimed_until is null or claimed_until < now())
-     returning *`,
-    [scope.tenantId, existing.id],
-  );
+  const [takenOver] = await sql.rows(PAYMENT_SQL.takeOverLapsedClaim, [scope.tenantId, existing.id]);
   return takenOver
     ? { transaction: Transaction.fromDatabaseJson(takenOver), claimed: true }
     : { transaction: existing, claimed: false };
@@ -85,19 +55,6 @@ export interface StatusChange {
   amountRefunded?: number;
 }
 
-/** The columns a status change may set besides the status itself. */
-const CHANGE_COLUMNS = {
-  providerPaymentId: 'provider_payment_id',
-  contactId: 'contact_id',
-  failureCode: 'failure_code',
-  declineCode: 'decline_code',
-  failureMessage: 'failure_message',
-  amountRefunded: 'amount_refunded',
-} as const satisfies Partial<Record<keyof StatusChange, string>>;
-
-/** Ids are only written when known: a later change without one never erases it. */
-const KEEP_WHEN_EMPTY: ReadonlySet<keyof StatusChange> = new Set(['providerPaymentId', 'contactId']);
-
 /**
  * Moves a transaction to a new status if that is a forward move, releasing any claim. Returns the
  * row as it now is, and whether the payment became paid in this call (so HubSpot is told once).
@@ -107,25 +64,12 @@ export async function applyStatusChange(
   transaction: Transaction,
   change: StatusChange,
 ): Promise<{ transaction: Transaction; changed: boolean }> {
-  const [locked] = await sql.rows(
-    'select * from transactions where tenant_id = $1 and id = $2 limit 1 for update',
-    [transaction.tenantId, transaction.id],
-  );
+  const [locked] = await sql.rows(PAYMENT_SQL.lockTransaction, [transaction.tenantId, transaction.id]);
   if (!locked) throw new Error(`transaction ${transaction.id} is missing`);
   const current = Transaction.fromDatabaseJson(locked);
   if (!canMoveTo(current.status, change.status)) return { transaction: current, changed: false };
-  const values: unknown[] = [current.tenantId, current.id, change.status];
-  const assignments = ['status = $3', 'claimed_until = null', 'updated_at = now()'];
-  for (const [field, column] of Object.entries(CHANGE_COLUMNS) as [keyof typeof CHANGE_COLUMNS, string][]) {
-    const value = change[field];
-    if (value === undefined || (KEEP_WHEN_EMPTY.has(field) && !value)) continue;
-    values.push(value);
-    assignments.push(`${column} = $${values.length}`);
-  }
-  const [updated] = await sql.rows(
-    `update transactions set ${assignments.join(', ')} where tenant_id = $1 and id = $2 returning *`,
-    values,
-  );
+  const update = statusUpdateStatement(current, change);
+  const [updated] = await sql.rows(update.text, update.values);
   const row = Transaction.fromDatabaseJson(updated as Record<string, unknown>);
   if (current.status !== row.status || change.amountRefunded !== undefined) {
     await enqueueHubSpotSync(sql, row, `${row.status}:${row.amountRefunded}`);
@@ -165,18 +109,13 @@ export async function findTransaction(
  */
 export async function enqueueHubSpotSync(sql: SqlSession, transaction: Transaction, reason: string) {
   if (!['succeeded', 'refunded', 'partially_refunded', 'disputed'].includes(transaction.status)) return;
-  await sql.rows(
-    `insert into outbox (tenant_id, livemode, topic, dedupe_key, transaction_id, payload)
-     values ($1, $2, 'hubspot.transaction', $3, $4, $5)
-     on conflict (tenant_id, dedupe_key) do nothing`,
-    [
-      transaction.tenantId,
-      transaction.livemode,
-      `hubspot.transaction:${transaction.id}:${reason}`,
-      transaction.id,
-      JSON.stringify({ reason }),
-    ],
-  );
+  await sql.rows(PAYMENT_SQL.enqueueOutbox, [
+    transaction.tenantId,
+    transaction.livemode,
+    `hubspot.transaction:${transaction.id}:${reason}`,
+    transaction.id,
+    JSON.stringify({ reason }),
+  ]);
 }
 
 export function paymentResultOf(transaction: Transaction, clientSecret?: string): PaymentResult {
