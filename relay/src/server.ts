@@ -82,6 +82,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
       await closed;
       clearTimeout(grace);
       await hubspotWorker?.stop();
+      await stripe.close();
       if (ownsDatabase) await database.close();
       logger.info('relay stopped');
     })());
