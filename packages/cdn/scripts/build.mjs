@@ -70,8 +70,20 @@ function budgetVariants({ stubProviders, withPayPal }) {
 const INTERNAL_PROPERTIES =
   /^(readContact|writePayment|missingFields|onSubmitted|payButton|setBusy|reportFormSubmitted|formConfig|createPayment|confirmPayment|anchor|place|root|slot|show|start|block|unreachable|named|summary|withPayButton|pay)$/;
 
-/** Builds one IIFE of the CDN entry and returns its code; writes nothing. */
-export async function bundleIife({ stubProviders = false, withPayPal = false, version = pkg.version } = {}) {
+// The bang comments terser keeps: ours (the banner) and third-party license notices.
+const KEPT_COMMENT = /\/\*![\s\S]*?\*\//g;
+
+/**
+ * Builds one IIFE of the CDN entry; writes nothing. Third-party license comments are not inlined:
+ * they come back as `notices` for a `<file>.LICENSE.txt` beside the bundle (as webpack's default
+ * build does), and the banner points at that file. Inlined, PayPal's Apache-2.0 header alone
+ * weighed 354 B gzip, more than the bundle's headroom.
+ */
+export async function bundleWithNotices({
+  stubProviders = false,
+  withPayPal = false,
+  version = pkg.version,
+} = {}) {
   const bundle = await rollup({
     input: here('../src/index.ts'),
     plugins: [
@@ -87,9 +99,10 @@ export async function bundleIife({ stubProviders = false, withPayPal = false, ve
       if (warning.code !== 'THIS_IS_UNDEFINED') warn(warning);
     },
   });
+  const banner = `/*! OnePagePay ${version} | MIT */`;
   const { output } = await bundle.generate({
     format: 'iife',
-    banner: `/*! OnePagePay ${version} | MIT */`,
+    banner,
     plugins: [
       terser({
         ecma: 2020,
@@ -102,8 +115,27 @@ export async function bundleIife({ stubProviders = false, withPayPal = false, ve
     ],
   });
   await bundle.close();
-  return output[0].code;
+  const notices = [];
+  let code = output[0].code.replace(KEPT_COMMENT, (comment) => {
+    if (comment === banner) return comment;
+    if (!notices.includes(comment)) notices.push(comment);
+    return '';
+  });
+  if (notices.length > 0) {
+    code = code.replace(
+      banner,
+      `/*! OnePagePay ${version} | MIT | third-party licenses: ${licenseFileName(version)} */`,
+    );
+  }
+  return { code, notices };
 }
+
+/** Builds one IIFE of the CDN entry and returns its code; writes nothing. */
+export async function bundleIife(options = {}) {
+  return (await bundleWithNotices(options)).code;
+}
+
+export const licenseFileName = (version) => `onepagepay-${version}.LICENSE.txt`;
 
 export function describe(name, code) {
   const bytes = Buffer.from(code);
@@ -115,13 +147,21 @@ export function describe(name, code) {
   };
 }
 
-/** Writes onepagepay-<version>.min.js, onepagepay.min.js and manifest.json into `outDir`. */
-export async function buildCdn({ outDir = here('../dist'), version = pkg.version } = {}) {
-  const code = await bundleIife({ version });
+/**
+ * Writes onepagepay-<version>.min.js, onepagepay.min.js and manifest.json into `outDir`, and
+ * onepagepay-<version>.LICENSE.txt when the bundle carries third-party code with a license notice.
+ * `withPayPal` builds the bundle PayPal will ship in (see budgetVariants).
+ */
+export async function buildCdn({ outDir = here('../dist'), version = pkg.version, withPayPal = false } = {}) {
+  const { code, notices } = await bundleWithNotices({ version, withPayPal });
   await mkdir(outDir, { recursive: true });
   const names = [`onepagepay-${version}.min.js`, 'onepagepay.min.js'];
   for (const name of names) await writeFile(`${outDir}/${name}`, code);
   const manifest = { version, files: names.map((name) => describe(name, code)) };
+  if (notices.length > 0) {
+    manifest.licenses = licenseFileName(version);
+    await writeFile(`${outDir}/${manifest.licenses}`, notices.join('\n\n') + '\n');
+  }
   await writeFile(`${outDir}/manifest.json`, JSON.stringify(manifest, null, 2) + '\n');
   return { outDir, manifest };
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
 // @ts-expect-error the build script is plain JavaScript without types
-import { buildCdn, bundleIife } from '../scripts/build.mjs';
+import { buildCdn, bundleIife, bundleWithNotices } from '../scripts/build.mjs';
 
 const KB = 1024;
 const gzip = (code: string) => gzipSync(Buffer.from(code), { level: 9 }).length;
@@ -41,6 +41,31 @@ describe('the CDN bundle', function () {
       assert.equal(manifest.files[1].integrity, integrity);
       const onDisk = JSON.parse(await readFile(join(outDir, 'manifest.json'), 'utf8'));
       assert.deepEqual(onDisk, manifest);
+    } finally {
+      await rm(outDir, { recursive: true, force: true });
+    }
+  });
+
+  it('moves third-party license notices to a LICENSE file beside the bundle, named in the banner', async () => {
+    const shipped = await bundleWithNotices({ version: '9.8.7' });
+    assert.deepEqual(shipped.notices, [], 'the shipped bundle has no third-party notice today');
+    assert.match(shipped.code, /^\/\*! OnePagePay 9\.8\.7 \| MIT \*\//);
+
+    const outDir = await mkdtemp(join(tmpdir(), 'onepagepay-cdn-test-'));
+    try {
+      const { manifest } = await buildCdn({ outDir, version: '9.8.7', withPayPal: true });
+      assert.equal(manifest.licenses, 'onepagepay-9.8.7.LICENSE.txt');
+      const code = await readFile(join(outDir, 'onepagepay-9.8.7.min.js'), 'utf8');
+      assert.match(
+        code,
+        /^\/\*! OnePagePay 9\.8\.7 \| MIT \| third-party licenses: onepagepay-9\.8\.7\.LICENSE\.txt \*\//,
+      );
+      assert.doesNotMatch(code, /Apache License/, 'no notice left inline');
+      assert.equal(code.match(/\/\*!/g)?.length, 1, 'only our banner');
+      const licenses = await readFile(join(outDir, manifest.licenses), 'utf8');
+      assert.match(licenses, /paypal-js v[\d.]+/);
+      assert.match(licenses, /Copyright 2020-present, PayPal, Inc\./);
+      assert.match(licenses, /Licensed under the Apache License, Version 2\.0/);
     } finally {
       await rm(outDir, { recursive: true, force: true });
     }
