@@ -378,19 +378,24 @@
         post({ kind: 'resize', height: height });
       },
     });
-    window.addEventListener('message', function (event) {
-      var message = event.data;
-      if (event.source !== window.parent || !message || !message.__hsSandbox) return;
-      if (message.kind === 'submit-result' && pending[message.requestId]) {
-        pending[message.requestId](message.result);
-        delete pending[message.requestId];
-      } else if (message.kind === 'set-field') {
-        controller.setFieldValue(message.name, message.value);
-      } else if (message.kind === 'get-values') {
-        post({ kind: 'values', requestId: message.requestId, values: controller.getValues() });
-      }
-    });
-    post({ kind: 'ready', height: document.body.offsetHeight });
+    function listen() {
+      window.addEventListener('message', function (event) {
+        var message = event.data;
+        if (event.source !== window.parent || !message || !message.__hsSandbox) return;
+        if (message.kind === 'submit-result' && pending[message.requestId]) {
+          pending[message.requestId](message.result);
+          delete pending[message.requestId];
+        } else if (message.kind === 'set-field') {
+          controller.setFieldValue(message.name, message.value);
+        } else if (message.kind === 'get-values') {
+          post({ kind: 'values', requestId: message.requestId, values: controller.getValues() });
+        }
+      });
+      post({ kind: 'ready', height: document.body.offsetHeight });
+    }
+    // A frame that is still loading (frameLoadMs, set with defineForm) drops what the page posts.
+    if (config.frameLoadMs) setTimeout(listen, config.frameLoadMs);
+    else listen();
     new ResizeObserver(function () {
       post({ kind: 'resize', height: document.body.offsetHeight });
     }).observe(document.body);
@@ -536,6 +541,7 @@
       portalId: record.portalId,
       instanceId: record.instanceId,
       definition: sandbox.getDefinition(record.formId),
+      frameLoadMs: (sandbox.definitions[record.formId] || {}).frameLoadMs || 0,
     };
     // The real embed fetches the form definition first: render asynchronously.
     setTimeout(function () {

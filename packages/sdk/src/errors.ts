@@ -5,6 +5,7 @@ export type OnePagePayErrorCode =
   | 'provider_unavailable'
   | 'provider_load_failed'
   | 'validation_error'
+  | 'form_unreachable'
   | (string & {});
 
 /** The one error class of the SDK. Match on `name` (errors can cross realms), branch on `code`. */

@@ -4,6 +4,7 @@ const MESSAGES: Record<string, string> = {
   payment_authentication_failed: 'Your bank did not confirm the payment. Try again or use another card.',
   provider_unavailable: 'Payments are unavailable right now. You were not charged. Try again shortly.',
   price_changed: 'The price of this form changed. Please reload the page.',
+  form_unreachable: 'The form is still loading. You were not charged. Try again in a moment.',
   network_error:
     'No answer from the payment service. Check your connection and try again; you will not be charged twice.',
 };

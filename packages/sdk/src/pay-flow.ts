@@ -28,7 +28,7 @@ export interface PayFlow {
   attemptId(): string | undefined;
 }
 
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Charges one submission: tokenize, create the payment, run 3-D Secure, confirm. Holds the pending

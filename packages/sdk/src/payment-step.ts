@@ -172,12 +172,15 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
       if (state !== 'loading') return;
       state = 'ready';
       emit('onepagepay:ready');
-      const missing = await host.missingFields();
-      if (missing.length) {
-        console.warn(
-          `[OnePagePay] Add the hidden properties ${missing} to HubSpot form ${host.formId} (docs/cdn.md).`,
-        );
-      }
+      // A hint for the developer, not a condition of paying: `ready` never waits for the form's
+      // answer (a v4 frame that is still loading answers late).
+      host.missingFields().then((missing) => {
+        if (missing.length) {
+          console.warn(
+            `[OnePagePay] Add the hidden properties ${missing} to HubSpot form ${host.formId} (docs/cdn.md).`,
+          );
+        }
+      }, noop);
     },
     block() {
       if (state === 'destroyed') return;
@@ -200,6 +203,8 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
   };
   return step;
 }
+
+const noop = () => undefined;
 
 function checkContact(contact: Contact): Contact {
   if (!EMAIL.test(contact.email) || !contact.firstName || !contact.lastName) {

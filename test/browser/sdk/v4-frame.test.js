@@ -116,6 +116,55 @@ describe('SDK beside a HubSpot v4 hs-form-frame embed', () => {
     );
   });
 
+  /** Renders a frame that takes `frameLoadMs` after rendering before it listens to the page. */
+  async function attachToSlowFrame(frameLoadMs) {
+    const formId = await newForm();
+    window.__hubspotSandbox.defineForm(formId, { frameLoadMs });
+    const target = makeTarget();
+    const frameReady = nextEvent(window, 'hs-form-event:on-ready', (event) => event.detail.formId === formId);
+    target.innerHTML = `<div class="hs-form-frame" data-region="na1" data-form-id="${formId}" data-portal-id="4242"></div>`;
+    const handle = window.OnePagePay.attach({ tenantId: env.tenantId, relayUrl: env.relayUrl, formId });
+    handles.push(handle);
+    return { formId, target, handle, frameReady };
+  }
+
+  it('is ready while the frame is still loading, and pays once the frame listens', async () => {
+    const { target, handle, frameReady } = await attachToSlowFrame(6000);
+    let frameListens = false;
+    void frameReady.then(() => (frameListens = true));
+    // The SDK's check for the hidden fields goes unanswered until then: `ready` must not wait on it.
+    await handle.ready;
+    ok(!frameListens, 'ready came before the frame listened');
+    const { detail } = await frameReady;
+    const form = window.HubSpotFormsV4.getFormFromEvent({ detail });
+    for (const [name, value] of Object.entries({
+      email: 'ada@example.com',
+      firstname: 'Ada',
+      lastname: 'Lovelace',
+    })) {
+      form.setFieldValue(`0-1/${name}`, value);
+    }
+    const step = target.querySelector('.opp-step');
+    await fillCard(step, '4242424242424242');
+    const succeeded = nextEvent(document, 'onepagepay:payment-succeeded');
+    step.querySelector('button.opp-pay').click();
+    ok(UUID.test((await succeeded).detail.transactionId), 'paid');
+  });
+
+  it('tells the payer, and charges nothing, when the frame never answers', async () => {
+    const { formId, target, handle } = await attachToSlowFrame(120_000);
+    await handle.ready;
+    const step = target.querySelector('.opp-step');
+    await fillCard(step, '4242424242424242');
+    const failed = nextEvent(document, 'onepagepay:payment-failed');
+    step.querySelector('button.opp-pay').click();
+    equal((await failed).detail.code, 'form_unreachable', 'failure code');
+    ok(/still loading/i.test(step.textContent), `tells the payer: ${step.textContent}`);
+    ok(/not charged/i.test(step.textContent), `says nothing was charged: ${step.textContent}`);
+    const state = await formState(formId);
+    equal(state.intents.length + state.transactions.length, 0, 'no PaymentIntent and no transaction');
+  });
+
   it('shows the outage instead of card fields when Stripe is down', async () => {
     const { step } = await setUp(env.down);
     ok(/unavailable/i.test(step.textContent), step.textContent);

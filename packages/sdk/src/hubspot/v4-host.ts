@@ -1,3 +1,5 @@
+import { OnePagePayError } from '../errors.js';
+import { wait } from '../pay-flow.js';
 import { contactFrom, STATUS_FIELD, TRANSACTION_FIELD, type FormHost } from './form-host.js';
 
 /** The part of a form object of `window.HubSpotFormsV4` that the SDK uses. */
@@ -19,14 +21,23 @@ export function hubspotV4(): HubSpotFormsV4 | undefined {
 
 const key = (name: string) => `0-1/${name}`;
 
+/** How long a form gets to answer a question about its fields before it is asked again (3 tries). */
+export const FORM_ANSWER_MS = 1500;
+
 /**
  * A v4 form. The developer embed (`hs-form-html`) is inline: the SDK owns its submit. The
  * `hs-form-frame` embed lives in a frame the page cannot reach: the payment step is placed beside
  * it with its own pay button, and values go through the HubSpotFormsV4 API.
  */
 export function createV4Host(container: Element, api: HubSpotV4Form, form: HTMLFormElement | null): FormHost {
+  // The frame embed answers through postMessage, and a frame that is still loading drops the
+  // question: ask again rather than wait forever (HubSpotFormsV4 has no timeout of its own).
   const values = async () => {
-    const list = await api.getFormFieldValues();
+    let list;
+    for (let asked = 0; !list && asked < 3; asked += 1) {
+      list = await Promise.race([api.getFormFieldValues(), wait(FORM_ANSWER_MS)]);
+    }
+    if (!list) throw new OnePagePayError('form_unreachable', 'No answer from the form.');
     return Object.fromEntries(list.map((field) => [field.name, String(field.value ?? '')]));
   };
   return {
