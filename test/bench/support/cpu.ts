@@ -11,20 +11,31 @@ export function processCpuMs(pid: number | undefined): { user: number; system: n
   };
 }
 
-/** CPU time (ms) all PostgreSQL server processes on this machine have used so far. */
-export function postgresCpuMs(): number {
-  let total = 0;
+/** CPU time (ms) each PostgreSQL server process on this machine has used so far, by pid. */
+export function postgresCpuMs(): Map<number, number> {
+  const byPid = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       if (!stat.includes('(postgres)')) continue;
       const cpu = processCpuMs(Number(entry));
-      total += cpu.user + cpu.system;
+      byPid.set(Number(entry), cpu.user + cpu.system);
     } catch {
       // The process ended between the listing and the read.
     }
   }
+  return byPid;
+}
+
+/**
+ * PostgreSQL CPU between two snapshots: what each process alive at the end used since the first
+ * (all of it, for one started in between). A process that ended in between (an autovacuum worker)
+ * is missing from both sums, so the figure can only be low, never negative.
+ */
+export function postgresCpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
   return total;
 }
 

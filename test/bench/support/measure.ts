@@ -30,3 +30,10 @@ export function formatRow(label: string, values: Record<string, string | number>
     .map(([key, value]) => `${key}=${typeof value === 'number' ? value.toFixed(value < 10 ? 2 : 0) : value}`)
     .join('  ')}`;
 }
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  if (sorted.length % 2 === 1) return sorted[middle] ?? NaN;
+  return ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
+}
