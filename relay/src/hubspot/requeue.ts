@@ -109,19 +109,31 @@ export async function backfillTransactions(
       created_at: Date;
     }>;
     if (rows.length === 0) break;
-    await knex('outbox')
-      .insert(
-        rows.map((row) => ({
-          tenant_id: row.tenant_id,
-          livemode: row.livemode,
-          topic: 'hubspot.transaction',
-          dedupe_key: `hubspot.transaction:${row.id}:backfill:${filter.runId}`,
-          transaction_id: row.id,
-          payload: JSON.stringify({ reason: 'backfill' }),
-        })),
-      )
-      .onConflict(['tenant_id', 'dedupe_key'])
-      .ignore();
+    await knex.transaction(async (trx) => {
+      const queued = (await trx('outbox')
+        .insert(
+          rows.map((row) => ({
+            tenant_id: row.tenant_id,
+            livemode: row.livemode,
+            topic: 'hubspot.transaction',
+            dedupe_key: `hubspot.transaction:${row.id}:backfill:${filter.runId}`,
+            transaction_id: row.id,
+            payload: JSON.stringify({ reason: 'backfill' }),
+          })),
+        )
+        .onConflict(['tenant_id', 'dedupe_key'])
+        .ignore()
+        .returning(['tenant_id', 'transaction_id'])) as Array<{ tenant_id: string; transaction_id: string }>;
+      // Queued jobs show as pending in the same transaction, as enqueueHubSpotSync does for payments.
+      if (queued.length > 0) {
+        await trx('transactions')
+          .whereIn(
+            ['tenant_id', 'id'],
+            queued.map((row) => [row.tenant_id, row.transaction_id]),
+          )
+          .update({ hubspot_sync_state: 'pending' });
+      }
+    });
     const last = rows[rows.length - 1] as (typeof rows)[number];
     after = { created_at: last.created_at, id: last.id };
     done += rows.length;

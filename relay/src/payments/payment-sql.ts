@@ -20,9 +20,15 @@ export const PAYMENT_SQL = {
      where tenant_id = $1 and id = $2 and status = 'processing' and (claimed_until is null or claimed_until < now())
      returning *`,
   lockTransaction: 'select * from transactions where tenant_id = $1 and id = $2 limit 1 for update',
-  enqueueOutbox: `insert into outbox (tenant_id, livemode, topic, dedupe_key, transaction_id, payload)
-     values ($1, $2, 'hubspot.transaction', $3, $4, $5)
-     on conflict (tenant_id, dedupe_key) do nothing`,
+  // Queues the HubSpot job and, only if it was new, marks the transaction pending: one statement,
+  // planned with its values each time (migration 008 says why this is not a trigger any more).
+  enqueueOutbox: `with job as (
+       insert into outbox (tenant_id, livemode, topic, dedupe_key, transaction_id, payload)
+       values ($1, $2, 'hubspot.transaction', $3, $4, $5)
+       on conflict (tenant_id, dedupe_key) do nothing
+       returning tenant_id, transaction_id)
+     update transactions t set hubspot_sync_state = 'pending'
+       from job where t.tenant_id = job.tenant_id and t.id = job.transaction_id`,
   findContactByEmail: 'select * from contacts where tenant_id = $1 and livemode = $2 and email = $3 limit 1',
   upsertContact: `insert into contacts (tenant_id, livemode, email, first_name, last_name, stripe_customer_id)
      values ($1, $2, $3, $4, $5, $6)

@@ -57,6 +57,28 @@ describe('transaction store: status changes and the HubSpot outbox', function ()
     assert.deepEqual(await outboxReasons(transaction.id), ['succeeded:0']);
   });
 
+  it('marks the transaction pending when it queues a job, and only then', async () => {
+    const transaction = await claim();
+    const syncState = async () =>
+      (await database.knex('transactions').where({ id: transaction.id }).first('hubspot_sync_state'))
+        ?.hubspot_sync_state as string | null;
+    const apply = (change: Parameters<typeof applyStatusChange>[2]) =>
+      inTenantSqlTransaction(database.knex, scope(), (sql) => applyStatusChange(sql, transaction, change));
+    assert.equal(await syncState(), null, 'nothing to push while processing');
+    await apply({ status: 'succeeded' });
+    assert.equal(await syncState(), 'pending');
+    // The worker delivered it; a replay of the same change queues nothing and leaves it synced.
+    await database
+      .knex('transactions')
+      .where({ id: transaction.id })
+      .update({ hubspot_sync_state: 'synced' });
+    await apply({ status: 'succeeded', amountRefunded: 0 });
+    assert.equal(await syncState(), 'synced', 'an existing job does not mark it pending again');
+    await apply({ status: 'partially_refunded', amountRefunded: 1000 });
+    assert.equal(await syncState(), 'pending', 'a new job does');
+    assert.deepEqual(await outboxReasons(transaction.id), ['succeeded:0', 'partially_refunded:1000']);
+  });
+
   it('pushes again when the contact is linked after a webhook already reported the payment', async () => {
     const transaction = await claim();
     // The webhook wins the race: paid, but no contact linked yet.

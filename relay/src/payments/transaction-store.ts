@@ -106,6 +106,8 @@ export async function findTransaction(
 /**
  * The outbox row is written in the same database transaction as the status change, so HubSpot
  * hears of every paid, refunded or disputed transaction exactly once, even if the relay dies next.
+ * The same statement marks the transaction `pending` when the job is new (backfills and replays
+ * mark theirs in requeue.ts; migration 008 says why no trigger does it).
  */
 export async function enqueueHubSpotSync(sql: SqlSession, transaction: Transaction, reason: string) {
   if (!['succeeded', 'refunded', 'partially_refunded', 'disputed'].includes(transaction.status)) return;

@@ -93,6 +93,8 @@ for (let offset = 0; offset < records; offset += 1000) {
           provider: 'stripe',
           provider_payment_id: `pi_bench_${offset + index}`,
           status: 'succeeded',
+          // As PAYMENT_SQL.enqueueOutbox marks it when it queues the job below.
+          hubspot_sync_state: 'pending',
           // Most payers' pages report the form submission within seconds, before the push; the
           // rest (closed tabs) get a server-side submission job queued by the push.
           ...((offset + index) % 100 < closedTabPercent

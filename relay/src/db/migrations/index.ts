@@ -8,6 +8,7 @@ import * as rowLevelSecurity from './004-row-level-security.js';
 import * as merchantKeyAuth from './005-merchant-key-auth.js';
 import * as dropUnusedDefinerFunctions from './006-drop-unused-definer-functions.js';
 import * as loginThrottle from './007-login-throttle.js';
+import * as markPendingInStatement from './008-mark-pending-in-statement.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -26,6 +27,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['005-merchant-key-auth', merchantKeyAuth],
   ['006-drop-unused-definer-functions', dropUnusedDefinerFunctions],
   ['007-login-throttle', loginThrottle],
+  ['008-mark-pending-in-statement', markPendingInStatement],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {
