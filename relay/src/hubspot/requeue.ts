@@ -54,15 +54,10 @@ export async function replayDeadLetters(
         transaction_id: string | null;
         topic: string;
       }>;
-      const pairs = requeued.filter((row) => row.topic === 'hubspot.transaction' && row.transaction_id);
-      if (pairs.length > 0) {
-        await trx('transactions')
-          .whereIn(
-            ['tenant_id', 'id'],
-            pairs.map((row) => [row.tenant_id, row.transaction_id as string]),
-          )
-          .update({ hubspot_sync_state: 'pending' });
-      }
+      await markPending(
+        trx,
+        requeued.filter((row) => row.topic === 'hubspot.transaction'),
+      );
     });
     done += ids.length;
     onProgress(done, total);
@@ -124,15 +119,7 @@ export async function backfillTransactions(
         .onConflict(['tenant_id', 'dedupe_key'])
         .ignore()
         .returning(['tenant_id', 'transaction_id'])) as Array<{ tenant_id: string; transaction_id: string }>;
-      // Queued jobs show as pending in the same transaction, as enqueueHubSpotSync does for payments.
-      if (queued.length > 0) {
-        await trx('transactions')
-          .whereIn(
-            ['tenant_id', 'id'],
-            queued.map((row) => [row.tenant_id, row.transaction_id]),
-          )
-          .update({ hubspot_sync_state: 'pending' });
-      }
+      await markPending(trx, queued);
     });
     const last = rows[rows.length - 1] as (typeof rows)[number];
     after = { created_at: last.created_at, id: last.id };
@@ -140,4 +127,17 @@ export async function backfillTransactions(
     onProgress(done, total);
   }
   return done;
+}
+
+/**
+ * Shows the transactions of jobs just queued or re-queued as pending, in the same database
+ * transaction, as enqueueHubSpotSync does for payments (migration 008: no trigger does it).
+ */
+async function markPending(
+  trx: Knex.Transaction,
+  jobs: Array<{ tenant_id: string; transaction_id: string | null }>,
+): Promise<void> {
+  const pairs = jobs.flatMap((job) => (job.transaction_id ? [[job.tenant_id, job.transaction_id]] : []));
+  if (pairs.length === 0) return;
+  await trx('transactions').whereIn(['tenant_id', 'id'], pairs).update({ hubspot_sync_state: 'pending' });
 }
