@@ -22,7 +22,7 @@ export function hubspotV4(): HubSpotFormsV4 | undefined {
 const key = (name: string) => `0-1/${name}`;
 
 /** How long a form gets to answer a question about its fields before it is asked again (3 tries). */
-export const FORM_ANSWER_MS = 1500;
+const FORM_ANSWER_MS = 1500;
 
 /**
  * A v4 form. The developer embed (`hs-form-html`) is inline: the SDK owns its submit. The
