@@ -21,7 +21,10 @@ describe('TokenCipher (AES-256-GCM with key ids)', () => {
     assert.match(rotated.seal('new', context), /^v1\.k2\./, 'new secrets use the current key');
     assert.throws(() => rotated.open(sealedOld, 'hubspot:tenant-b:test:access'), /unable to authenticate/);
     const [v, kid, iv, tag, data] = sealedOld.split('.') as [string, string, string, string, string];
-    const flipped = `${v}.${kid}.${iv}.${tag}.${data.slice(0, -2)}${data.endsWith('A') ? 'B' : 'A'}${data.slice(-1)}`;
+    // Change one whole ciphertext character (the last one carries padding bits too): always a different one.
+    const changed = data.at(-2) === 'A' ? 'B' : 'A';
+    const flipped = `${v}.${kid}.${iv}.${tag}.${data.slice(0, -2)}${changed}${data.slice(-1)}`;
+    assert.notEqual(flipped, sealedOld);
     assert.throws(() => rotated.open(flipped, context));
     const dropped = new TokenCipher(
       loadConfig({ ONEPAGEPAY_ENCRYPTION_KEYS: `k2:${key(2)}` }).encryptionKeys,
