@@ -35,6 +35,8 @@ export interface RelayConfig {
   /** Merchant API: origins a merchant dashboard may send session requests from; issuer in 2FA apps. */
   merchant: { dashboardOrigins: string[]; totpIssuer: string };
   backups: BackupConfig;
+  /** Bearer token for GET /metrics; the route does not exist without one. */
+  metricsToken: string | undefined;
 }
 
 export interface BackupConfig {
@@ -117,7 +119,17 @@ export function loadConfig(env: Env = process.env): RelayConfig {
     },
     encryptionKeys: readEncryptionKeys(env, 'ONEPAGEPAY_ENCRYPTION_KEYS'),
     backups: readBackupConfig(env),
+    metricsToken: readSecretToken(env, 'METRICS_TOKEN'),
   };
+}
+
+function readSecretToken(env: Env, name: string): string | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  if (value.length < 24 || !/^[\x21-\x7e]+$/.test(value)) {
+    throw new ConfigError(`${name} must be at least 24 printable characters (e.g. openssl rand -hex 24).`);
+  }
+  return value;
 }
 
 function readBackupConfig(env: Env): BackupConfig {

@@ -13,6 +13,7 @@ import { startHubSpotWorker } from './hubspot/start-worker.js';
 import { startBackupSchedule } from './backups/backup-schedule.js';
 import { hubspotRoutes } from './routes/hubspot/index.js';
 import { UpstreamHealthMonitor } from './status/upstream-health.js';
+import { RelayMetrics } from './observability/metrics.js';
 
 export interface RunningRelay {
   url: string;
@@ -50,8 +51,13 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     },
     { cacheMs: config.statusCacheMs, timeoutMs: Math.min(config.stripe.timeoutMs, 3_000) },
   );
+  const metrics = new RelayMetrics({
+    knex: database.knex,
+    upstreams: async () => (await health.status()).providers,
+  });
   const { app } = buildApp({
     config,
+    metrics,
     knex: database.knex,
     stripe,
     logger,
