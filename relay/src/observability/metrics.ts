@@ -34,54 +34,31 @@ export class RelayMetrics {
     registers: [this.registry],
   });
 
-  constructor(options: { knex: Knex; upstreams?: () => Promise<Record<string, { status: string }>> }) {
+  private readonly outboxPending: Gauge<'mode'>;
+  private readonly outboxDead: Gauge<'mode'>;
+  private readonly outboxLag: Gauge<'mode'>;
+
+  constructor(
+    private readonly options: { knex: Knex; upstreams?: () => Promise<Record<string, { status: string }>> },
+  ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'onepagepay_' });
-    const { knex } = options;
-    // The three outbox gauges of one scrape share one query.
-    let outboxRead: { at: number; rows: Promise<OutboxRow[]> } | undefined;
-    const outbox = () => {
-      if (!outboxRead || Date.now() - outboxRead.at > 1_000) {
-        const rows = knex
-          .raw('select * from onepagepay_outbox_stats()')
-          .then((result: { rows: OutboxRow[] }) => result.rows);
-        outboxRead = { at: Date.now(), rows };
-      }
-      return outboxRead.rows;
-    };
-    const modes = ['test', 'live'] as const;
-    const modeOf = (livemode: boolean) => (livemode ? 'live' : 'test');
-    new Gauge({
+    this.outboxPending = new Gauge({
       name: 'onepagepay_outbox_pending',
       help: 'HubSpot push jobs waiting to be delivered',
       labelNames: ['mode'] as const,
       registers: [this.registry],
-      async collect() {
-        const rows = await outbox();
-        for (const mode of modes) this.set({ mode }, 0);
-        for (const row of rows) this.set({ mode: modeOf(row.livemode) }, Number(row.pending));
-      },
     });
-    new Gauge({
+    this.outboxDead = new Gauge({
       name: 'onepagepay_outbox_dead_letters',
       help: 'HubSpot push jobs that gave up and wait for a replay',
       labelNames: ['mode'] as const,
       registers: [this.registry],
-      async collect() {
-        const rows = await outbox();
-        for (const mode of modes) this.set({ mode }, 0);
-        for (const row of rows) this.set({ mode: modeOf(row.livemode) }, Number(row.dead));
-      },
     });
-    new Gauge({
+    this.outboxLag = new Gauge({
       name: 'onepagepay_outbox_oldest_pending_seconds',
       help: 'Age of the oldest HubSpot push job not yet delivered (the sync lag)',
       labelNames: ['mode'] as const,
       registers: [this.registry],
-      async collect() {
-        const rows = await outbox();
-        for (const mode of modes) this.set({ mode }, 0);
-        for (const row of rows) this.set({ mode: modeOf(row.livemode) }, Number(row.oldest_pending_seconds));
-      },
     });
     if (options.upstreams) {
       const upstreams = options.upstreams;
@@ -97,6 +74,21 @@ export class RelayMetrics {
         },
       });
     }
+  }
+
+  /** The text Prometheus scrapes: the outbox gauges are read from the database once per scrape. */
+  async scrape(): Promise<string> {
+    const result = (await this.options.knex.raw('select * from onepagepay_outbox_stats()')) as {
+      rows: OutboxRow[];
+    };
+    for (const gauge of [this.outboxPending, this.outboxDead, this.outboxLag]) gauge.reset();
+    for (const mode of ['test', 'live'] as const) {
+      const row = result.rows.find((candidate) => candidate.livemode === (mode === 'live'));
+      this.outboxPending.set({ mode }, Number(row?.pending ?? 0));
+      this.outboxDead.set({ mode }, Number(row?.dead ?? 0));
+      this.outboxLag.set({ mode }, Number(row?.oldest_pending_seconds ?? 0));
+    }
+    return this.registry.metrics();
   }
 
   /** Counts every request by its route template; runs inside the error boundary, so it sees final statuses. */

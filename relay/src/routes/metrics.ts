@@ -18,7 +18,7 @@ export function metricsRoutes(metrics: RelayMetrics, token: string | undefined):
     }
     ctx.set('Cache-Control', 'no-store');
     ctx.type = metrics.registry.contentType;
-    ctx.body = await metrics.registry.metrics();
+    ctx.body = await metrics.scrape();
   });
   return router;
 }
