@@ -16,7 +16,7 @@ import { stripeWebhookRoutes } from './routes/stripe-webhooks.js';
 import type { UpstreamHealthMonitor } from './status/upstream-health.js';
 
 export interface AppDeps {
-  config: Pick<RelayConfig, 'trustProxy' | 'requireHttps' | 'rateLimits'>;
+  config: Pick<RelayConfig, 'trustedProxyHops' | 'requireHttps' | 'rateLimits'>;
   knex: Knex;
   stripe: StripeAccounts;
   logger: Logger;
@@ -28,7 +28,10 @@ export interface AppDeps {
 
 /** Builds the relay's Koa app without listening, so tests and the server share one construction. */
 export function buildApp(deps: AppDeps): { app: Koa; origins: OriginDirectory } {
-  const app = new Koa({ proxy: deps.config.trustProxy });
+  // Each trusted proxy appends the address it saw to X-Forwarded-For; entries left of those are
+  // whatever the client wrote, so only the last `trustedProxyHops` are read.
+  const hops = deps.config.trustedProxyHops;
+  const app = new Koa({ proxy: hops > 0, maxIpsCount: hops });
   const origins = new OriginDirectory(deps.knex);
   const forms = new PaymentFormCache(deps.knex);
   const paymentDeps = { ...deps, forms };
