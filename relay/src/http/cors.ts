@@ -49,7 +49,7 @@ export class OriginDirectory {
   }
 }
 
-const SHARED = { allowHeaders: ['Content-Type'], maxAge: 600, credentials: false } as const;
+const SHARED: cors.Options = { allowHeaders: ['Content-Type'], maxAge: 600, credentials: false };
 
 function originHeader(ctx: Context): string {
   const origin = ctx.get('Origin');

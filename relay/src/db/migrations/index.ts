@@ -9,7 +9,7 @@ import * as merchantKeyAuth from './005-merchant-key-auth.js';
 import * as dropUnusedDefinerFunctions from './006-drop-unused-definer-functions.js';
 import * as loginThrottle from './007-login-throttle.js';
 import * as markPendingInStatement from './008-mark-pending-in-statement.js';
-import * as tenantsReadOnly from './010-tenants-read-only.js';
+import * as tenantsReadOnlyOAuthStates from './010-tenants-read-only-oauth-states.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -29,7 +29,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['006-drop-unused-definer-functions', dropUnusedDefinerFunctions],
   ['007-login-throttle', loginThrottle],
   ['008-mark-pending-in-statement', markPendingInStatement],
-  ['010-tenants-read-only', tenantsReadOnly],
+  ['010-tenants-read-only-oauth-states', tenantsReadOnlyOAuthStates],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -7,6 +7,9 @@ import { APP_ROLE } from '../row-security.js';
  * writes it, so an injection anywhere cannot repoint another tenant. The one write the app needs,
  * signup's new tenant, goes through a SECURITY DEFINER function that takes only a name: no origins,
  * no Stripe account. Operators change tenants through the owner connection (the CLI).
+ *
+ * `hubspot_oauth_states` records each HubSpot install state once it is spent, so a callback URL
+ * works once (a tenant table: row-level security covers it like every other).
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(`revoke insert, update, delete, truncate on tenants from ${APP_ROLE}`);
@@ -26,9 +29,17 @@ export async function up(knex: Knex): Promise<void> {
     $$`);
   await knex.raw('revoke all on function onepagepay_create_tenant(text) from public');
   await knex.raw(`grant execute on function onepagepay_create_tenant(text) to ${APP_ROLE}`);
+  await knex.schema.createTable('hubspot_oauth_states', (table) => {
+    table.uuid('tenant_id').notNullable().references('id').inTable('tenants').onDelete('cascade');
+    table.boolean('livemode').notNullable();
+    table.text('nonce_hash').notNullable();
+    table.timestamp('expires_at', { useTz: true }).notNullable();
+    table.primary(['tenant_id', 'nonce_hash']);
+  });
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.schema.dropTableIfExists('hubspot_oauth_states');
   await knex.raw('drop function if exists onepagepay_create_tenant(text)');
   await knex.raw(`grant select, insert, update on tenants to ${APP_ROLE}`);
 }
