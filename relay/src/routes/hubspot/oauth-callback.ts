@@ -57,7 +57,7 @@ export function oauthCallbackRoutes(deps: {
       state,
       ctx.cookies.get(OAUTH_NONCE_COOKIE),
     );
-    // Spent either way: the state cannot be used again, so neither is its nonce.
+    // The state is spent, so its nonce has no further use in this browser.
     ctx.append('Set-Cookie', oauthNonceCookie('', 0));
     const problem = await preparePortal({ ...deps, hubspot: deps.config.hubspot }, scope);
     deps.logger.info(
