@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   payment_failed: 402,
   payment_authentication_failed: 402,
   provider_unavailable: 503,
+  database_unavailable: 503,
   rate_limited: 429,
   webhook_signature_invalid: 400,
   internal_error: 500,
