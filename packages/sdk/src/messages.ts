@@ -7,6 +7,8 @@ const MESSAGES: Record<string, string> = {
   form_unreachable: 'The form is still loading. You were not charged. Try again in a moment.',
   database_unavailable:
     'Payments are briefly unavailable. Try again in a few seconds; you will not be charged twice.',
+  relay_unavailable:
+    'Payments are briefly unavailable. Try again in a few seconds; you will not be charged twice.',
   network_error:
     'No answer from the payment service. Check your connection and try again; you will not be charged twice.',
 };
