@@ -17,8 +17,10 @@ export async function settle(
   extra: Figures['extra'] = {},
 ): Promise<Figures> {
   const counts = countOutcomes(outcomes);
+  const settling = Date.now();
   const ledger = await reconcileWhenSettled(world.owner.knex, world.stripe, shop.tenantId, outcomes);
   const crm = await reconcileHubSpot(world.owner.knex, world.hubspot, shop.tenantId, shop.portalId);
+  const settledSeconds = ((Date.now() - settling) / 1000).toFixed(1);
   const figures: Figures = {
     scenario,
     attempted: counts.attempted,
@@ -26,7 +28,13 @@ export async function settle(
     refusedRetryable: counts.refusedRetryable,
     lost: ledger.lost + crm.missing,
     duplicated: ledger.duplicated + crm.duplicated,
-    extra: { charged: ledger.charged, 'hubspot synced': `${crm.synced}/${crm.paid}`, ...extra },
+    extra: {
+      charged: ledger.charged,
+      'hubspot synced': `${crm.synced}/${crm.paid}`,
+      'recorded and synced within s': settledSeconds,
+      ...(counts.retriedCodes ? { 'retryable answers': counts.retriedCodes } : {}),
+      ...extra,
+    },
   };
   assert.deepEqual(
     counts.unclear.map((outcome) => outcome.unclear),

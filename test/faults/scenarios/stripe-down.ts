@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createCardPaymentMethod } from '../../../relay/src/testing/payment-fixtures.js';
 import { payAsTheSdkDoes, runOpenLoop } from '../support/load.js';
 import type { Figures } from '../support/ledger.js';
 import type { FaultWorld } from '../support/world.js';
@@ -12,12 +13,20 @@ import { settle, sleep } from './settle.js';
 export async function stripeDown(world: FaultWorld, sizes: { rate: number; stripeDownMs: number }): Promise<Figures> {
   const shop = await world.openShop('Stripe outage');
   const third = sizes.stripeDownMs / 3;
+  // Card details are tokenized before the outage: Stripe.js would be down too, and that is not
+  // what this scenario is about.
+  const paymentMethods = await Promise.all(
+    Array.from({ length: Math.ceil((sizes.rate * sizes.stripeDownMs) / 1000) + 5 }, () =>
+      createCardPaymentMethod(shop.payer.stripeUrl, shop.payer.publishableKey, '4242424242424242'),
+    ),
+  );
   let outcomes;
   try {
     outcomes = await runOpenLoop({
       rate: sizes.rate,
       durationMs: sizes.stripeDownMs,
-      pay: (index) => payAsTheSdkDoes(shop.payer, { index, deadlineMs: 180_000 }),
+      pay: (index) =>
+        payAsTheSdkDoes(shop.payer, { index, deadlineMs: 180_000, paymentMethod: paymentMethods[index] as string }),
       during: async () => {
         world.stripe.setOutage('down');
         await sleep(third);

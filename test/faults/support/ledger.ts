@@ -126,6 +126,14 @@ export function countOutcomes(outcomes: PaymentOutcome[]) {
     refusedRetryable: outcomes.filter((outcome) => outcome.retried.length > 0).length,
     unclear: outcomes.filter((outcome) => outcome.result === 'unclear'),
     gaveUp: outcomes.filter((outcome) => outcome.result === 'gave_up').length,
+    /** How many times each retryable code was answered, e.g. "database_unavailable 12". */
+    retriedCodes: Object.entries(
+      outcomes
+        .flatMap((outcome) => outcome.retried)
+        .reduce<Record<string, number>>((counts, code) => ({ ...counts, [code]: (counts[code] ?? 0) + 1 }), {}),
+    )
+      .map(([code, count]) => `${code} ${count}`)
+      .join(' / '),
   };
 }
 

@@ -38,14 +38,12 @@ export interface PaymentOutcome {
  */
 export async function payAsTheSdkDoes(
   payer: Payer,
-  options: { index: number; deadlineMs?: number; url?: string; card?: string } = { index: 0 },
+  options: { index: number; deadlineMs?: number; url?: string; paymentMethod?: string },
 ): Promise<PaymentOutcome> {
   const startedAt = Date.now();
-  const paymentMethod = await createCardPaymentMethod(
-    payer.stripeUrl,
-    payer.publishableKey,
-    options.card ?? '4242424242424242',
-  );
+  const paymentMethod =
+    options.paymentMethod ??
+    (await createCardPaymentMethod(payer.stripeUrl, payer.publishableKey, '4242424242424242'));
   const request = paymentRequest(payer.tenantId, payer.formGuid, paymentMethod, {
     contact: { email: `payer${options.index}@faults.example`, firstName: 'Fault', lastName: `Payer${options.index}` },
   });
