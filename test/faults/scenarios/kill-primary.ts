@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { payAsTheSdkDoes, runOpenLoop } from '../support/load.js';
 import type { Figures } from '../support/ledger.js';
 import type { FaultWorld } from '../support/world.js';
@@ -13,6 +14,8 @@ export async function killPrimary(world: FaultWorld, sizes: { rate: number; prim
   const primary = await world.cluster.primaryZone();
   if (!primary) throw new Error('no primary before the fault');
   const standby = primary === 'zone_a' ? 'zone_b' : 'zone_a';
+  const restarts = () => world.relays.a.restarts + world.relays.b.restarts;
+  const restartsBefore = restarts();
   let killedAt = 0;
   let writableAfterMs = NaN;
   const outcomes = await runOpenLoop({
@@ -34,7 +37,8 @@ export async function killPrimary(world: FaultWorld, sizes: { rate: number; prim
   );
   const figures = await settle(world, shop, 'primary killed', outcomes, {
     'standby writable after s': (writableAfterMs / 1000).toFixed(1),
-    'relay restarts': world.relays.a.restarts + world.relays.b.restarts,
+    'relays restarted': restarts() - restartsBefore,
   });
+  assert.equal(restarts(), restartsBefore, 'no relay was restarted');
   return { ...figures, failoverSeconds: (resumedAt - killedAt) / 1000 };
 }

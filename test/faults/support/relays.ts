@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { spawnLogged, waitUntil, type Spawned } from './processes.js';
 
-const ENTRY = path.resolve(import.meta.dirname, 'relay-main.ts');
+// The package's own bin, which runs the compiled dist/ (FaultWorld builds it first): the relay as
+// production runs it, and one that restarts in about a second rather than compiling TypeScript.
+const BIN = path.resolve(import.meta.dirname, '../../../relay/bin/onepagepay-relay.js');
 
 /** One relay as its own OS process (one per zone), which a fault can kill -9 and the suite restart. */
 export class RelayProcess {
@@ -27,7 +29,7 @@ export class RelayProcess {
   async start(): Promise<void> {
     if (this.process) this.restarts += 1;
     const started = spawnLogged(
-      [process.execPath, '--conditions=@onepagepay/source', '--import', 'tsx', ENTRY],
+      [process.execPath, BIN, 'serve'],
       { env: { ...this.env, PORT: String(this.port), HOST: '127.0.0.1' }, logFile: this.logFile },
     );
     this.process = started;

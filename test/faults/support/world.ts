@@ -18,15 +18,19 @@ import { createLogger } from '../../../relay/src/logger.js';
 import { seedTenantWithForm } from '../../../relay/src/testing/payment-fixtures.js';
 import { startCluster, type Cluster } from './cluster.js';
 import type { Payer } from './load.js';
-import { spawnLogged, waitUntil, type Spawned } from './processes.js';
+import { runToEnd, spawnLogged, waitUntil, type Spawned } from './processes.js';
 import { RelayProcess } from './relays.js';
 import { StripeGate } from './stripe-gate.js';
 
 const WEBHOOK_SECRET = 'whsec_test_onepagepay_faults';
 const ENCRYPTION_KEYS = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
 const HAPROXY_DIR = path.resolve(import.meta.dirname, '../../../deploy/haproxy');
+const TSC = path.resolve(import.meta.dirname, '../../../node_modules/typescript/bin/tsc');
 
-/** Ports: PostgreSQL monitor, zone A, zone B from FAULTS_PG_PORT (3 in a row); HAProxy, relays from FAULTS_HTTP_PORT. */
+/**
+ * Ports: PostgreSQL monitor, zone A, zone B from FAULTS_PG_PORT (3 in a row); from FAULTS_HTTP_PORT:
+ * HAProxy, (one spare), relay A, relay B, then the relays the kill trials use.
+ */
 function ports() {
   const pgBase = Number(process.env.FAULTS_PG_PORT ?? 55432);
   const httpBase = Number(process.env.FAULTS_HTTP_PORT ?? 8180);
@@ -34,6 +38,7 @@ function ports() {
     pg: { monitor: pgBase, zone_a: pgBase + 1, zone_b: pgBase + 2 },
     haproxy: httpBase,
     relays: { a: httpBase + 2, b: httpBase + 3 },
+    trialRelays: [httpBase + 4, httpBase + 5, httpBase + 6],
   };
 }
 
@@ -66,6 +71,10 @@ export class FaultWorld {
   }
 
   static async start(): Promise<FaultWorld> {
+    // The relays run compiled, as in production (an up-to-date build takes a moment).
+    if (process.env.FAULTS_BUILD !== 'false') {
+      await runToEnd([process.execPath, TSC, '-b', 'packages/protocol', 'packages/sandbox', 'relay']);
+    }
     const world = new FaultWorld();
     world.logDir = await mkdtemp(path.join(os.tmpdir(), 'onepagepay-faults-logs-'));
     world.cluster = await startCluster(world.ports.pg);
@@ -78,13 +87,9 @@ export class FaultWorld {
     });
     world.hubspot = await startHubSpotSandbox();
     for (const zone of ['a', 'b'] as const) {
-      world.gates[zone] = await StripeGate.start(world.stripe.url);
-      world.relays[zone] = new RelayProcess(
-        `relay_${zone}`,
-        world.ports.relays[zone],
-        world.relayEnv(zone),
-        path.join(world.logDir, `relay_${zone}.log`),
-      );
+      const { relay, gate } = await world.addRelay(`relay_${zone}`, world.ports.relays[zone]);
+      world.relays[zone] = relay;
+      world.gates[zone] = gate;
     }
     await Promise.all([world.relays.a.start(), world.relays.b.start()]);
     world.haproxy = spawnLogged(['haproxy', '-db', '-f', path.join(HAPROXY_DIR, 'haproxy.cfg')], {
@@ -100,12 +105,22 @@ export class FaultWorld {
     return world;
   }
 
-  private relayEnv(zone: 'a' | 'b'): Record<string, string> {
+  /** A relay process (not started) with a Stripe gate of its own; the suite closes both at the end. */
+  async addRelay(name: string, port: number): Promise<{ relay: RelayProcess; gate: StripeGate }> {
+    const gate = await StripeGate.start(this.stripe.url);
+    const relay = new RelayProcess(name, port, this.relayEnv(gate), path.join(this.logDir, `${name}.log`));
+    this.extra.push({ relay, gate });
+    return { relay, gate };
+  }
+
+  private readonly extra: Array<{ relay: RelayProcess; gate: StripeGate }> = [];
+
+  private relayEnv(gate: StripeGate): Record<string, string> {
     return {
       DATABASE_URL: this.cluster.url('onepagepay_app'),
       DATABASE_OWNER_URL: this.cluster.url('postgres'),
       LOG_LEVEL: 'warn',
-      STRIPE_API_BASE: this.gates[zone].url,
+      STRIPE_API_BASE: gate.url,
       STRIPE_TEST_SECRET_KEY: this.stripe.keys.secretTest,
       STRIPE_TEST_PUBLISHABLE_KEY: this.stripe.keys.publishableTest,
       STRIPE_TEST_WEBHOOK_SECRET: WEBHOOK_SECRET,
@@ -163,8 +178,8 @@ export class FaultWorld {
 
   async close(): Promise<void> {
     await this.haproxy?.stop(5_000);
-    for (const relay of Object.values(this.relays)) await relay.stop();
-    for (const gate of Object.values(this.gates)) await gate.close();
+    for (const { relay } of this.extra) await relay.stop();
+    for (const { gate } of this.extra) await gate.close();
     await this.owner?.close();
     await this.stripe?.close();
     await this.hubspot?.close();
