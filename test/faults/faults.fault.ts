@@ -5,7 +5,8 @@
  *   FAULTS_SCALE   1 (default) is the full run recorded in docs/reliability.md; CI runs 0.1:
  *                  load durations and the number of kill trials scale with it.
  *   FAULTS_RATE    new payers per second (default 6; two cores are shared by everything here).
- *   FAULTS_KEEP    keep the PostgreSQL data and logs of the run.
+ *   FAULTS_KEEP    keep the PostgreSQL data and the logs (a failed run always keeps them).
+ *   FAULTS_PG_PORT, FAULTS_HTTP_PORT  first ports used (default 55432 and 8180; see support/world.ts).
  */
 import assert from 'node:assert/strict';
 import { killBetweenChargeAndCommit } from './scenarios/kill-between.js';
@@ -42,10 +43,16 @@ describe(`fault suite (scale ${scale}, ${rate} payers/s)`, function () {
   before(async () => {
     world = await FaultWorld.start();
   });
+  let failed = false;
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') failed = true;
+  });
   after(async () => {
     console.log('\n  figures:');
     figures.forEach(printFigures);
-    await world?.close();
+    const keep = failed || Boolean(process.env.FAULTS_KEEP);
+    await world?.close(keep);
+    if (keep) console.log(`  logs kept: ${world?.logDir} and ${world?.cluster?.dir}`);
   });
 
   it('one relay killed under load: HAProxy routes around it', async () => {
@@ -68,6 +75,9 @@ describe(`fault suite (scale ${scale}, ${rate} payers/s)`, function () {
   it('the primary PostgreSQL killed under load: failover, payments resume within 30 s', async () => {
     const result = await killPrimary(world, sizes);
     record(result);
-    assert.ok((result.failoverSeconds ?? Infinity) < 30, `payments resumed after ${result.failoverSeconds} s`);
+    assert.ok(
+      (result.failoverSeconds ?? Infinity) < 30,
+      `payments resumed after ${result.failoverSeconds} s`,
+    );
   });
 });

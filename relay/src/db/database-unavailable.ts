@@ -39,7 +39,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
         return true;
       }
     }
-    if (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((text) => message.includes(text))) return true;
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((text) => message.includes(text)))
+      return true;
     current = (current as { cause?: unknown }).cause;
   }
   return false;

@@ -25,12 +25,19 @@ describe('multi-host database URLs', function () {
       targetSessionAttrs: 'read-write',
       connectTimeoutMs: 3000,
     });
-    assert.equal(parseHostList('postgres://app@db:5432/onepagepay'), undefined, 'one host: pg reads it itself');
+    assert.equal(
+      parseHostList('postgres://app@db:5432/onepagepay'),
+      undefined,
+      'one host: pg reads it itself',
+    );
     assert.throws(
       () => parseHostList('postgres://a@h1,h2/db?target_session_attrs=standby-please'),
       /DATABASE_URL: target_session_attrs must be one of any, read-write, primary/,
     );
-    assert.throws(() => parseHostList('postgres://a@h1,:5432/db', 'DATABASE_OWNER_URL'), /DATABASE_OWNER_URL must list hosts/);
+    assert.throws(
+      () => parseHostList('postgres://a@h1,:5432/db', 'DATABASE_OWNER_URL'),
+      /DATABASE_OWNER_URL must list hosts/,
+    );
   });
 
   describe('on PostgreSQL', () => {
@@ -75,7 +82,10 @@ describe('multi-host database URLs', function () {
         return true;
       });
       // The same hosts with target_session_attrs=any take the read-only session.
-      assert.match(await createHostSelector(parseHostList(hostList(readOnlyRole, 'any'))!)(), /onepagepay_ro_/);
+      assert.match(
+        await createHostSelector(parseHostList(hostList(readOnlyRole, 'any'))!)(),
+        /onepagepay_ro_/,
+      );
     });
 
     it('opens the pool on the live host and replaces a connection killed mid-query', async () => {

@@ -34,7 +34,9 @@ export function parseHostList(connectionString: string, name = 'DATABASE_URL'): 
   const hosts = hostPart.split(',');
   if (hosts.length < 2 && attrs === null) return undefined;
   if (attrs !== null && !ATTRS.includes(attrs as TargetSessionAttrs)) {
-    throw new ConfigError(`${name}: target_session_attrs must be one of ${ATTRS.join(', ')}, got "${attrs}".`);
+    throw new ConfigError(
+      `${name}: target_session_attrs must be one of ${ATTRS.join(', ')}, got "${attrs}".`,
+    );
   }
   if (hosts.some((host) => !/^(\[[0-9a-fA-F:.]+\]|[^:[\]]+)(:\d{1,5})?$/.test(host))) {
     throw new ConfigError(`${name} must list hosts as host:port,host:port, got "${hostPart}".`);
@@ -44,7 +46,8 @@ export function parseHostList(connectionString: string, name = 'DATABASE_URL'): 
   const rest = params.toString();
   return {
     urls: hosts.map(
-      (host) => `${scheme}${userinfo === undefined ? '' : `${userinfo}@`}${host}${path}${rest ? `?${rest}` : ''}`,
+      (host) =>
+        `${scheme}${userinfo === undefined ? '' : `${userinfo}@`}${host}${path}${rest ? `?${rest}` : ''}`,
     ),
     targetSessionAttrs: (attrs ?? 'any') as TargetSessionAttrs,
     connectTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout * 1000 : 5000,

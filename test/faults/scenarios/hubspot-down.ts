@@ -8,7 +8,10 @@ import { settle } from './settle.js';
  * HubSpot answers 503 to everything for the whole load. Payments must not notice: none refused.
  * Then HubSpot comes back and the workers of both relays deliver every payment once.
  */
-export async function hubspotDown(world: FaultWorld, sizes: { rate: number; hubspotDownMs: number }): Promise<Figures> {
+export async function hubspotDown(
+  world: FaultWorld,
+  sizes: { rate: number; hubspotDownMs: number },
+): Promise<Figures> {
   const shop = await world.openShop('HubSpot outage');
   world.hubspot.setOutage('down', { status: 503 });
   let dealsDuringOutage: number;

@@ -9,11 +9,17 @@ import { settle, sleep } from './settle.js';
  * is restarted: they find the promoted standby through the multi-host URL. Failover seconds: from
  * the kill to the first answered payment that was sent after it.
  */
-export async function killPrimary(world: FaultWorld, sizes: { rate: number; primaryKillMs: number }): Promise<Figures> {
+export async function killPrimary(
+  world: FaultWorld,
+  sizes: { rate: number; primaryKillMs: number },
+): Promise<Figures> {
   const shop = await world.openShop('Primary kill');
   const primary = await world.cluster.primaryZone();
   if (!primary) throw new Error('no primary before the fault');
   const standby = primary === 'zone_a' ? 'zone_b' : 'zone_a';
+  // The standby is synchronous: a payment confirmed before the kill is on it.
+  const synchronous = await world.cluster.synchronousStandbyNames(primary);
+  assert.match(synchronous, /^ANY 1 \(pgautofailover_standby_\d+\)$/);
   const restarts = () => world.relays.a.restarts + world.relays.b.restarts;
   const restartsBefore = restarts();
   let killedAt = 0;
@@ -38,6 +44,7 @@ export async function killPrimary(world: FaultWorld, sizes: { rate: number; prim
   const figures = await settle(world, shop, 'primary killed', outcomes, {
     'standby writable after s': (writableAfterMs / 1000).toFixed(1),
     'relays restarted': restarts() - restartsBefore,
+    'synchronous standby': synchronous,
   });
   assert.equal(restarts(), restartsBefore, 'no relay was restarted');
   return { ...figures, failoverSeconds: (resumedAt - killedAt) / 1000 };

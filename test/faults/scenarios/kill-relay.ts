@@ -4,7 +4,10 @@ import type { FaultWorld } from '../support/world.js';
 import { settle, sleep } from './settle.js';
 
 /** kill -9 the zone A relay a third into the load, start it again at two thirds. */
-export async function killRelay(world: FaultWorld, sizes: { rate: number; relayKillMs: number }): Promise<Figures> {
+export async function killRelay(
+  world: FaultWorld,
+  sizes: { rate: number; relayKillMs: number },
+): Promise<Figures> {
   const shop = await world.openShop('Relay kill');
   const third = sizes.relayKillMs / 3;
   const outcomes = await runOpenLoop({

@@ -10,7 +10,10 @@ import { settle, sleep } from './settle.js';
  * another third, then recovers. Payers get `provider_unavailable` (503) and retry with the same
  * attempt; afterwards every charge is recorded once and no attempt is left open.
  */
-export async function stripeDown(world: FaultWorld, sizes: { rate: number; stripeDownMs: number }): Promise<Figures> {
+export async function stripeDown(
+  world: FaultWorld,
+  sizes: { rate: number; stripeDownMs: number },
+): Promise<Figures> {
   const shop = await world.openShop('Stripe outage');
   const third = sizes.stripeDownMs / 3;
   // Card details are tokenized before the outage: Stripe.js would be down too, and that is not
@@ -26,7 +29,11 @@ export async function stripeDown(world: FaultWorld, sizes: { rate: number; strip
       rate: sizes.rate,
       durationMs: sizes.stripeDownMs,
       pay: (index) =>
-        payAsTheSdkDoes(shop.payer, { index, deadlineMs: 180_000, paymentMethod: paymentMethods[index] as string }),
+        payAsTheSdkDoes(shop.payer, {
+          index,
+          deadlineMs: 180_000,
+          paymentMethod: paymentMethods[index] as string,
+        }),
       during: async () => {
         world.stripe.setOutage('down');
         await sleep(third);

@@ -22,7 +22,8 @@ export interface Cluster {
   /** kill -9 the zone's keeper and its PostgreSQL, as a data centre going dark would. */
   killZone(zone: ZoneName): Promise<void>;
   synchronousStandbyNames(zone: ZoneName): Promise<string>;
-  stop(): Promise<void>;
+  /** Stops every node; removes the data and logs unless `keep`. */
+  stop(keep?: boolean): Promise<void>;
 }
 
 const DATABASE = 'onepagepay';
@@ -49,37 +50,83 @@ export async function startCluster(ports: Cluster['ports']): Promise<Cluster> {
       }),
     );
 
-  await runToEnd(
-    asPostgres([
-      'create', 'monitor', '--pgdata', path.join(dir, 'monitor'), '--pgport', String(ports.monitor),
-      '--hostname', '127.0.0.1', '--auth', 'trust', '--no-ssl', ...pgctl,
-    ]),
-  );
-  run('monitor');
-  const monitorUrl = `postgres://postgres@127.0.0.1:${ports.monitor}/pg_auto_failover?sslmode=disable`;
-  await waitUntil('monitor up', () => query(monitorUrl, 'select 1').then(() => true));
-  // Fast failure detection: these are the monitor's settings the production guide uses too.
-  for (const line of settingsOf('monitor.conf')) await query(monitorUrl, `alter system set ${line}`);
-  await query(monitorUrl, 'select pg_reload_conf()');
-
-  const monitorUri = `postgres://autoctl_node@127.0.0.1:${ports.monitor}/pg_auto_failover?sslmode=disable`;
-  for (const zone of ['zone_a', 'zone_b'] as const) {
+  const stopAll = async () => {
+    for (const name of ['zone_b', 'zone_a', 'monitor']) {
+      const pgdata = path.join(dir, name);
+      const postmaster = postmasterPid(pgdata);
+      await runToEnd(asPostgres(['stop', '--pgdata', pgdata])).catch(() => undefined);
+      await running.get(name)?.stop(15_000);
+      if (postmaster) killPostmaster(postmaster, pgdata);
+    }
+  };
+  try {
     await runToEnd(
       asPostgres([
-        'create', 'postgres', '--pgdata', path.join(dir, zone), '--pgport', String(ports[zone]),
-        '--hostname', '127.0.0.1', '--name', zone, '--dbname', DATABASE, '--auth', 'trust', '--no-ssl',
-        '--monitor', monitorUri, ...pgctl,
+        'create',
+        'monitor',
+        '--pgdata',
+        path.join(dir, 'monitor'),
+        '--pgport',
+        String(ports.monitor),
+        '--hostname',
+        '127.0.0.1',
+        '--auth',
+        'trust',
+        '--no-ssl',
+        ...pgctl,
       ]),
     );
-    for (const line of settingsOf('keeper.conf')) {
-      const [key, value] = line.split(/\s*=\s*/) as [string, string];
-      await runToEnd(asPostgres(['config', 'set', '--pgdata', path.join(dir, zone), key, value]));
+    run('monitor');
+    const monitorUrl = `postgres://postgres@127.0.0.1:${ports.monitor}/pg_auto_failover?sslmode=disable`;
+    await waitUntil('monitor up', () => query(monitorUrl, 'select 1').then(() => true));
+    // Fast failure detection: these are the monitor's settings the production guide uses too.
+    for (const line of settingsOf('monitor.conf')) await query(monitorUrl, `alter system set ${line}`);
+    await query(monitorUrl, 'select pg_reload_conf()');
+
+    const monitorUri = `postgres://autoctl_node@127.0.0.1:${ports.monitor}/pg_auto_failover?sslmode=disable`;
+    for (const zone of ['zone_a', 'zone_b'] as const) {
+      await runToEnd(
+        asPostgres([
+          'create',
+          'postgres',
+          '--pgdata',
+          path.join(dir, zone),
+          '--pgport',
+          String(ports[zone]),
+          '--hostname',
+          '127.0.0.1',
+          '--name',
+          zone,
+          '--dbname',
+          DATABASE,
+          '--auth',
+          'trust',
+          '--no-ssl',
+          '--monitor',
+          monitorUri,
+          ...pgctl,
+        ]),
+      );
+      for (const line of settingsOf('keeper.conf')) {
+        const [key, value] = line.split(/\s*=\s*/) as [string, string];
+        await runToEnd(asPostgres(['config', 'set', '--pgdata', path.join(dir, zone), key, value]));
+      }
+      run(zone);
+      const wanted = zone === 'zone_a' ? 'single' : 'secondary';
+      await waitUntil(
+        `${zone} ${wanted}`,
+        async () => (await nodeStates(monitorUrl))[zone] === wanted,
+        120_000,
+      );
     }
-    run(zone);
-    const wanted = zone === 'zone_a' ? 'single' : 'secondary';
-    await waitUntil(`${zone} ${wanted}`, async () => (await nodeStates(monitorUrl))[zone] === wanted, 120_000);
+    await waitUntil(
+      'zone_a primary with zone_b',
+      async () => (await nodeStates(monitorUrl))['zone_a'] === 'primary',
+    );
+  } catch (error) {
+    await stopAll();
+    throw new Error(`pg_auto_failover did not start (logs in ${dir})`, { cause: error });
   }
-  await waitUntil('zone_a primary with zone_b', async () => (await nodeStates(monitorUrl))['zone_a'] === 'primary');
 
   const nodeUrl = (zone: ZoneName) =>
     `postgres://postgres@127.0.0.1:${ports[zone]}/${DATABASE}?sslmode=disable`;
@@ -100,22 +147,15 @@ export async function startCluster(ports: Cluster['ports']): Promise<Cluster> {
       const postmaster = postmasterPid(path.join(dir, zone));
       await running.get(zone)?.killHard();
       // pg_autoctl starts PostgreSQL in a process group of its own.
-      if (postmaster) killQuietly(postmaster);
+      if (postmaster) killPostmaster(postmaster, path.join(dir, zone));
     },
     async synchronousStandbyNames(zone) {
       const rows = await query(nodeUrl(zone), 'show synchronous_standby_names');
       return String(rows[0]?.['synchronous_standby_names'] ?? '');
     },
-    async stop() {
-      for (const name of ['zone_b', 'zone_a', 'monitor']) {
-        const pgdata = path.join(dir, name);
-        const postmaster = postmasterPid(pgdata);
-        await runToEnd(asPostgres(['stop', '--pgdata', pgdata])).catch(() => undefined);
-        await running.get(name)?.stop(15_000);
-        if (postmaster) killQuietly(postmaster);
-      }
-      // Leave the logs of a failed run for reading; a clean run removes everything.
-      if (!process.env.FAULTS_KEEP) await rm(dir, { recursive: true, force: true });
+    async stop(keep = false) {
+      await stopAll();
+      if (!keep) await rm(dir, { recursive: true, force: true });
     },
   };
 }
@@ -128,8 +168,10 @@ function postmasterPid(pgdata: string): number | undefined {
   }
 }
 
-function killQuietly(pid: number): void {
+/** SIGKILL to the postmaster of `pgdata`, if that pid is still it (a stale pid may be reused). */
+function killPostmaster(pid: number, pgdata: string): void {
   try {
+    if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(pgdata)) return;
     process.kill(pid, 'SIGKILL');
   } catch {
     // Already gone.

@@ -36,7 +36,9 @@ export async function reconcile(
 ): Promise<Reconciliation> {
   const charged = stripe
     .paymentIntents(undefined, false)
-    .filter((intent) => intent.metadata['onepagepay_tenant_id'] === tenantId && intent.status === 'succeeded');
+    .filter(
+      (intent) => intent.metadata['onepagepay_tenant_id'] === tenantId && intent.status === 'succeeded',
+    );
   const rows = (await knex('transactions')
     .where({ tenant_id: tenantId })
     .select('id', 'attempt_id', 'status', 'provider_payment_id')) as Array<{
@@ -130,7 +132,10 @@ export function countOutcomes(outcomes: PaymentOutcome[]) {
     retriedCodes: Object.entries(
       outcomes
         .flatMap((outcome) => outcome.retried)
-        .reduce<Record<string, number>>((counts, code) => ({ ...counts, [code]: (counts[code] ?? 0) + 1 }), {}),
+        .reduce<Record<string, number>>(
+          (counts, code) => ({ ...counts, [code]: (counts[code] ?? 0) + 1 }),
+          {},
+        ),
     )
       .map(([code, count]) => `${code} ${count}`)
       .join(' / '),

@@ -1,4 +1,8 @@
-import { createCardPaymentMethod, PAGE_ORIGIN, paymentRequest } from '../../../relay/src/testing/payment-fixtures.js';
+import {
+  createCardPaymentMethod,
+  PAGE_ORIGIN,
+  paymentRequest,
+} from '../../../relay/src/testing/payment-fixtures.js';
 
 /** Answers after which the SDK sends the very same request again (packages/sdk pay-flow.ts). */
 const RETRYABLE = new Set([
@@ -45,7 +49,11 @@ export async function payAsTheSdkDoes(
     options.paymentMethod ??
     (await createCardPaymentMethod(payer.stripeUrl, payer.publishableKey, '4242424242424242'));
   const request = paymentRequest(payer.tenantId, payer.formGuid, paymentMethod, {
-    contact: { email: `payer${options.index}@faults.example`, firstName: 'Fault', lastName: `Payer${options.index}` },
+    contact: {
+      email: `payer${options.index}@faults.example`,
+      firstName: 'Fault',
+      lastName: `Payer${options.index}`,
+    },
   });
   const outcome: PaymentOutcome = { attemptId: request.attemptId, result: 'gave_up', retried: [], startedAt };
   const deadline = startedAt + (options.deadlineMs ?? 120_000);
@@ -88,7 +96,12 @@ async function postPayment(
       error?: { code?: string };
     };
     const code = body.error?.code ?? body.status ?? `http_${response.status}`;
-    return { status: response.status, code, retryAfterMs, ...(body.transactionId ? { transactionId: body.transactionId } : {}) };
+    return {
+      status: response.status,
+      code,
+      retryAfterMs,
+      ...(body.transactionId ? { transactionId: body.transactionId } : {}),
+    };
   } catch {
     // No answer (connection refused or cut): the SDK's network_error, retried after a short pause.
     return { status: 0, code: 'network_error', retryAfterMs: 600 };

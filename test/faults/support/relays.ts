@@ -28,10 +28,10 @@ export class RelayProcess {
 
   async start(): Promise<void> {
     if (this.process) this.restarts += 1;
-    const started = spawnLogged(
-      [process.execPath, BIN, 'serve'],
-      { env: { ...this.env, PORT: String(this.port), HOST: '127.0.0.1' }, logFile: this.logFile },
-    );
+    const started = spawnLogged([process.execPath, BIN, 'serve'], {
+      env: { ...this.env, PORT: String(this.port), HOST: '127.0.0.1' },
+      logFile: this.logFile,
+    });
     this.process = started;
     await waitUntil(`${this.name} ready`, async () => {
       if (started.child.exitCode !== null) throw new Error(`${this.name} exited; see ${this.logFile}`);

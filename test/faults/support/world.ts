@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -77,31 +77,38 @@ export class FaultWorld {
     }
     const world = new FaultWorld();
     world.logDir = await mkdtemp(path.join(os.tmpdir(), 'onepagepay-faults-logs-'));
-    world.cluster = await startCluster(world.ports.pg);
-    world.owner = openPostgres(world.cluster.url('postgres'), { min: 0, max: 4 }, { bindModels: true });
-    await migrateToLatest(world.owner.knex);
-    world.stripe = await startStripeSandbox({
-      webhook: { url: `${world.url}/v1/webhooks/stripe`, secret: WEBHOOK_SECRET },
-      // Stripe retries a failed delivery for days; a few tries over a minute cover any fault here.
-      webhookRetryDelaysMs: [500, 1000, 2000, 4000, 8000, 15000, 30000],
-    });
-    world.hubspot = await startHubSpotSandbox();
-    for (const zone of ['a', 'b'] as const) {
-      const { relay, gate } = await world.addRelay(`relay_${zone}`, world.ports.relays[zone]);
-      world.relays[zone] = relay;
-      world.gates[zone] = gate;
+    try {
+      world.cluster = await startCluster(world.ports.pg);
+      world.owner = openPostgres(world.cluster.url('postgres'), { min: 0, max: 4 }, { bindModels: true });
+      await migrateToLatest(world.owner.knex);
+      world.stripe = await startStripeSandbox({
+        webhook: { url: `${world.url}/v1/webhooks/stripe`, secret: WEBHOOK_SECRET },
+        // Stripe retries a failed delivery for days; a few tries over a minute cover any fault here.
+        webhookRetryDelaysMs: [500, 1000, 2000, 4000, 8000, 15000, 30000],
+      });
+      world.hubspot = await startHubSpotSandbox();
+      for (const zone of ['a', 'b'] as const) {
+        const { relay, gate } = await world.addRelay(`relay_${zone}`, world.ports.relays[zone]);
+        world.relays[zone] = relay;
+        world.gates[zone] = gate;
+      }
+      await Promise.all([world.relays.a.start(), world.relays.b.start()]);
+      world.haproxy = spawnLogged(['haproxy', '-db', '-f', path.join(HAPROXY_DIR, 'haproxy.cfg')], {
+        env: {
+          ONEPAGEPAY_BIND: `127.0.0.1:${world.ports.haproxy}`,
+          RELAY_A: `127.0.0.1:${world.ports.relays.a}`,
+          RELAY_B: `127.0.0.1:${world.ports.relays.b}`,
+          ONEPAGEPAY_ERRORS: path.join(HAPROXY_DIR, 'errors'),
+        },
+        logFile: path.join(world.logDir, 'haproxy.log'),
+      });
+      await waitUntil('HAProxy routing to ready relays', async () => (await fetch(`${world.url}/readyz`)).ok);
+    } catch (error) {
+      // A half-started world still has processes running: stop them, keep the logs to read.
+      await world.close(true);
+      console.error(`fault world did not start; logs kept in ${world.logDir}`);
+      throw error;
     }
-    await Promise.all([world.relays.a.start(), world.relays.b.start()]);
-    world.haproxy = spawnLogged(['haproxy', '-db', '-f', path.join(HAPROXY_DIR, 'haproxy.cfg')], {
-      env: {
-        ONEPAGEPAY_BIND: `127.0.0.1:${world.ports.haproxy}`,
-        RELAY_A: `127.0.0.1:${world.ports.relays.a}`,
-        RELAY_B: `127.0.0.1:${world.ports.relays.b}`,
-        ONEPAGEPAY_ERRORS: path.join(HAPROXY_DIR, 'errors'),
-      },
-      logFile: path.join(world.logDir, 'haproxy.log'),
-    });
-    await waitUntil('HAProxy routing to ready relays', async () => (await fetch(`${world.url}/readyz`)).ok);
     return world;
   }
 
@@ -147,7 +154,10 @@ export class FaultWorld {
     const { tenant, form } = await seedTenantWithForm(this.owner.knex, { name });
     const { portalId, accessToken } = this.hubspot.createPortal();
     this.hubspot.createForm(portalId, { formGuid: form.hubspotFormGuid });
-    const config = loadConfig({ ONEPAGEPAY_ENCRYPTION_KEYS: ENCRYPTION_KEYS, HUBSPOT_API_BASE: this.hubspot.url });
+    const config = loadConfig({
+      ONEPAGEPAY_ENCRYPTION_KEYS: ENCRYPTION_KEYS,
+      HUBSPOT_API_BASE: this.hubspot.url,
+    });
     const cipher = new TokenCipher(config.encryptionKeys);
     const scope = { tenantId: tenant.id, livemode: false };
     await saveConnection(this.owner.knex, cipher, scope, { portalId, authKind: 'private_app', accessToken });
@@ -176,13 +186,15 @@ export class FaultWorld {
     };
   }
 
-  async close(): Promise<void> {
+  /** Stops everything; the logs and PostgreSQL data are removed unless `keep` (a failed run). */
+  async close(keep = false): Promise<void> {
     await this.haproxy?.stop(5_000);
     for (const { relay } of this.extra) await relay.stop();
     for (const { gate } of this.extra) await gate.close();
     await this.owner?.close();
     await this.stripe?.close();
     await this.hubspot?.close();
-    await this.cluster?.stop();
+    await this.cluster?.stop(keep);
+    if (!keep) await rm(this.logDir, { recursive: true, force: true });
   }
 }
