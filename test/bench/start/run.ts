@@ -43,10 +43,13 @@ for (let run = 0; run < runs; run++) {
   console.log(formatRow(`run ${run + 1}`, { freshS: fresh.at(-1)!, reopenedS: reopened.at(-1)! }));
 }
 const range = (values: number[]) => `${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)}`;
-console.log(
-  formatRow('npm start to /readyz, fresh dir', { medianS: median(fresh), range: range(fresh) }),
-);
+console.log(formatRow('npm start to /readyz, fresh dir', { medianS: median(fresh), range: range(fresh) }));
 console.log(
   formatRow('npm start to /readyz, reopened', { medianS: median(reopened), range: range(reopened) }),
 );
-console.log(`load average while measuring: ${os.loadavg().map((load) => load.toFixed(1)).join(' ')}`);
+console.log(
+  `load average while measuring: ${os
+    .loadavg()
+    .map((load) => load.toFixed(1))
+    .join(' ')}`,
+);
