@@ -59,6 +59,7 @@ function sdkEnvironmentPlugin() {
 
 export default {
   rootDir: '.',
+  port: fakesConfig.port,
   // The sandbox fakes' own browser tests (web-test-runner.fakes.config.mjs) run here too, with
   // their plugin (which serves only /__fakes/*), so `npm test` covers both in one browser run.
   files: ['test/browser/sdk/**/*.test.js', ...fakesConfig.files],

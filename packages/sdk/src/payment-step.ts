@@ -1,5 +1,5 @@
 import { OnePagePayError } from './errors.js';
-import { dispatchPaymentEvent, type OnePagePayEventDetail, type OnePagePayEventName } from './events.js';
+import { dispatchPaymentEvent, type OnePagePayEventMap, type OnePagePayEventName } from './events.js';
 import { readHutk, TRANSACTION_FIELD, type Contact, type FormHost } from './hubspot/form-host.js';
 import { formatAmount, messageFor, OUTAGE_MESSAGE } from './messages.js';
 import { createPayFlow, type PayFlow } from './pay-flow.js';
@@ -47,15 +47,15 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
   let paid: PaymentResult | undefined;
   let letThrough = false;
 
-  const emit = (name: OnePagePayEventName, detail: Partial<OnePagePayEventDetail> = {}) =>
+  /** Every event is sent once the form's config is known, so its currency always is. */
+  const emit = <Name extends OnePagePayEventName>(
+    name: Name,
+    detail: Omit<OnePagePayEventMap[Name]['detail'], 'formId' | 'currency'>,
+  ) =>
     dispatchPaymentEvent(
       form && form.ownerDocument !== anchor.ownerDocument ? [form, anchor] : [form ?? anchor],
       name,
-      {
-        formId: host.formId,
-        currency: config?.currency,
-        ...detail,
-      },
+      { formId: host.formId, currency: config!.currency, ...detail } as OnePagePayEventMap[Name]['detail'],
     );
 
   const onSubmit = (event: Event) => {
@@ -171,7 +171,7 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
       }
       if (state !== 'loading') return;
       state = 'ready';
-      emit('onepagepay:ready');
+      emit('onepagepay:ready', {});
       // A hint for the developer, not a condition of paying: `ready` never waits for the form's
       // answer (a v4 frame that is still loading answers late).
       host.missingFields().then((missing) => {
