@@ -75,7 +75,7 @@ export function publicPaymentRoutes(deps: PublicRouteDeps): Router {
 
   router.options('/payments/:id/form-submitted', cors);
   router.post('/payments/:id/form-submitted', cors, payments, async (ctx) => {
-    const request = await readJsonBody(ctx, FormSubmittedRequest);
+    const request = await readJsonBody(ctx, FormSubmittedRequest, { beacon: true });
     ctx.body = await reportFormSubmitted(deps.knex, String(ctx.params.id), request, ctx.get('Origin'));
   });
 
