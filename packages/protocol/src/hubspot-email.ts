@@ -6,8 +6,8 @@
  * here and HubSpot still refuses it, before anything is charged (see docs/sdk.md).
  */
 export const HUBSPOT_EMAIL_PATTERN =
-  "^(?=.{1,64}@)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*" +
-  '@(?:[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?\\.)+(?:\\p{L}{2,63}|xn--[A-Za-z0-9-]{1,59})$';
+  "^(?=.{1,64}@)[\\w!#$%&'*+/=?^`{|}~-]+(\\.[\\w!#$%&'*+/=?^`{|}~-]+)*" +
+  '@([\\p{L}\\p{N}]([\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?\\.)+(\\p{L}{2,63}|xn--[\\w-]{1,59})$';
 
 const HUBSPOT_EMAIL = new RegExp(HUBSPOT_EMAIL_PATTERN, 'u');
 

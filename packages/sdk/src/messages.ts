@@ -19,8 +19,27 @@ export function messageFor(error: unknown): string {
 export const OUTAGE_MESSAGE =
   'Online payment is unavailable right now, so this form cannot be sent. Try again later.';
 
-/** Formats minor units in the payer's locale; the currency's own exponent (JPY 0, KWD 3) applies. */
-export function formatAmount(amount: number, currency: string): string {
-  const format = new Intl.NumberFormat(undefined, { style: 'currency', currency });
-  return format.format(amount / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
+/**
+ * The amount as the payer reads it, in the page's language (`<html lang>`, else the browser's).
+ * `decimals` is the relay's count for the currency (JPY 0, KWD 3); Intl's is the fallback.
+ */
+export function formatAmount(amount: number, currency: string, decimals?: number): string {
+  const format = (lang?: string) => {
+    const digits = { minimumFractionDigits: decimals, maximumFractionDigits: decimals };
+    const intl = new Intl.NumberFormat(lang, { style: 'currency', currency, ...digits });
+    return intl.format(amount / 10 ** (decimals ?? intl.resolvedOptions().maximumFractionDigits!));
+  };
+  try {
+    return format(document.documentElement.lang || undefined);
+  } catch {
+    return format(); // a malformed lang attribute
+  }
 }
+
+/** What the payer keeps after paying: the amount and a reference the merchant can find. */
+export const receiptFor = (price: string, transactionId: string): string =>
+  `Paid ${price}. Receipt reference: ${transactionId.slice(0, 8).toUpperCase()}.`;
+
+/** Frame embed: HubSpot took the form without payment and replaced it with its thank-you. */
+export const FORM_CLOSED_MESSAGE =
+  'This form was sent without payment and is closed; nothing was charged. Reload the page to pay.';

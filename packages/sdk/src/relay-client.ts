@@ -16,10 +16,13 @@ export interface RelayClient {
   formConfig(tenantId: string, formId: string): Promise<FormConfig | null>;
   createPayment(request: CreatePaymentRequest): Promise<PaymentResult>;
   confirmPayment(transactionId: string, request: ConfirmPaymentRequest): Promise<PaymentResult>;
-  /** Best effort: tells the relay that HubSpot took the submission of a paid form. */
+  /**
+   * Best effort: tells the relay that HubSpot took the submission of a paid form. Survives the page
+   * navigating away (a form that redirects after submitting).
+   */
   reportFormSubmitted(
     transactionId: string,
-    body: { tenantId: string; attemptId: string; hutk?: string },
+    body: { tenantId: string; attemptId: string; hutk?: string; email?: string },
   ): Promise<void>;
 }
 
@@ -56,7 +59,20 @@ export function createRelayClient(
     createPayment: (request) => required('POST', '/v1/payments', request),
     confirmPayment: (id, request) => required('POST', `/v1/payments/${seg(id)}/confirm`, request),
     reportFormSubmitted: async (id, body) => {
-      await call('POST', `/v1/payments/${seg(id)}/form-submitted`, body).catch(() => undefined);
+      const url = `${base}/v1/payments/${seg(id)}/form-submitted`;
+      const json = JSON.stringify(body);
+      // text/plain needs no CORS preflight, so the one request leaves at once; keepalive lets it
+      // finish after the page is gone. If the fetch fails, a beacon (the relay takes one report).
+      const sendBeacon = () => void navigator.sendBeacon?.(url, new Blob([json], { type: 'text/plain' }));
+      await fetchImpl(url, {
+        method: 'POST',
+        keepalive: true,
+        credentials: 'omit',
+        headers: { 'Content-Type': 'text/plain' },
+        body: json,
+      }).then(noop, sendBeacon);
     },
   };
 }
+
+const noop = () => undefined;

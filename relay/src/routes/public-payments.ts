@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import {
   ConfirmPaymentRequest,
+  currencyExponent,
   CreatePaymentRequest,
   FormSubmittedRequest,
   type FormConfig,
@@ -51,6 +52,7 @@ export function publicPaymentRoutes(deps: PublicRouteDeps): Router {
           ? { min: form.customAmountMin as number, max: form.customAmountMax as number }
           : null,
       currency: form.currency,
+      currencyDecimals: currencyExponent(form.currency),
       providers: form.providers as FormConfig['providers'],
       stripe:
         form.providers.includes('stripe') && keys

@@ -8,12 +8,14 @@ export interface StepView {
   payButton: HTMLButtonElement | null;
   show(message: string, tone?: 'error' | 'info'): void;
   setBusy(busy: boolean): void;
+  /** Takes the payment fields and the pay button away for good, leaving `message`. */
+  endWith(message: string, tone?: 'error' | 'info'): void;
 }
 
 export interface StepViewOptions {
   summary: string;
-  /** A pay button of its own, for forms whose submit the SDK cannot own (v4 frame). */
-  withPayButton: boolean;
+  /** A pay button of its own with this label, for forms whose submit the SDK cannot own (v4 frame). */
+  payLabel?: string | undefined;
   nonce?: string | undefined;
 }
 
@@ -32,19 +34,25 @@ export function createStepView(doc: Document, options: StepViewOptions): StepVie
   message.setAttribute('role', 'status');
   message.setAttribute('aria-live', 'polite');
   root.append(el('style', '', CSS), el('p', 'opp-summary', options.summary), slot);
-  const payButton = options.withPayButton ? el('button', 'opp-pay', 'Pay') : null;
+  const payButton = options.payLabel ? el('button', 'opp-pay', options.payLabel) : null;
   if (payButton) {
     payButton.type = 'button';
     root.append(payButton);
   }
   root.append(message);
+  const show = (text: string, tone: 'error' | 'info' = 'error') => {
+    message.dataset.tone = tone;
+    message.textContent = text;
+  };
   return {
     root,
     slot,
     payButton,
-    show(text, tone = 'error') {
-      message.dataset.tone = tone;
-      message.textContent = text;
+    show,
+    endWith(text, tone) {
+      slot.remove();
+      payButton?.remove();
+      show(text, tone);
     },
     setBusy(busy) {
       root.setAttribute('aria-busy', String(busy));
