@@ -424,6 +424,11 @@
 
       resized();
       return {
+        /* The payer pressing the form's own button (tests reach a frame's form only this way). */
+        pressSubmit: function () {
+          var buttons = form.querySelectorAll('[type=submit]');
+          if (!done) buttons[Math.min(current, buttons.length - 1)].click();
+        },
         getValues: function () {
           return fields.map(function (f) {
             return { name: f.key, value: state[f.key] };
@@ -478,6 +483,8 @@
           controller.setFieldValue(message.name, message.value);
         } else if (message.kind === 'get-values') {
           post({ kind: 'values', requestId: message.requestId, values: controller.getValues() });
+        } else if (message.kind === 'press-submit') {
+          controller.pressSubmit();
         }
       });
       post({ kind: 'ready', height: document.body.offsetHeight });
@@ -672,6 +679,16 @@
       Array.prototype.forEach.call(mutation.addedNodes, scan);
     });
   }).observe(document.documentElement, { childList: true, subtree: true });
+
+  /* Test control: the payer presses the submit button of a form, even one inside a frame. */
+  sandbox.pressSubmit = function (instanceId) {
+    var record = records.filter(function (r) {
+      return r.instanceId === instanceId;
+    })[0];
+    if (!record) throw new Error('No v4 form with instance id ' + instanceId);
+    if (record.frame) postToFrame(record, { kind: 'press-submit' });
+    else record.controller.pressSubmit();
+  };
 
   window.HubSpotFormsV4 = {
     getForms: function () {

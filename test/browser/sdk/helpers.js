@@ -55,7 +55,7 @@ function type(input, value) {
 export async function fillCard(step, number, expiry = '12/34') {
   const iframe = await waitFor(() => step.querySelector('iframe'), 'the Payment Element');
   const doc = await waitFor(
-    () => iframe.contentDocument?.getElementById('Field-numberInput') && iframe.contentDocument,
+    () => iframe.contentDocument?.getElementById('Field-postalCodeInput') && iframe.contentDocument,
     'card inputs',
   );
   for (const [name, value] of [

@@ -61,7 +61,13 @@ export async function describeForm(stack: Stack, guid: string) {
         this.on('f.id', '=', 't.form_id').andOn('f.tenant_id', '=', 't.tenant_id');
       })
       .where('f.hubspot_form_guid', guid)
-      .select('t.id', 't.status', 't.amount', 't.form_submitted_by as formSubmittedBy'),
+      .select(
+        't.id',
+        't.status',
+        't.amount',
+        't.form_submitted_by as formSubmittedBy',
+        't.submitted_email as submittedEmail',
+      ),
   );
   return { intents, transactions: rows };
 }
