@@ -2,11 +2,10 @@ import type { OnePagePayError } from './errors.js';
 
 const MESSAGES: Record<string, string> = {
   payment_authentication_failed: 'Your bank did not confirm the payment. Try again or use another card.',
-  provider_unavailable: 'Payments are unavailable right now. You were not charged. Try again shortly.',
-  price_changed: 'The price of this form changed. Please reload the page.',
-  form_unreachable: 'The form is still loading. You were not charged. Try again in a moment.',
-  network_error:
-    'No answer from the payment service. Check your connection and try again; you will not be charged twice.',
+  provider_unavailable: 'Payments are unavailable right now. You were not charged. Try again soon.',
+  price_changed: 'The price changed. Please reload the page.',
+  form_unreachable: 'The form is still loading. You were not charged. Try again.',
+  network_error: 'No answer from the payment service. Try again; you will not be charged twice.',
 };
 
 /** What the payer reads after a failure: what happened and what to do, never a stack trace. */
@@ -21,25 +20,29 @@ export const OUTAGE_MESSAGE =
 
 /**
  * The amount as the payer reads it, in the page's language (`<html lang>`, else the browser's).
- * `decimals` is the relay's count for the currency (JPY 0, KWD 3); Intl's is the fallback.
+ * `decimals` is the relay's count for the currency's minor unit (JPY 0, KWD 3; relays before 0.2
+ * do not send it, and their currencies are taken as two-decimal).
  */
 export function formatAmount(amount: number, currency: string, decimals?: number): string {
-  const format = (lang?: string) => {
-    const digits = { minimumFractionDigits: decimals, maximumFractionDigits: decimals };
-    const intl = new Intl.NumberFormat(lang, { style: 'currency', currency, ...digits });
-    return intl.format(amount / 10 ** (decimals ?? intl.resolvedOptions().maximumFractionDigits!));
-  };
+  const make = (lang?: string) =>
+    new Intl.NumberFormat(lang, {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: decimals,
+      maximumFractionDigits: decimals,
+    });
+  let intl;
   try {
-    return format(document.documentElement.lang || undefined);
+    intl = make(document.documentElement.lang || undefined);
   } catch {
-    return format(); // a malformed lang attribute
+    intl = make(); // a malformed lang attribute
   }
+  return intl.format(amount / 10 ** (decimals ?? 2));
 }
 
 /** What the payer keeps after paying: the amount and a reference the merchant can find. */
 export const receiptFor = (price: string, transactionId: string): string =>
-  `Paid ${price}. Receipt reference: ${transactionId.slice(0, 8).toUpperCase()}.`;
+  `Paid ${price}. Receipt ${transactionId.slice(0, 8).toUpperCase()}.`;
 
 /** Frame embed: HubSpot took the form without payment and replaced it with its thank-you. */
-export const FORM_CLOSED_MESSAGE =
-  'This form was sent without payment and is closed; nothing was charged. Reload the page to pay.';
+export const FORM_CLOSED_MESSAGE = 'This form was sent without payment and is closed; nothing was charged.';

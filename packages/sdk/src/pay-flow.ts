@@ -66,8 +66,9 @@ export function createPayFlow(relay: RelayClient, provider: PaymentProvider, sle
         attemptId: createAttemptId(),
         contact: await input.contact,
         ...tokenized.source,
-        ...(input.amount ? { amount: input.amount } : {}),
-        ...(input.hutk ? { hutk: input.hutk } : {}),
+        // Undefined values stay out of the JSON body.
+        amount: input.amount,
+        hutk: input.hutk,
         pageUri: location.href.slice(0, 2048),
       };
     }

@@ -1,7 +1,6 @@
 import { OnePagePayError } from './errors.js';
 import { dispatchPaymentEvent, type OnePagePayEventDetail, type OnePagePayEventName } from './events.js';
 import { readHutk, TRANSACTION_FIELD, type Contact, type FormHost } from './hubspot/form-host.js';
-import { missesRequired } from './hubspot/host-validation.js';
 import { FORM_CLOSED_MESSAGE, formatAmount, messageFor, OUTAGE_MESSAGE, receiptFor } from './messages.js';
 import { createPayFlow, type PayFlow } from './pay-flow.js';
 import type { PaymentProvider, PaymentProviderFactory } from './providers/payment-provider.js';
@@ -39,6 +38,8 @@ type State = 'loading' | 'blocked' | 'ready' | 'paying' | 'paid' | 'closed' | 'd
  */
 export function createPaymentStep(host: FormHost, options: StepOptions): PaymentStep {
   const { form, anchor } = host;
+  /** The form's parent, which keeps HubSpot's thank-you after the form is gone. */
+  const formHome = form?.parentElement;
   let state: State = 'loading';
   let view: StepView | undefined;
   let provider: PaymentProvider | undefined;
@@ -70,20 +71,24 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
       return;
     // A step before the last of a multi-step form: the submit is HubSpot's Next, never a payment.
     if (!host.onLastStep()) return;
-    // A required field is empty: HubSpot refuses this submit itself and shows its errors.
-    if (missesRequired(form!)) return;
     event.preventDefault();
     event.stopImmediatePropagation();
     if (state === 'ready') void pay();
     else if (state === 'loading') view?.show('The payment form is still loading.', 'info');
   };
 
-  /** HubSpot's own validation first, then its email rule: nothing is charged for a form it refuses. */
+  /**
+   * HubSpot's own validation first (its fields show why; the relay also refuses an email HubSpot's
+   * rule refuses): nothing is charged for a form HubSpot would not take.
+   */
   async function readAcceptedContact(): Promise<Contact> {
-    if (!(await host.validateFields())) {
-      throw new OnePagePayError('validation_error', 'Check the form.', { shownBy: 'form' });
+    const valid = await host.validateFields();
+    const contact = await host.readContact();
+    if (!valid) throw new OnePagePayError('validation_error', '', { shownBy: 'form' });
+    if (!contact.email || !contact.firstName || !contact.lastName) {
+      throw new OnePagePayError('validation_error', 'Enter your email, first name and last name to pay.');
     }
-    return checkContact(await host.readContact());
+    return contact;
   }
 
   async function pay(): Promise<void> {
@@ -107,12 +112,12 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
       const receipt = receiptFor(price, transactionId);
       provider?.destroy();
       if (form) {
-        view.endWith(`${receipt} Sending the form…`, 'info');
+        view.show(`${receipt} Sending the form…`, 'info', true);
         sentEmail = (await host.readContact().catch(() => undefined))?.email;
         letThrough = true;
         form.requestSubmit();
         letThrough = false;
-      } else view.endWith(`${receipt} Now submit the form to finish.`, 'info');
+      } else view.show(`${receipt} Now submit the form to finish.`, 'info', true);
     } catch (error) {
       if ((state as State) === 'destroyed') return;
       state = 'ready';
@@ -129,34 +134,27 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
   const onHubSpotSubmitted = () => {
     const attemptId = flow?.attemptId();
     if (paid && attemptId) {
-      const hutk = readHutk();
-      const email = sentEmail;
+      // Undefined values stay out of the JSON.
       void options.relay.reportFormSubmitted(paid.transactionId, {
         tenantId: options.tenantId,
         attemptId,
-        ...(hutk ? { hutk } : {}),
-        ...(email ? { email } : {}),
+        hutk: readHutk(),
+        email: sentEmail,
       });
-      keepReceiptInView();
-    } else if (!form && state !== 'destroyed') {
+      // HubSpot replaced the form with its thank-you: the receipt stays where the form was.
+      if (view && !view.root.isConnected) formHome?.append(view.root);
+    } else if (!form) {
       // The frame replaced the form with its thank-you: a payment now would reach no submission.
       state = 'closed';
       provider?.destroy();
-      view?.endWith(FORM_CLOSED_MESSAGE);
+      view?.show(FORM_CLOSED_MESSAGE, 'error', true);
     }
   };
-
-  /** HubSpot replaces the form with its thank-you; the receipt stays where the form was. */
-  let receiptHome: Element | null = null;
-  function keepReceiptInView() {
-    if (view && !view.root.isConnected) receiptHome?.append(view.root);
-  }
 
   function render(summary: string, payLabel?: string) {
     view = createStepView(anchor.ownerDocument, { summary, payLabel, nonce: options.nonce });
     if (options.container) options.container.append(view.root);
     else host.place(view.root);
-    receiptHome = anchor === form ? (form?.parentElement ?? null) : anchor;
     view.payButton?.addEventListener('click', () => state === 'ready' && void pay());
   }
 
@@ -174,7 +172,7 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
       config = formConfig;
       const { amount, currency } = config;
       price = amount ? formatAmount(amount, currency, config.currencyDecimals) : '';
-      render(`${config.product.name}${price ? `: ${price}` : ''}`, form ? undefined : `Pay ${price}`.trim());
+      render(`${config.product.name}${price ? `: ${price}` : ''}`, form ? undefined : `Pay ${price}`);
       provider = options.providers.map((create) => create(formConfig)).find(Boolean) ?? undefined;
       // Payer-chosen amounts (customAmount forms) are not offered by this SDK version: never unpaid.
       if (!amount || !provider || status?.providers[provider.name]?.status === 'down') return step.block();
@@ -196,11 +194,8 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
       // A hint for the developer, not a condition of paying: `ready` never waits for the form's
       // answer (a v4 frame that is still loading answers late).
       host.missingFields().then((missing) => {
-        if (missing.length) {
-          console.warn(
-            `[OnePagePay] Add the hidden properties ${missing} to HubSpot form ${host.formId} (docs/cdn.md).`,
-          );
-        }
+        if (missing.length)
+          console.warn('[OnePagePay] Add hidden properties (docs/cdn.md):', missing, host.formId);
       }, noop);
     },
     block() {
@@ -226,17 +221,3 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
 }
 
 const noop = () => undefined;
-
-/**
- * The shape of HubSpot's email rule (no quoted local part, a top-level domain of letters), for the
- * frame embed, whose own validation the SDK cannot ask. The relay checks the whole rule (shared
- * with the protocol) before anything is charged.
- */
-const EMAIL = /^[^\s@"]+@([^\s@.]+\.)+(\p{L}{2,}|xn--[\w-]+)$/u;
-
-function checkContact(contact: Contact): Contact {
-  if (!EMAIL.test(contact.email) || !contact.firstName || !contact.lastName) {
-    throw new OnePagePayError('validation_error', 'Enter a valid email, your first name and last name to pay.');
-  }
-  return contact;
-}

@@ -22,7 +22,7 @@ export interface RelayClient {
    */
   reportFormSubmitted(
     transactionId: string,
-    body: { tenantId: string; attemptId: string; hutk?: string; email?: string },
+    body: { tenantId: string; attemptId: string; hutk?: string | undefined; email?: string | undefined },
   ): Promise<void>;
 }
 
@@ -62,15 +62,12 @@ export function createRelayClient(
       const url = `${base}/v1/payments/${seg(id)}/form-submitted`;
       const json = JSON.stringify(body);
       // text/plain needs no CORS preflight, so the one request leaves at once; keepalive lets it
-      // finish after the page is gone. If the fetch fails, a beacon (the relay takes one report).
-      const sendBeacon = () => void navigator.sendBeacon?.(url, new Blob([json], { type: 'text/plain' }));
-      await fetchImpl(url, {
-        method: 'POST',
-        keepalive: true,
-        credentials: 'omit',
-        headers: { 'Content-Type': 'text/plain' },
-        body: json,
-      }).then(noop, sendBeacon);
+      // finish after the page is gone. If the fetch fails, a beacon (also text/plain); the relay
+      // takes the first report and answers a repeat the same.
+      // (A string body goes as text/plain;charset=UTF-8 without a header saying so.)
+      await fetchImpl(url, { method: 'POST', keepalive: true, body: json }).then(noop, () =>
+        navigator.sendBeacon?.(url, json),
+      );
     },
   };
 }

@@ -78,7 +78,7 @@ export function defineEdges(kind) {
       driver.submitButton(target).click();
       const fields = await expectPaid(formId);
       const reference = fields.onepagepay_transaction_id.slice(0, 8).toUpperCase();
-      const receipt = `Paid ${euros}. Receipt reference: ${reference}.`;
+      const receipt = `Paid ${euros}. Receipt ${reference}.`;
       // HubSpot replaced the form with its thank-you; the receipt is still on the page.
       await waitFor(
         () => step.isConnected && step.innerText.includes(receipt),

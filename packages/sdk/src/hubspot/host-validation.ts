@@ -1,39 +1,19 @@
+import { wait } from '../pay-flow.js';
+
 /** Whether the payer can see `element` (not in a hidden step, not display:none). */
 export const isShown = (element: Element): boolean => element.getClientRects().length > 0;
 
-type Field = HTMLInputElement;
-
-const isFillable = (field: Field): boolean =>
-  !/^(hidden|submit|button|reset|image)$/.test(field.type) && isShown(field);
-
-/**
- * A required field the payer sees is empty: HubSpot refuses that submit by itself (its own rule,
- * nothing to interpret), so the SDK lets HubSpot show its errors.
- */
-export function missesRequired(form: HTMLFormElement): boolean {
-  return [...form.elements].some((element) => {
-    const field = element as Field;
-    if (!field.required || !isFillable(field)) return false;
-    // A checkbox's value is "on" whether ticked or not: ask whether one of its name is checked.
-    return /checkbox|radio/.test(field.type)
-      ? !form.querySelector(`[name="${field.name}"]:checked`)
-      : !(field.value ?? '').trim();
-  });
-}
-
 /**
  * Asks HubSpot's own validation, as a payer leaving each field would: focusout on every field the
- * payer sees (both embeds are React apps, whose onBlur listens to focusout), then, once HubSpot had a
- * moment to render, reads its error markers. HubSpot knows rules the SDK cannot (blocked email
- * domains, its TLD list), so nothing is charged while it shows one.
+ * payer sees (both embeds are React apps, whose onBlur listens to focusout), then, once HubSpot had
+ * a moment to render, looks for its error markers. HubSpot shows its own messages (required
+ * fields, its email rule, blocked domains), and nothing is charged while any shows.
  */
-export async function askHubSpot(form: HTMLFormElement, invalidSelector: string): Promise<boolean> {
-  const view = form.ownerDocument.defaultView ?? window;
-  for (const element of form.elements) {
-    const field = element as Field;
-    if (!isFillable(field)) continue;
-    field.dispatchEvent(new view.FocusEvent('focusout', { bubbles: true }));
+export async function askHubSpot(form: HTMLFormElement): Promise<boolean> {
+  for (const field of form.elements) {
+    if (isShown(field)) field.dispatchEvent(new FocusEvent('focusout', { bubbles: true }));
   }
-  await new Promise((resolve) => setTimeout(resolve, 60));
-  return ![...form.querySelectorAll(invalidSelector)].some(isShown);
+  await wait(60);
+  // v2 marks an invalid input with the classes `invalid error`, v4 with aria-invalid.
+  return !form.querySelector('.hs-input.invalid,[aria-invalid=true]');
 }

@@ -43,8 +43,7 @@ export function createV2Host(form: HTMLFormElement, iframe: HTMLIFrameElement | 
     async missingFields() {
       return [TRANSACTION_FIELD, STATUS_FIELD].filter((name) => !input(name));
     },
-    // HubSpot marks an invalid input with the classes `invalid error`.
-    validateFields: () => askHubSpot(form, '.hs-input.invalid'),
+    validateFields: () => askHubSpot(form),
     onLastStep: () => true,
     onSubmitted(callback) {
       const listener = (event: MessageEvent) => {

@@ -48,12 +48,11 @@ export function createV4Host(container: Element, api: HubSpotV4Form, form: HTMLF
     place(step) {
       // A multi-step form has one navigation row per step: the payment goes beside the last one,
       // the row of the real submit, so it shows only on the step that sends the form.
-      const last = (selector: string) => [...(form?.querySelectorAll(selector) ?? [])].pop();
-      const navigation = last('.hsfc-NavigationRow') ?? last('[type=submit]');
+      const navigation = [...(form?.querySelectorAll('.hsfc-NavigationRow') ?? [])].pop();
       if (navigation) navigation.before(step);
       else container.after(step);
     },
-    validateFields: () => (form ? askHubSpot(form, '[aria-invalid="true"]') : Promise.resolve(true)),
+    validateFields: async () => !form || askHubSpot(form),
     onLastStep() {
       const steps = form?.querySelectorAll('.hsfc-Step');
       return !steps || steps.length < 2 || isShown(steps[steps.length - 1]!);

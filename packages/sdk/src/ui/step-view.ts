@@ -6,10 +6,9 @@ export interface StepView {
   root: HTMLElement;
   slot: HTMLElement;
   payButton: HTMLButtonElement | null;
-  show(message: string, tone?: 'error' | 'info'): void;
+  /** Shows `message`; `end` takes the payment fields and the pay button away for good. */
+  show(message: string, tone?: 'error' | 'info', end?: boolean): void;
   setBusy(busy: boolean): void;
-  /** Takes the payment fields and the pay button away for good, leaving `message`. */
-  endWith(message: string, tone?: 'error' | 'info'): void;
 }
 
 export interface StepViewOptions {
@@ -40,19 +39,17 @@ export function createStepView(doc: Document, options: StepViewOptions): StepVie
     root.append(payButton);
   }
   root.append(message);
-  const show = (text: string, tone: 'error' | 'info' = 'error') => {
-    message.dataset.tone = tone;
-    message.textContent = text;
-  };
   return {
     root,
     slot,
     payButton,
-    show,
-    endWith(text, tone) {
-      slot.remove();
-      payButton?.remove();
-      show(text, tone);
+    show(text, tone = 'error', end) {
+      message.dataset.tone = tone;
+      message.textContent = text;
+      if (end) {
+        slot.remove();
+        payButton?.remove();
+      }
     },
     setBusy(busy) {
       root.setAttribute('aria-busy', String(busy));
