@@ -49,13 +49,6 @@
     'u',
   );
 
-  /* What HubSpot's form says of an email value: null (fine), 'format', or the blocked domain. */
-  function emailProblem(value, definition) {
-    if (!EMAIL_RULE.test(value) || value.length > 254) return 'format';
-    var domain = value.split('@')[1].toLowerCase();
-    return definition.blockedEmailDomains.indexOf(domain) >= 0 ? 'blocked:' + domain : null;
-  }
-
   function readHutk() {
     var match = /(?:^|;\s*)hubspotutk=([^;]*)/.exec(document.cookie);
     if (match) return match[1];
