@@ -8,9 +8,11 @@ import { errorBoundary } from './http/error-boundary.js';
 import { OriginDirectory } from './http/cors.js';
 import { requireHttps, securityHeaders } from './http/security-headers.js';
 import { PaymentFormCache } from './payments/payment-form-cache.js';
+import type { PayPalAccounts } from './payments/providers/paypal/paypal-accounts.js';
 import type { StripeAccounts } from './payments/stripe-accounts.js';
 import { healthRoutes } from './routes/health.js';
 import { CORE_ROUTE_DOCS, openApiRoutes } from './routes/openapi.js';
+import { paypalRoutes } from './routes/paypal.js';
 import { publicPaymentRoutes } from './routes/public-payments.js';
 import { stripeWebhookRoutes } from './routes/stripe-webhooks.js';
 import type { UpstreamHealthMonitor } from './status/upstream-health.js';
@@ -19,6 +21,7 @@ export interface AppDeps {
   config: Pick<RelayConfig, 'trustProxy' | 'requireHttps' | 'rateLimits'>;
   knex: Knex;
   stripe: StripeAccounts;
+  paypal: PayPalAccounts;
   logger: Logger;
   health: UpstreamHealthMonitor;
   /** Extra routers (merchant API, HubSpot OAuth ...) and their OpenAPI descriptions. */
@@ -42,6 +45,7 @@ export function buildApp(deps: AppDeps): { app: Koa; origins: OriginDirectory } 
     healthRoutes(deps.knex),
     publicPaymentRoutes({ ...paymentDeps, origins, rateLimits: deps.config.rateLimits }),
     stripeWebhookRoutes(paymentDeps),
+    paypalRoutes({ ...paymentDeps, origins, rateLimits: deps.config.rateLimits }),
     ...(deps.extraRouters ?? []).map((extra) => extra.router),
   ];
   const docs = [...CORE_ROUTE_DOCS, ...(deps.extraRouters ?? []).flatMap((extra) => extra.docs)];

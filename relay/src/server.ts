@@ -8,6 +8,7 @@ import type { RelayConfig } from './config.js';
 import { openDatabase, type Database } from './db/open-database.js';
 import { migrateToLatest } from './db/migrations/index.js';
 import type { Logger } from './logger.js';
+import { createPayPalAccounts, type PayPalAccounts } from './payments/providers/paypal/paypal-accounts.js';
 import { createStripeAccounts, type StripeAccounts } from './payments/stripe-accounts.js';
 import { startHubSpotWorker } from './hubspot/start-worker.js';
 import { hubspotRoutes } from './routes/hubspot/index.js';
@@ -18,6 +19,7 @@ export interface RunningRelay {
   port: number;
   database: Database;
   stripe: StripeAccounts;
+  paypal: PayPalAccounts;
   /** Stops taking connections, lets in-flight requests finish (up to the grace period), closes the DB. */
   close(): Promise<void>;
 }
@@ -28,6 +30,8 @@ export interface StartRelayOptions {
   /** An already open database (tests); otherwise opened from the config and closed with the relay. */
   database?: Database;
   migrate?: boolean;
+  /** PayPal apps of the relay; built from the config unless given (tests that move the clock). */
+  paypal?: PayPalAccounts;
   extraRouters?: (deps: {
     database: Database;
     stripe: StripeAccounts;
@@ -40,6 +44,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   const ownsDatabase = !options.database;
   if (options.migrate ?? true) await migrateToLatest(database.knex);
   const stripe = createStripeAccounts(config.stripe);
+  const paypal = options.paypal ?? createPayPalAccounts(config.paypal);
   const probeMode = stripe.configuredModes().at(-1);
   const health = new UpstreamHealthMonitor(
     {
@@ -53,6 +58,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     config,
     knex: database.knex,
     stripe,
+    paypal,
     logger,
     health,
     extraRouters: [
@@ -86,7 +92,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
       if (ownsDatabase) await database.close();
       logger.info('relay stopped');
     })());
-  return { url, port, database, stripe, close };
+  return { url, port, database, stripe, paypal, close };
 }
 
 /** SIGTERM and SIGINT stop the relay gracefully; a second signal exits at once. */

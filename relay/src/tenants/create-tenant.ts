@@ -27,7 +27,12 @@ export function normalizeOrigin(value: string): string {
 
 export async function createTenant(
   knex: Knex,
-  input: { name: string; origins: string[]; stripeAccountId?: string | null },
+  input: {
+    name: string;
+    origins: string[];
+    stripeAccountId?: string | null;
+    paypalMerchantId?: string | null;
+  },
 ): Promise<Tenant> {
   const name = input.name.trim();
   if (!name || name.length > 200)
@@ -35,9 +40,16 @@ export async function createTenant(
   if (input.stripeAccountId && !/^acct_[A-Za-z0-9]+$/.test(input.stripeAccountId)) {
     throw new RelayError('invalid_request', 'The Stripe account id must look like acct_...');
   }
+  if (input.paypalMerchantId && !/^[2-9A-HJ-NP-Z]{13}$/.test(input.paypalMerchantId)) {
+    throw new RelayError(
+      'invalid_request',
+      'The PayPal merchant id must be the 13-character id PayPal shows.',
+    );
+  }
   return Tenant.query(knex).insertAndFetch({
     name,
     allowedOrigins: [...new Set(input.origins.map(normalizeOrigin))],
     stripeAccountId: input.stripeAccountId ?? null,
+    paypalMerchantId: input.paypalMerchantId ?? null,
   });
 }

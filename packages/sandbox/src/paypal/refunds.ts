@@ -36,6 +36,7 @@ export function refundCapture(state: PayPalState, call: Call, id: string): Answe
     id: createPayPalId(),
     captureId: capture.id,
     amount: formatMoney(capture.amount.currency_code, minor),
+    refundedSoFar: capture.refundedMinor + minor,
     ...(typeof call.body.note_to_payer === 'string' ? { noteToPayer: call.body.note_to_payer } : {}),
     ...(typeof call.body.invoice_id === 'string' ? { invoiceId: call.body.invoice_id } : {}),
     createTime: now,

@@ -47,6 +47,8 @@ export interface RefundRecord {
   id: string;
   captureId: string;
   amount: Money;
+  /** The capture's refunded total once this refund was made. */
+  refundedSoFar: number;
   noteToPayer?: string;
   invoiceId?: string;
   createTime: string;

@@ -84,10 +84,22 @@ export function capturePaymentsView(state: PayPalState, capture: CaptureRecord) 
 }
 
 export function refundView(state: PayPalState, refund: RefundRecord) {
+  const capture = state.captures.get(refund.captureId);
   return {
     id: refund.id,
     status: 'COMPLETED',
     amount: refund.amount,
+    ...(capture?.customId ? { custom_id: capture.customId } : {}),
+    // What PayPal adds up for the merchant: every refund of the capture so far, this one included.
+    ...(capture
+      ? {
+          seller_payable_breakdown: {
+            gross_amount: refund.amount,
+            net_amount: refund.amount,
+            total_refunded_amount: formatMoney(capture.amount.currency_code, refund.refundedSoFar),
+          },
+        }
+      : {}),
     ...(refund.noteToPayer ? { note_to_payer: refund.noteToPayer } : {}),
     ...(refund.invoiceId ? { invoice_id: refund.invoiceId } : {}),
     create_time: refund.createTime,
