@@ -4,6 +4,14 @@ import { startRelay } from '../../../server.js';
 import { PAGE_ORIGIN, postJson, seedTenantWithForm } from '../../../testing/payment-fixtures.js';
 import { paypalOrderRequest, useRelayWithPayPal } from '../../../testing/paypal-fixtures.js';
 
+interface SandboxOrder {
+  purchase_units: Array<{
+    amount: { currency_code: string; value: string };
+    description?: string;
+    payee: { merchant_id: string };
+  }>;
+}
+
 describe('PayPal orders through the relay (relay + PayPal sandbox + real database)', function () {
   this.timeout(60_000);
   const h = useRelayWithPayPal();
@@ -11,6 +19,7 @@ describe('PayPal orders through the relay (relay + PayPal sandbox + real databas
   const createOrder = (body: unknown) => postJson(`${h.relay.url}/v1/paypal/orders`, body);
   const capture = (orderId: string, body: unknown) =>
     postJson(`${h.relay.url}/v1/paypal/orders/${orderId}/capture`, body);
+  const orderAt = (id: unknown) => h.paypal.orders().find((o) => o.id === id) as unknown as SandboxOrder;
   const transactionRow = (id: string) => h.relay.database.knex('transactions').where({ id }).first();
   const capturesOf = (orderId: string) =>
     h.paypal
@@ -26,9 +35,7 @@ describe('PayPal orders through the relay (relay + PayPal sandbox + real databas
     assert.equal(created.status, 200, JSON.stringify(created.body));
     assert.equal(created.headers.get('access-control-allow-origin'), PAGE_ORIGIN);
     const orderId = created.body.orderId as string;
-    const order = h.paypal.orders().find((o) => o.id === orderId) as {
-      purchase_units: Array<Record<string, any>>;
-    };
+    const order = orderAt(orderId);
     assert.deepEqual(order.purchase_units[0]?.amount, { currency_code: 'USD', value: '49.00' });
     assert.equal(order.purchase_units[0]?.description, 'Workshop ticket');
 
@@ -171,9 +178,7 @@ describe('PayPal orders through the relay (relay + PayPal sandbox + real databas
     const chosen = await createOrder(
       paypalOrderRequest(custom.tenant.id, custom.form.hubspotFormGuid, { amount: 2500 }),
     );
-    const order = h.paypal.orders().find((o) => o.id === chosen.body.orderId) as {
-      purchase_units: Array<Record<string, any>>;
-    };
+    const order = orderAt(chosen.body.orderId);
     assert.equal(order.purchase_units[0]?.amount.value, '25.00');
     const outOfRange = await createOrder(
       paypalOrderRequest(custom.tenant.id, custom.form.hubspotFormGuid, { amount: 1 }),
@@ -187,9 +192,7 @@ describe('PayPal orders through the relay (relay + PayPal sandbox + real databas
       form: { providers: ['paypal'] },
     });
     const created = await createOrder(paypalOrderRequest(hosted.tenant.id, hosted.form.hubspotFormGuid));
-    const order = h.paypal.orders().find((o) => o.id === created.body.orderId) as {
-      purchase_units: Array<Record<string, any>>;
-    };
+    const order = orderAt(created.body.orderId);
     assert.equal(order.purchase_units[0]?.payee.merchant_id, 'N8W2FZ4ZQ7YQA');
   });
 
