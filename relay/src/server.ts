@@ -63,7 +63,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     health,
     extraRouters: [
       ...hubspotRoutes({ config, knex: database.knex, logger }),
-      ...merchantRouters({ database, stripe, config }),
+      ...merchantRouters({ database, stripe, paypal, config }),
       ...(options.extraRouters?.({ database, stripe }) ?? []),
     ],
   });
