@@ -30,8 +30,6 @@ export interface StartRelayOptions {
   /** An already open database (tests); otherwise opened from the config and closed with the relay. */
   database?: Database;
   migrate?: boolean;
-  /** PayPal apps of the relay; built from the config unless given (tests that move the clock). */
-  paypal?: PayPalAccounts;
   extraRouters?: (deps: {
     database: Database;
     stripe: StripeAccounts;
@@ -44,7 +42,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   const ownsDatabase = !options.database;
   if (options.migrate ?? true) await migrateToLatest(database.knex);
   const stripe = createStripeAccounts(config.stripe);
-  const paypal = options.paypal ?? createPayPalAccounts(config.paypal);
+  const paypal = createPayPalAccounts(config.paypal);
   const probeMode = stripe.configuredModes().at(-1);
   const health = new UpstreamHealthMonitor(
     {

@@ -1,16 +1,9 @@
 import axios, { type AxiosAdapter, type InternalAxiosRequestConfig } from 'axios';
-import {
-  Client,
-  Environment,
-  OrdersController,
-  PaymentsController,
-  type OAuthToken,
-} from '@paypal/paypal-server-sdk';
+import { Client, Environment, OrdersController, PaymentsController } from '@paypal/paypal-server-sdk';
 import type { PayPalConfig, PayPalCredentials } from '../../../config.js';
 import { RelayError } from '../../../errors.js';
 
-/** A token is renewed this long before PayPal says it expires, so no call carries a dying one. */
-const TOKEN_RENEWAL_MARGIN_MS = 60_000;
+const TOKEN_RENEWAL_MARGIN_SECONDS = 60;
 
 /** One PayPal REST app (test or live) and the controllers of the real `@paypal/paypal-server-sdk`. */
 export interface PayPalAccount {
@@ -30,13 +23,13 @@ export interface PayPalAccounts {
   configuredModes(): PayPalAccount[];
 }
 
-export function createPayPalAccounts(config: PayPalConfig, now: () => number = Date.now): PayPalAccounts {
+export function createPayPalAccounts(config: PayPalConfig): PayPalAccounts {
   const accounts = new Map<boolean, PayPalAccount>();
   for (const [livemode, credentials] of [
     [false, config.test],
     [true, config.live],
   ] as const) {
-    if (credentials) accounts.set(livemode, createPayPalAccount(credentials, livemode, config, now));
+    if (credentials) accounts.set(livemode, createPayPalAccount(credentials, livemode, config));
   }
   return {
     accountFor(livemode) {
@@ -58,7 +51,6 @@ function createPayPalAccount(
   credentials: PayPalCredentials,
   livemode: boolean,
   config: PayPalConfig,
-  now: () => number,
 ): PayPalAccount {
   let fetched = 0;
   const client = new Client({
@@ -67,13 +59,11 @@ function createPayPalAccount(
     clientCredentialsAuthCredentials: {
       oAuthClientId: credentials.clientId,
       oAuthClientSecret: credentials.clientSecret,
-      // The SDK shares one token between the calls of a client; this decides when it is renewed,
-      // on the relay's clock (which tests can move).
-      oAuthTokenProvider: async (last, manager) => {
-        if (last && !expiresSoon(last, now)) return last;
+      // The SDK shares one token between the calls of a client and fetches a new one this many
+      // seconds before PayPal says it expires, so no call carries a dying token.
+      oAuthClockSkew: TOKEN_RENEWAL_MARGIN_SECONDS,
+      oAuthOnTokenUpdate: () => {
         fetched += 1;
-        const token = await manager.fetchToken();
-        return { ...token, expiry: BigInt(Math.floor(now() / 1000)) + (token.expiresIn ?? 0n) };
       },
     },
     ...(config.apiBase ? { unstable_httpClientOptions: { adapter: rebasedAdapter(config.apiBase) } } : {}),
@@ -86,11 +76,6 @@ function createPayPalAccount(
     payments: new PaymentsController(client),
     tokensFetched: () => fetched,
   };
-}
-
-function expiresSoon(token: OAuthToken, now: () => number): boolean {
-  if (token.expiry === undefined) return true;
-  return Number(token.expiry) * 1000 - TOKEN_RENEWAL_MARGIN_MS <= now();
 }
 
 /**
