@@ -10,7 +10,7 @@ import type { PaymentDeps } from '../../payment-deps.js';
 import { SingleFlight } from '../../singleflight.js';
 import { findTransaction } from '../../transaction-store.js';
 import { payPalRequestId } from './create-paypal-order.js';
-import { captureRefusal, issueOf } from './paypal-failures.js';
+import { captureRefusal, describePayPalError, issueOf } from './paypal-failures.js';
 import { recordCapture, type CaptureFacts, type PayerFacts } from './record-capture.js';
 
 const flights = new SingleFlight<PaymentResult>();
@@ -62,7 +62,7 @@ async function captureOnce(
     // the order says how, and that capture is the one recorded.
     if (issueOf(error) !== 'ORDER_ALREADY_CAPTURED') {
       deps.logger.warn(
-        { transactionId: transaction.id, issue: issueOf(error), err: error },
+        { paypal: describePayPalError(error), transactionId: transaction.id },
         'paypal capture refused',
       );
       throw captureRefusal(error);

@@ -12,7 +12,12 @@ import { assertOriginAllowed } from '../../own-payment.js';
 import type { PaymentDeps } from '../../payment-deps.js';
 import { SingleFlight } from '../../singleflight.js';
 import { claimAttempt, releaseClaim } from '../../transaction-store.js';
-import { isUnansweredPayPalError, issueOf, providerUnavailable } from './paypal-failures.js';
+import {
+  describePayPalError,
+  isUnansweredPayPalError,
+  issueOf,
+  providerUnavailable,
+} from './paypal-failures.js';
 import { toPayPalValue } from './paypal-money.js';
 import { PAYPAL_SQL } from './paypal-sql.js';
 
@@ -120,7 +125,7 @@ async function createOnce(deps: PaymentDeps, context: OrderContext): Promise<Pay
     await releaseClaim(deps.knex, transaction);
     if (error instanceof RelayError) throw error;
     deps.logger.warn(
-      { err: error, transactionId: transaction.id, issue: issueOf(error) },
+      { paypal: describePayPalError(error), transactionId: transaction.id },
       'paypal order failed',
     );
     if (isUnansweredPayPalError(error)) throw providerUnavailable();

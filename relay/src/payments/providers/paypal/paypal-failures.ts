@@ -34,3 +34,14 @@ export function captureRefusal(error: unknown): RelayError {
   if (isUnansweredPayPalError(error)) return providerUnavailable();
   return new RelayError('payment_failed', 'PayPal refused the payment.', issue ? { declineCode: issue } : {});
 }
+
+/**
+ * A PayPal failure for the log: status, issue and PayPal's debug id. Never the error itself, whose
+ * request carries the Authorization header with the access token.
+ */
+export function describePayPalError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof ApiError))
+    return { message: error instanceof Error ? error.message : String(error) };
+  const result = error.result as { debug_id?: unknown } | undefined;
+  return { status: error.statusCode, issue: issueOf(error), debugId: result?.debug_id };
+}

@@ -214,4 +214,21 @@ describe('PayPal orders through the relay (relay + PayPal sandbox + real databas
     });
     assert.equal(other.status, 404);
   });
+
+  it('logs no PayPal access token, client secret or payer email, even for refused captures', async () => {
+    const request = paypalOrderRequest(h.seeded.tenant.id, h.seeded.form.hubspotFormGuid);
+    const created = await createOrder(request);
+    h.paypal.approveOrder(created.body.orderId as string, {
+      instrument: 'declined',
+      email: 'secret.payer@example.com',
+    });
+    await capture(created.body.orderId as string, {
+      tenantId: request.tenantId,
+      attemptId: request.attemptId,
+    });
+    const logs = h.relay.logLines.join('\n');
+    assert.match(logs, /paypal capture refused/);
+    assert.doesNotMatch(logs, /A21AA|Bearer |secret\.payer@|grace\.hopper@/i);
+    assert.ok(!logs.includes(h.paypal.credentials.clientSecret));
+  });
 });
