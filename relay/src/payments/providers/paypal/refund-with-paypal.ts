@@ -2,7 +2,7 @@ import { ApiError } from '@paypal/paypal-server-sdk';
 import type { ProviderRefund, ProviderRefundRequest } from '../refund-at-provider.js';
 import { payPalRequestId } from './create-paypal-order.js';
 import type { PayPalAccounts } from './paypal-accounts.js';
-import { issueOf } from './paypal-failures.js';
+import { describePayPalError, issueOf } from './paypal-failures.js';
 import { toPayPalValue } from './paypal-money.js';
 
 /**
@@ -36,6 +36,7 @@ export async function refundWithPayPal(
         statusCode: error.statusCode,
       });
     }
-    throw error;
+    // Not the error itself: its request carries the access token, and callers log their causes.
+    throw new Error(`PayPal did not answer the refund: ${JSON.stringify(describePayPalError(error))}`);
   }
 }
