@@ -43,12 +43,15 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   if (options.migrate ?? true) await migrateToLatest(database.knex);
   const stripe = createStripeAccounts(config.stripe);
   const paypal = createPayPalAccounts(config.paypal);
+  const paypalProbe = paypal.configuredModes().at(-1);
   const probeMode = stripe.configuredModes().at(-1);
   const health = new UpstreamHealthMonitor(
     {
       stripe: probeMode
         ? () => probeMode.client.balance.retrieve()
         : () => Promise.reject(new Error('not configured')),
+      // PayPal is probed only where it is configured: a card-only relay reports no PayPal outage.
+      ...(paypalProbe ? { paypal: () => paypalProbe.probeHealth() } : {}),
     },
     { cacheMs: config.statusCacheMs, timeoutMs: Math.min(config.stripe.timeoutMs, 3_000) },
   );

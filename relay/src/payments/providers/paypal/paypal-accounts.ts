@@ -14,6 +14,8 @@ export interface PayPalAccount {
   payments: PaymentsController;
   /** How many access tokens this account has fetched (one per expiry, not one per call). */
   tokensFetched(): number;
+  /** A cheap authenticated call (a fresh client-credentials token) for the public status route. */
+  probeHealth(): Promise<unknown>;
 }
 
 /** The relay's PayPal apps per mode: a live form only reaches the live app, a test form the test app. */
@@ -75,6 +77,7 @@ function createPayPalAccount(
     orders: new OrdersController(client),
     payments: new PaymentsController(client),
     tokensFetched: () => fetched,
+    probeHealth: () => client.clientCredentialsAuthManager.fetchToken(),
   };
 }
 

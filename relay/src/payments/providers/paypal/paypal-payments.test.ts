@@ -231,4 +231,12 @@ describe('PayPal orders through the relay (relay + PayPal sandbox + real databas
     assert.doesNotMatch(logs, /A21AA|Bearer |secret\.payer@|grace\.hopper@/i);
     assert.ok(!logs.includes(h.paypal.credentials.clientSecret));
   });
+
+  it('reports PayPal beside Stripe in the public status', async () => {
+    const up = (await (await fetch(`${h.relay.url}/v1/status`)).json()) as {
+      providers: Record<string, { status: string }>;
+    };
+    assert.equal(up.providers.paypal?.status, 'up');
+    assert.equal(up.providers.stripe?.status, 'up');
+  });
 });
