@@ -9,7 +9,9 @@ import * as merchantKeyAuth from './005-merchant-key-auth.js';
 import * as dropUnusedDefinerFunctions from './006-drop-unused-definer-functions.js';
 import * as loginThrottle from './007-login-throttle.js';
 import * as markPendingInStatement from './008-mark-pending-in-statement.js';
+import * as tenantsReadOnlyOAuthStates from './010-tenants-read-only-oauth-states.js';
 import * as paypal from './012-paypal.js';
+import * as outboxStats from './016-outbox-stats.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -29,7 +31,9 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['006-drop-unused-definer-functions', dropUnusedDefinerFunctions],
   ['007-login-throttle', loginThrottle],
   ['008-mark-pending-in-statement', markPendingInStatement],
+  ['010-tenants-read-only-oauth-states', tenantsReadOnlyOAuthStates],
   ['012-paypal', paypal],
+  ['016-outbox-stats', outboxStats],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {
