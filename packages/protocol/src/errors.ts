@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   password_rejected: 400,
   insufficient_scope: 403,
   refund_failed: 402,
+  provider_payment_missing: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
