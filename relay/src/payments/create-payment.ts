@@ -174,10 +174,30 @@ async function answerFromRecord(
         transaction.providerPaymentId,
         {},
         tenant.stripeAccountId ? { stripeAccount: tenant.stripeAccountId } : {},
-      );
+      )
+      .catch((error: unknown) => {
+        throw replayFailure(error, transaction.providerPaymentId!);
+      });
     return resultOrThrow(transaction, intent.client_secret ?? undefined);
   }
   return resultOrThrow(transaction);
+}
+
+/** Why a replayed 3-D Secure step cannot be answered: Stripe is silent, or no longer has the payment. */
+function replayFailure(error: unknown, paymentIntentId: string): unknown {
+  if (isUnansweredStripeError(error)) {
+    return new RelayError(
+      'provider_unavailable',
+      'The payment provider is not answering. Try again shortly.',
+    );
+  }
+  if ((error as { code?: string }).code === 'resource_missing') {
+    return new RelayError(
+      'provider_payment_missing',
+      `Stripe no longer has this payment (${paymentIntentId}). Start a new payment with a new attempt id.`,
+    );
+  }
+  return error;
 }
 
 /** Declines are answered as errors with the provider's decline code, the same on every replay. */

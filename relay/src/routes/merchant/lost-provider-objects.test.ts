@@ -7,6 +7,12 @@ import {
   signUpMerchant,
   type MerchantClient,
 } from '../../testing/merchant-fixtures.js';
+import {
+  createCardPaymentMethod,
+  PAGE_ORIGIN,
+  paymentRequest,
+  postJson,
+} from '../../testing/payment-fixtures.js';
 import { startTestRelay, type TestRelay } from '../../testing/test-relay.js';
 
 /**
@@ -14,7 +20,7 @@ import { startTestRelay, type TestRelay } from '../../testing/test-relay.js';
  * Stripe account does not know (a reset sandbox, a deleted or switched account) gets a clear 409
  * with a stable code when refunded, never a 500, and nothing about it changes.
  */
-describe('merchant API: a refund of a payment the provider lost', function () {
+describe('a payment the provider lost: refunds and replays', function () {
   this.timeout(180_000);
   let stripe: StripeSandbox;
   let relay: TestRelay;
@@ -52,5 +58,25 @@ describe('merchant API: a refund of a payment the provider lost', function () {
     assert.equal(transaction.status, 'succeeded');
     assert.equal(transaction.amount_refunded, 0);
     assert.equal((await refund('lost-refund-0002')).status, 409, 'the same answer on a new try');
+  });
+
+  it('answers a replayed 3-D Secure step whose PaymentIntent is gone with 409 provider_payment_missing', async () => {
+    await relay.database
+      .knex('tenants')
+      .where({ id: merchant.tenantId })
+      .update({ allowed_origins: [PAGE_ORIGIN] });
+    const { form } = await seedTransactions(relay.database.knex, merchant.tenantId, { count: 0 });
+    const card = await createCardPaymentMethod(stripe.url, stripe.keys.publishableTest, '4000002500003155');
+    const request = paymentRequest(merchant.tenantId, form.hubspotFormGuid, card);
+    const first = await postJson(`${relay.url}/v1/payments`, request);
+    assert.equal(first.body.status, 'requires_action', JSON.stringify(first.body));
+    // The account no longer knows the PaymentIntent the row names (reset, deleted or switched account).
+    await relay.database
+      .knex('transactions')
+      .where({ id: first.body.transactionId })
+      .update({ provider_payment_id: 'pi_lostforgood' });
+    const replay = await postJson(`${relay.url}/v1/payments`, request);
+    assert.equal(replay.status, 409, JSON.stringify(replay.body));
+    assert.equal((replay.body.error as { code: string }).code, 'provider_payment_missing');
   });
 });
