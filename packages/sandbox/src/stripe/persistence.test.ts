@@ -34,7 +34,7 @@ describe('Stripe sandbox: a state file keeps its objects across restarts', () =>
         { idempotencyKey: 'kept-key' },
       );
     const intent = await create();
-    const platform = await stripe.accounts.retrieve();
+    const platform = await stripe.accounts.retrieveCurrent();
     const events = sandbox.events().length;
     await sandbox.close();
 
@@ -66,7 +66,7 @@ describe('Stripe sandbox: a state file keeps its objects across restarts', () =>
         deleted: true,
       },
     );
-    assert.equal((await stripe.accounts.retrieve()).id, platform.id);
+    assert.equal((await stripe.accounts.retrieveCurrent()).id, platform.id);
     assert.equal((await stripe.accounts.retrieve(account.id)).id, account.id);
     assert.ok(sandbox.events().length > events, 'old events kept and the refund added its own');
   });
