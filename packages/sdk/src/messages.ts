@@ -5,6 +5,10 @@ const MESSAGES: Record<string, string> = {
   provider_unavailable: 'Payments are unavailable right now. You were not charged. Try again shortly.',
   price_changed: 'The price of this form changed. Please reload the page.',
   form_unreachable: 'The form is still loading. You were not charged. Try again in a moment.',
+  database_unavailable:
+    'Payments are briefly unavailable. Try again in a few seconds; you will not be charged twice.',
+  relay_unavailable:
+    'Payments are briefly unavailable. Try again in a few seconds; you will not be charged twice.',
   network_error:
     'No answer from the payment service. Check your connection and try again; you will not be charged twice.',
 };
