@@ -10,6 +10,7 @@ import * as dropUnusedDefinerFunctions from './006-drop-unused-definer-functions
 import * as loginThrottle from './007-login-throttle.js';
 import * as markPendingInStatement from './008-mark-pending-in-statement.js';
 import * as tenantsReadOnlyOAuthStates from './010-tenants-read-only-oauth-states.js';
+import * as contactProviderCustomers from './011-contact-provider-customers.js';
 import * as paypal from './012-paypal.js';
 import * as submittedEmail from './015-submitted-email.js';
 import * as outboxStats from './016-outbox-stats.js';
@@ -33,6 +34,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['007-login-throttle', loginThrottle],
   ['008-mark-pending-in-statement', markPendingInStatement],
   ['010-tenants-read-only-oauth-states', tenantsReadOnlyOAuthStates],
+  ['011-contact-provider-customers', contactProviderCustomers],
   ['012-paypal', paypal],
   ['015-submitted-email', submittedEmail],
   ['016-outbox-stats', outboxStats],
