@@ -10,6 +10,8 @@ export interface CliContext {
     options?: { migrate?: boolean },
   ): Promise<T>;
   print(line: string): void;
+  /** Prints `value` as JSON (dates as ISO strings), for `--json` and scripts such as `jq`. */
+  printJson(value: unknown): void;
 }
 
 export type RegisterCommands = (program: Command, context: CliContext) => void;
@@ -28,5 +30,6 @@ export function createCliContext(env: NodeJS.ProcessEnv, output: (line: string) 
       }
     },
     print: output,
+    printJson: (value) => output(JSON.stringify(value, null, 2)),
   };
 }
