@@ -15,18 +15,23 @@ import {
 const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((status) => [status, { description: 'An error with a stable code' }]));
 
+/** With REQUIRE_HTTPS=true every route, health checks included, refuses plain HTTP. */
+const plainHttpRefused = { 403: { description: 'Plain HTTP to a relay with REQUIRE_HTTPS=true' } };
+
 /** Every public route, described from the protocol package's schemas. Add new routes here. */
 export const CORE_ROUTE_DOCS: RouteDoc[] = [
   {
     method: 'get',
     path: '/v1/status',
+    operationId: 'getStatus',
     summary: 'Upstream payment provider health (cached)',
     tags: ['public'],
-    responses: { 200: { description: 'Health of each provider', schema: StatusResponse } },
+    responses: { 200: { description: 'Health of each provider', schema: StatusResponse }, ...errors(429) },
   },
   {
     method: 'get',
     path: '/v1/forms/:tenantId/:formId',
+    operationId: 'getFormConfig',
     summary: 'What the SDK needs to render the payment step of a HubSpot form',
     tags: ['public'],
     params: { tenantId: Type.String({ format: 'uuid' }), formId: Type.String() },
@@ -35,6 +40,7 @@ export const CORE_ROUTE_DOCS: RouteDoc[] = [
   {
     method: 'post',
     path: '/v1/payments',
+    operationId: 'createPayment',
     summary: 'Charge a form submission with the price the relay decides',
     tags: ['public'],
     body: CreatePaymentRequest,
@@ -49,6 +55,7 @@ export const CORE_ROUTE_DOCS: RouteDoc[] = [
   {
     method: 'post',
     path: '/v1/payments/:id/confirm',
+    operationId: 'confirmPayment',
     summary: "Finish a payment after the browser handled Stripe's next action",
     tags: ['public'],
     params: { id: Type.String({ format: 'uuid' }) },
@@ -61,6 +68,7 @@ export const CORE_ROUTE_DOCS: RouteDoc[] = [
   {
     method: 'post',
     path: '/v1/payments/:id/form-submitted',
+    operationId: 'reportFormSubmitted',
     summary:
       "The SDK's report that HubSpot accepted the form after this payment (stops the server-side submission)",
     tags: ['public'],
@@ -74,6 +82,7 @@ export const CORE_ROUTE_DOCS: RouteDoc[] = [
   {
     method: 'post',
     path: '/v1/webhooks/stripe',
+    operationId: 'receiveStripeWebhook',
     summary: 'Stripe webhook endpoint (signature-verified)',
     tags: ['webhooks'],
     auth: 'webhook_signature',
@@ -82,16 +91,18 @@ export const CORE_ROUTE_DOCS: RouteDoc[] = [
   {
     method: 'get',
     path: '/healthz',
+    operationId: 'checkLiveness',
     summary: 'Liveness',
     tags: ['operations'],
-    responses: { 200: { description: 'The process answers' } },
+    responses: { 200: { description: 'The process answers' }, ...plainHttpRefused },
   },
   {
     method: 'get',
     path: '/readyz',
+    operationId: 'checkReadiness',
     summary: 'Readiness: database reachable and migrations current',
     tags: ['operations'],
-    responses: { 200: { description: 'Ready' }, ...errors(503) },
+    responses: { 200: { description: 'Ready' }, ...plainHttpRefused, ...errors(503) },
   },
 ];
 
