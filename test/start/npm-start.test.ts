@@ -22,6 +22,7 @@ describe('npm start', function () {
         PORT: String(port),
         STRIPE_SANDBOX_PORT: String(stripePort),
         DEMO_PORT: String(demoPort),
+        HUBSPOT_SANDBOX_PORT: String(await freePort()),
         ONEPAGEPAY_DATA_DIR: path.join(dataDir, 'pglite'),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
