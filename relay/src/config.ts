@@ -24,8 +24,11 @@ export interface RelayConfig {
     timeoutMs: number;
   };
   statusCacheMs: number;
-  /** Behind a TLS-terminating proxy: trust X-Forwarded-* and refuse plain HTTP. */
-  trustProxy: boolean;
+  /**
+   * How many proxies in front of the relay append to X-Forwarded-For. The client IP is the entry
+   * that many places from the right; 0 means no proxy is trusted and the socket's address is used.
+   */
+  trustedProxyHops: number;
   requireHttps: boolean;
   rateLimits: { paymentsPerMinute: number; publicReadsPerMinute: number };
   shutdownGraceMs: number;
@@ -34,6 +37,20 @@ export interface RelayConfig {
   encryptionKeys: EncryptionKey[];
   /** Merchant API: origins a merchant dashboard may send session requests from; issuer in 2FA apps. */
   merchant: { dashboardOrigins: string[]; totpIssuer: string };
+  backups: BackupConfig;
+  /** Bearer token for GET /metrics; the route does not exist without one. */
+  metricsToken: string | undefined;
+}
+
+export interface BackupConfig {
+  /** Where the relay writes its scheduled backups; no schedule runs when unset. */
+  dir: string | undefined;
+  intervalHours: number;
+  retentionDays: number;
+  /** Encrypt scheduled backups with the first ONEPAGEPAY_ENCRYPTION_KEYS key. */
+  encrypt: boolean;
+  /** Where pg_dump and pg_restore live, when not on PATH (they must match the server's major version). */
+  pgBinDir: string | undefined;
 }
 
 export interface EncryptionKey {
@@ -91,7 +108,7 @@ export function loadConfig(env: Env = process.env): RelayConfig {
       timeoutMs: readInteger(env, 'STRIPE_TIMEOUT_MS', 20_000, 100, 120_000),
     },
     statusCacheMs: readInteger(env, 'STATUS_CACHE_MS', 15_000, 0, 600_000),
-    trustProxy: readBoolean(env, 'TRUST_PROXY', false),
+    trustedProxyHops: readTrustedProxyHops(env),
     requireHttps: readBoolean(env, 'REQUIRE_HTTPS', false),
     rateLimits: {
       paymentsPerMinute: readInteger(env, 'RATE_LIMIT_PAYMENTS_PER_MINUTE', 60, 1, 10_000_000),
@@ -104,6 +121,33 @@ export function loadConfig(env: Env = process.env): RelayConfig {
       totpIssuer: env.MERCHANT_TOTP_ISSUER || 'OnePagePay',
     },
     encryptionKeys: readEncryptionKeys(env, 'ONEPAGEPAY_ENCRYPTION_KEYS'),
+    backups: readBackupConfig(env),
+    metricsToken: readSecretToken(env, 'METRICS_TOKEN'),
+  };
+}
+
+function readSecretToken(env: Env, name: string): string | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  if (value.length < 24 || !/^[\x21-\x7e]+$/.test(value)) {
+    throw new ConfigError(`${name} must be at least 24 printable characters (e.g. openssl rand -hex 24).`);
+  }
+  return value;
+}
+
+function readBackupConfig(env: Env): BackupConfig {
+  const encrypt = readBoolean(env, 'BACKUP_ENCRYPT', false);
+  if (encrypt && !env.ONEPAGEPAY_ENCRYPTION_KEYS) {
+    throw new ConfigError(
+      'BACKUP_ENCRYPT=true needs ONEPAGEPAY_ENCRYPTION_KEYS: its first key encrypts the backups.',
+    );
+  }
+  return {
+    dir: env.BACKUP_DIR ? path.resolve(env.BACKUP_DIR) : undefined,
+    intervalHours: readInteger(env, 'BACKUP_INTERVAL_HOURS', 24, 1, 24 * 7),
+    retentionDays: readInteger(env, 'BACKUP_RETENTION_DAYS', 7, 1, 3650),
+    encrypt,
+    pgBinDir: env.PG_BIN_DIR || undefined,
   };
 }
 
@@ -142,6 +186,26 @@ function readHubSpotConfig(env: Env): HubSpotConfig {
     },
     formSubmissionDelayMs: readInteger(env, 'HUBSPOT_FORM_SUBMISSION_DELAY_MS', 600_000, 0, 86_400_000),
   };
+}
+
+/**
+ * TRUST_PROXY=true used to mean "the leftmost X-Forwarded-For entry is the client", an entry the
+ * client writes itself. It is refused on its own, so no deployment keeps that meaning silently:
+ * the operator states how many proxies append to the header.
+ */
+function readTrustedProxyHops(env: Env): number {
+  const hops = readInteger(env, 'TRUSTED_PROXY_HOPS', 0, 0, 10);
+  const legacy = readBoolean(env, 'TRUST_PROXY', false);
+  if (legacy && (env.TRUSTED_PROXY_HOPS ?? '') === '') {
+    throw new ConfigError(
+      'TRUST_PROXY is replaced by TRUSTED_PROXY_HOPS: set it to the number of proxies in front of the relay ' +
+        '(1 for one load balancer) and remove TRUST_PROXY. Trusting every X-Forwarded-For entry let clients pick their IP.',
+    );
+  }
+  if (legacy && hops === 0) {
+    throw new ConfigError('TRUST_PROXY=true contradicts TRUSTED_PROXY_HOPS=0: remove TRUST_PROXY.');
+  }
+  return hops;
 }
 
 /** `kid:base64key,kid2:base64key2`: each key 32 bytes; the first one encrypts. */

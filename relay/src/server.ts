@@ -10,8 +10,10 @@ import { migrateToLatest } from './db/migrations/index.js';
 import type { Logger } from './logger.js';
 import { createStripeAccounts, type StripeAccounts } from './payments/stripe-accounts.js';
 import { startHubSpotWorker } from './hubspot/start-worker.js';
+import { startBackupSchedule } from './backups/backup-schedule.js';
 import { hubspotRoutes } from './routes/hubspot/index.js';
 import { UpstreamHealthMonitor } from './status/upstream-health.js';
+import { RelayMetrics } from './observability/metrics.js';
 
 export interface RunningRelay {
   url: string;
@@ -49,8 +51,13 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     },
     { cacheMs: config.statusCacheMs, timeoutMs: Math.min(config.stripe.timeoutMs, 3_000) },
   );
+  const metrics = new RelayMetrics({
+    knex: database.knex,
+    upstreams: async () => (await health.status()).providers,
+  });
   const { app } = buildApp({
     config,
+    metrics,
     knex: database.knex,
     stripe,
     logger,
@@ -72,6 +79,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url, database: database.kind }, 'relay listening');
   const hubspotWorker = startHubSpotWorker({ config, logger, knex: database.knex });
+  const backups = startBackupSchedule({ config, database, logger });
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -82,6 +90,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
       await closed;
       clearTimeout(grace);
       await hubspotWorker?.stop();
+      await backups?.stop();
       await stripe.close();
       if (ownsDatabase) await database.close();
       logger.info('relay stopped');

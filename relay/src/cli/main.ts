@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, isRelayError } from '../errors.js';
 import { createCliContext, type RegisterCommands } from './cli-context.js';
 import { registerApiKeyCommands } from './commands/api-key.js';
+import { registerBackupCommands } from './commands/backup.js';
 import { registerFormCommands } from './commands/form.js';
 import { registerHubSpotCommands } from './commands/hubspot.js';
 import { registerMigrateCommand } from './commands/migrate.js';
@@ -21,6 +22,7 @@ export const COMMAND_GROUPS: RegisterCommands[] = [
   registerWorkerCommand,
   registerUserCommands,
   registerApiKeyCommands,
+  registerBackupCommands,
 ];
 
 /** The relay package's version: `package.json` sits two levels up from both src/cli and dist/cli. */

@@ -1,5 +1,4 @@
 import { InvalidArgumentError } from 'commander';
-import cliProgress from 'cli-progress';
 import { ConfigError } from '../../errors.js';
 import { createHubSpotClientFactory } from '../../hubspot/client-factory.js';
 import { systemClock } from '../../hubspot/clock.js';
@@ -11,6 +10,7 @@ import { TokenCipher } from '../../hubspot/token-cipher.js';
 import { createLogger } from '../../logger.js';
 import { tenantUuid } from '../arguments.js';
 import type { RegisterCommands } from '../cli-context.js';
+import { progressBar } from '../progress-bar.js';
 
 function since(value: string): Date {
   const date = new Date(value);
@@ -25,24 +25,6 @@ function portalId(value: string): number {
   return Number(value);
 }
 
-/** A progress bar on a terminal; silent when stderr is not one (CI logs, tests). */
-function progressBar(label: string) {
-  const bar = new cliProgress.SingleBar(
-    { format: `${label} [{bar}] {value}/{total} ({percentage}%)`, stream: process.stderr, hideCursor: true },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = false;
-  return {
-    update(done: number, total: number) {
-      if (!started) {
-        bar.start(total, done);
-        started = true;
-      } else bar.update(done);
-    },
-    stop: () => started && bar.stop(),
-  };
-}
-
 export const registerHubSpotCommands: RegisterCommands = (program, context) => {
   const hubspot = program.command('hubspot').description('Connect HubSpot portals and manage the CRM sync');
 
@@ -53,9 +35,8 @@ export const registerHubSpotCommands: RegisterCommands = (program, context) => {
     .option('--live', 'connect the portal for live-mode payments (default: test mode)', false)
     .action(async (options: { tenant: string; live: boolean }) => {
       await context.withDatabase(async (_database, config) => {
-        const cipher = new TokenCipher(config.encryptionKeys);
         const url = buildConnectUrl(
-          { cipher, hubspot: config.hubspot, clock: systemClock },
+          { hubspot: config.hubspot, clock: systemClock },
           {
             tenantId: options.tenant,
             livemode: options.live,

@@ -9,6 +9,8 @@ import * as merchantKeyAuth from './005-merchant-key-auth.js';
 import * as dropUnusedDefinerFunctions from './006-drop-unused-definer-functions.js';
 import * as loginThrottle from './007-login-throttle.js';
 import * as markPendingInStatement from './008-mark-pending-in-statement.js';
+import * as tenantsReadOnlyOAuthStates from './010-tenants-read-only-oauth-states.js';
+import * as outboxStats from './016-outbox-stats.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -28,6 +30,8 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['006-drop-unused-definer-functions', dropUnusedDefinerFunctions],
   ['007-login-throttle', loginThrottle],
   ['008-mark-pending-in-statement', markPendingInStatement],
+  ['010-tenants-read-only-oauth-states', tenantsReadOnlyOAuthStates],
+  ['016-outbox-stats', outboxStats],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {
