@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { startStripeSandbox } from '@onepagepay/sandbox';
+import { startHubSpotSandbox, startStripeSandbox } from '@onepagepay/sandbox';
 import { loadConfig, readDataDir } from '../config.js';
 import { createLogger } from '../logger.js';
 import { startRelay, stopOnSignals } from '../server.js';
+import { connectDemoHubSpot } from './connect-demo-hubspot.js';
 import { demoSandboxStateFile } from './demo-data.js';
 import { serveDemoPage } from './demo-page.js';
 import { seedDemo, DEMO_FORMS } from './seed-demo.js';
@@ -30,6 +31,17 @@ async function startDemo(): Promise<void> {
       STRIPE_TEST_WEBHOOK_SECRET: webhookSecret,
     });
   }
+  // Without HUBSPOT_API_BASE the relay pushes to the offline HubSpot sandbox, connected below.
+  const hubspot = env.HUBSPOT_API_BASE
+    ? undefined
+    : await startHubSpotSandbox({ port: Number(env.HUBSPOT_SANDBOX_PORT ?? 12112) });
+  if (hubspot) {
+    env.HUBSPOT_API_BASE = hubspot.url;
+    // Tokens are stored encrypted as always; a key for this run unless one is configured. The
+    // sandbox forgets its portal on exit and is connected afresh on each start, so nothing
+    // needs the key again.
+    env.ONEPAGEPAY_ENCRYPTION_KEYS ??= `demo:${randomBytes(32).toString('base64')}`;
+  }
   const config = loadConfig(env);
   const logger = createLogger({ level: env.LOG_LEVEL ?? 'warn' });
   const relay = await startRelay({ config, logger });
@@ -41,11 +53,16 @@ async function startDemo(): Promise<void> {
   const demoPort = Number(env.DEMO_PORT ?? 8080);
   const demoOrigins = [`http://127.0.0.1:${demoPort}`, `http://localhost:${demoPort}`];
   const { tenant } = await seedDemo(relay.database.knex, demoOrigins);
+  const formGuids = Object.values(DEMO_FORMS).map((form) => form.guid);
+  const crm = hubspot
+    ? await connectDemoHubSpot({ knex: relay.database.knex, config, logger, hubspot }, tenant.id, formGuids)
+    : undefined;
   const demoPage = await serveDemoPage({
     relayUrl: relay.url,
     tenantId: tenant.id,
-    formGuids: Object.values(DEMO_FORMS).map((form) => form.guid),
+    formGuids,
     stripeSandboxUrl: sandbox?.url,
+    hubspotSandbox: hubspot && crm ? { url: hubspot.url, viewUrl: crm.viewUrl } : undefined,
     port: demoPort,
   });
 
@@ -55,13 +72,16 @@ async function startDemo(): Promise<void> {
   console.log(
     [
       ...banner,
-      `  Relay:        ${relay.url}   (ready: ${relay.url}/readyz, API: ${relay.url}/v1/openapi.json)`,
+      `  Relay:        ${relay.url}   (ready: ${relay.url}/readyz, API reference: ${relay.url}/docs)`,
       `  Database:     ${relay.database.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`,
       ...(sandbox
         ? [
             `  Stripe:       sandbox at ${sandbox.url} (test card 4242 4242 4242 4242, 3-D Secure 4000 0025 0000 3155)`,
             `                objects kept in ${demoSandboxStateFile(config.dataDir)}; \`npm run demo:reset\` forgets both`,
           ]
+        : []),
+      ...(crm
+        ? [`  HubSpot:      sandbox portal ${crm.portalId}, connected; what it received: ${crm.viewUrl}`]
         : []),
       `  Demo tenant:  ${tenant.id}`,
       `  Demo forms:   ${DEMO_FORMS.legacyV2.guid} (HubSpot v2 embed), ${DEMO_FORMS.v4.guid} (v4 embed)`,
@@ -73,6 +93,7 @@ async function startDemo(): Promise<void> {
     await demoPage.close();
     await relay.close();
     await sandbox?.close();
+    await hubspot?.close();
   }, logger);
 }
 

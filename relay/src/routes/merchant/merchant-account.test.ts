@@ -335,7 +335,9 @@ describe('merchant accounts: passwords, lockout, 2FA, sessions, CSRF', function 
       assert.ok(document.paths[path!]?.[method!], `${method} ${path}`);
     }
     const list = document.paths['/v1/transactions'].get;
-    assert.deepEqual(list.security, [{ api_key: [] }]);
+    // An API key or the dashboard's session cookie: either one is enough.
+    assert.deepEqual(list.security, [{ api_key: [] }, { session: [] }]);
+    assert.equal(list.operationId, 'listTransactions');
     assert.ok(list.parameters.some((parameter: { name: string }) => parameter.name === 'contact_email'));
     const item = list.responses['200'].content['application/json'].schema.properties.data.items;
     assert.equal('clientSecret' in item.properties, false);
