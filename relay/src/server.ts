@@ -71,6 +71,11 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url, database: database.kind }, 'relay listening');
+  if (config.encryptionKeys.length === 0) {
+    logger.warn(
+      'ONEPAGEPAY_ENCRYPTION_KEYS is unset: merchant two-factor enrolment and HubSpot connections are refused until it is set',
+    );
+  }
   const hubspotWorker = startHubSpotWorker({ config, logger, knex: database.knex });
 
   let closing: Promise<void> | undefined;

@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   password_rejected: 400,
   insufficient_scope: 403,
   refund_failed: 402,
+  encryption_not_configured: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

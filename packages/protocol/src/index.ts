@@ -28,6 +28,7 @@ export {
   ReauthenticateRequest,
   RecoveryCode,
   RecoveryCodes,
+  SecondFactorRequest,
   SessionModeRequest,
   SignupRequest,
   TotpCode,

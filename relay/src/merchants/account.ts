@@ -39,12 +39,10 @@ export async function logIn(
   input: { email: string; password: string; totpCode?: string; recoveryCode?: string },
   client: Client,
 ): Promise<{ token: string; user: MerchantUser }> {
-  const ip = client.ip ?? 'unknown';
-  await deps.throttle.assertAllowed(input.email, ip);
+  const attempt = await deps.throttle.beginSignIn(input.email, client.ip ?? 'unknown');
   const candidate = await findLoginCandidate(deps.knex, input.email);
   if (!candidate) {
     await burnVerification(input.password);
-    await deps.throttle.recordFailure(input.email, ip);
     throw new RelayError('unauthorized', WRONG_CREDENTIALS);
   }
   const scope = { tenantId: candidate.tenant_id, livemode: false };
@@ -77,7 +75,6 @@ export async function logIn(
     return { ok: true as const, token, user };
   });
   if (!result.ok) {
-    await deps.throttle.recordFailure(input.email, ip);
     if (result.user) {
       await inTenantTransaction(deps.knex, scope, (trx) =>
         recordAuditEvent(
@@ -96,7 +93,7 @@ export async function logIn(
     }
     throw new RelayError('unauthorized', WRONG_CREDENTIALS);
   }
-  await deps.throttle.recordSuccess(input.email);
+  await attempt.succeeded();
   return { token: result.token, user: result.user };
 }
 
@@ -132,25 +129,44 @@ export async function reauthenticate(
   deps: AccountDeps,
   active: ActiveSession,
   input: { password: string; totpCode?: string },
-  client: Client,
 ): Promise<void> {
   const user = active.user;
   const scope = { tenantId: user.tenant_id, livemode: false };
-  const ip = client.ip ?? 'unknown';
-  await deps.throttle.assertAllowed(user.email, ip);
+  const attempt = await deps.throttle.beginCredentialCheck(user.id);
   const ok = await inTenantTransaction(deps.knex, scope, async (trx) => {
     const fresh = await findUser(trx, user.tenant_id, user.id);
     if (!fresh || !(await verifyPassword(fresh.password_hash, input.password))) return false;
     if (fresh.totp_enabled_at && !(await checkSecondFactor(deps, trx, fresh, input))) return false;
+    // The only place, with sign-in and password change, that proves the password: nothing else
+    // (session rotation, mode switch, 2FA step-up) may move this time forward.
     await trx('merchant_sessions')
       .where({ tenant_id: user.tenant_id, id: active.session.id })
       .update({ reauthenticated_at: deps.now() });
     return true;
   });
-  if (!ok) {
-    await deps.throttle.recordFailure(user.email, ip);
-    throw new RelayError('unauthorized', WRONG_CREDENTIALS);
+  if (!ok) throw new RelayError('unauthorized', WRONG_CREDENTIALS);
+  await attempt.succeeded();
+}
+
+/**
+ * Proves the user holds the second factor now (a fresh TOTP code or an unused recovery code) before
+ * 2FA is turned off or its recovery codes replaced: a stolen session alone cannot do either.
+ * Counted per user, like a password re-check.
+ */
+export async function assertCurrentSecondFactor(
+  deps: AccountDeps,
+  trx: Knex.Transaction,
+  user: MerchantUser,
+  input: { totpCode?: string | undefined; recoveryCode?: string | undefined },
+): Promise<void> {
+  const attempt = await deps.throttle.beginCredentialCheck(user.id);
+  if (!user.totp_enabled_at || !(await checkSecondFactor(deps, trx, user, input))) {
+    throw new RelayError(
+      'unauthorized',
+      'Send a current code from your authenticator app (totpCode) or an unused recovery code.',
+    );
   }
+  await attempt.succeeded();
 }
 
 export function assertRecentlyReauthenticated(deps: AccountDeps, active: ActiveSession): void {
@@ -172,10 +188,12 @@ export async function changePassword(
 ): Promise<{ token: string }> {
   const user = active.user;
   checkPasswordPolicy(input.newPassword, { email: user.email });
+  // Counted per user, not per email: guesses from a session must not lock the owner's sign-in.
+  const attempt = await deps.throttle.beginCredentialCheck(user.id);
   if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
-    await deps.throttle.recordFailure(user.email, client.ip ?? 'unknown');
     throw new RelayError('unauthorized', WRONG_CREDENTIALS);
   }
+  await attempt.succeeded();
   const passwordHash = await hashPassword(input.newPassword);
   const scope = { tenantId: user.tenant_id, livemode: false };
   return inTenantTransaction(deps.knex, scope, async (trx) => {

@@ -7,6 +7,8 @@ import { createTestDatabase } from './test-database.js';
 
 export const TEST_WEBHOOK_SECRET = 'whsec_test_onepagepay_relay_suite';
 export const LIVE_WEBHOOK_SECRET = 'whsec_live_onepagepay_relay_suite';
+/** Configured as in production (2FA enrolment refuses without it); pass '' to test its absence. */
+export const TEST_ENCRYPTION_KEYS = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
 
 export interface StripeSandboxLike {
   url: string;
@@ -40,6 +42,7 @@ export async function startTestRelay(
     RATE_LIMIT_PAYMENTS_PER_MINUTE: '100000',
     RATE_LIMIT_PUBLIC_READS_PER_MINUTE: '100000',
     SHUTDOWN_GRACE_MS: '1000',
+    ONEPAGEPAY_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
     ...options.env,
   });
   const logLines: string[] = [];

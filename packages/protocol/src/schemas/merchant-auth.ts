@@ -49,6 +49,13 @@ export const ChangePasswordRequest = Type.Object(
 );
 export type ChangePasswordRequest = Static<typeof ChangePasswordRequest>;
 
+/** Proof of the second factor now, to turn 2FA off or replace the recovery codes: one of the two. */
+export const SecondFactorRequest = Type.Object(
+  { totpCode: Type.Optional(TotpCode), recoveryCode: Type.Optional(RecoveryCode) },
+  { additionalProperties: false },
+);
+export type SecondFactorRequest = Static<typeof SecondFactorRequest>;
+
 export const TotpConfirmRequest = Type.Object({ code: TotpCode }, { additionalProperties: false });
 export type TotpConfirmRequest = Static<typeof TotpConfirmRequest>;
 

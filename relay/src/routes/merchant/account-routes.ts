@@ -5,6 +5,7 @@ import {
   CreateApiKeyRequest,
   LoginRequest,
   ReauthenticateRequest,
+  SecondFactorRequest,
   SessionModeRequest,
   SignupRequest,
   TotpConfirmRequest,
@@ -115,7 +116,7 @@ export function accountRoutes(deps: AccountDeps & MerchantAuthDeps): Router {
   router.post('/reauthenticate', session, async (ctx) => {
     const input = await readJsonBody(ctx, ReauthenticateRequest);
     const active = callerOf(ctx).session!;
-    await reauthenticate(deps, active, input, requestActor(ctx));
+    await reauthenticate(deps, active, input);
     await answerWithSession(ctx, active.token);
   });
 
@@ -149,15 +150,17 @@ export function accountRoutes(deps: AccountDeps & MerchantAuthDeps): Router {
   router.post('/two-factor/disable', session, async (ctx) => {
     const active = callerOf(ctx).session!;
     assertRecentlyReauthenticated(deps, active);
-    const { token } = await disableTotp(deps, active, requestActor(ctx));
+    const proof = await readSecondFactor(ctx);
+    const { token } = await disableTotp(deps, active, proof, requestActor(ctx));
     await answerWithSession(ctx, token);
   });
 
   router.post('/two-factor/recovery-codes', session, async (ctx) => {
     const active = callerOf(ctx).session!;
     assertRecentlyReauthenticated(deps, active);
+    const proof = await readSecondFactor(ctx);
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = { recoveryCodes: await regenerateRecoveryCodes(deps, active, requestActor(ctx)) };
+    ctx.body = { recoveryCodes: await regenerateRecoveryCodes(deps, active, proof, requestActor(ctx)) };
   });
 
   router.get('/api-keys', ownerSession, async (ctx) => {
@@ -185,4 +188,15 @@ export function accountRoutes(deps: AccountDeps & MerchantAuthDeps): Router {
   });
 
   return router;
+}
+
+async function readSecondFactor(ctx: Context): Promise<SecondFactorRequest> {
+  const proof = await readJsonBody(ctx, SecondFactorRequest);
+  if (!proof.totpCode && !proof.recoveryCode) {
+    throw new RelayError(
+      'invalid_request',
+      'Send totpCode (from your authenticator app) or recoveryCode: turning 2FA off or replacing recovery codes needs one.',
+    );
+  }
+  return proof;
 }

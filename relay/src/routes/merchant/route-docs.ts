@@ -16,6 +16,7 @@ import {
   MerchantTransaction,
   ReauthenticateRequest,
   RecoveryCodes,
+  SecondFactorRequest,
   SessionModeRequest,
   SignupRequest,
   TotpConfirmRequest,
@@ -102,10 +103,15 @@ export const MERCHANT_ROUTE_DOCS: RouteDoc[] = [
     description: 'Session',
     schema: MerchantSession,
   }),
-  sessionPost('/two-factor/setup', 'Start TOTP enrolment (after re-authentication)', undefined, {
-    description: 'Secret, otpauth URI and QR code',
-    schema: TotpEnrolment,
-  }),
+  sessionPost(
+    '/two-factor/setup',
+    'Start TOTP enrolment (after re-authentication; 409 while 2FA is on; 503 without ONEPAGEPAY_ENCRYPTION_KEYS)',
+    undefined,
+    {
+      description: 'Secret, otpauth URI and QR code',
+      schema: TotpEnrolment,
+    },
+  ),
   sessionPost(
     '/two-factor/confirm',
     'Confirm TOTP enrolment; returns 10 recovery codes once and rotates the token',
@@ -117,8 +123,8 @@ export const MERCHANT_ROUTE_DOCS: RouteDoc[] = [
   ),
   sessionPost(
     '/two-factor/disable',
-    'Turn 2FA off (after re-authentication); ends every session',
-    undefined,
+    'Turn 2FA off (after re-authentication, with a current TOTP or recovery code); ends every session',
+    SecondFactorRequest,
     {
       description: 'Session',
       schema: MerchantSession,
@@ -126,8 +132,8 @@ export const MERCHANT_ROUTE_DOCS: RouteDoc[] = [
   ),
   sessionPost(
     '/two-factor/recovery-codes',
-    'Replace the recovery codes (after re-authentication)',
-    undefined,
+    'Replace the recovery codes (after re-authentication, with a current TOTP or recovery code)',
+    SecondFactorRequest,
     {
       description: 'New codes, shown once',
       schema: RecoveryCodes,
