@@ -33,7 +33,14 @@ export interface RelayConfig {
   /** AES-256-GCM keys for secrets at rest; the first is used to encrypt, all to decrypt. */
   encryptionKeys: EncryptionKey[];
   /** Merchant API: origins a merchant dashboard may send session requests from; issuer in 2FA apps. */
-  merchant: { dashboardOrigins: string[]; totpIssuer: string };
+  merchant: {
+    dashboardOrigins: string[];
+    totpIssuer: string;
+    /** Signup requests one client IP may make per hour. */
+    signupsPerIpPerHour: number;
+    /** The dashboard page the verification mail links to (`#token=…` appended). */
+    signupVerifyUrl: URL | undefined;
+  };
 }
 
 export interface EncryptionKey {
@@ -102,6 +109,8 @@ export function loadConfig(env: Env = process.env): RelayConfig {
     merchant: {
       dashboardOrigins: readOrigins(env, 'MERCHANT_DASHBOARD_ORIGINS'),
       totpIssuer: env.MERCHANT_TOTP_ISSUER || 'OnePagePay',
+      signupsPerIpPerHour: readInteger(env, 'MERCHANT_SIGNUPS_PER_IP_PER_HOUR', 10, 1, 10_000_000),
+      signupVerifyUrl: readUrl(env, 'MERCHANT_SIGNUP_VERIFY_URL'),
     },
     encryptionKeys: readEncryptionKeys(env, 'ONEPAGEPAY_ENCRYPTION_KEYS'),
   };

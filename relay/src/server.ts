@@ -8,6 +8,7 @@ import type { RelayConfig } from './config.js';
 import { openDatabase, type Database } from './db/open-database.js';
 import { migrateToLatest } from './db/migrations/index.js';
 import type { Logger } from './logger.js';
+import { logMailer, type Mailer } from './mail/mailer.js';
 import { createStripeAccounts, type StripeAccounts } from './payments/stripe-accounts.js';
 import { startHubSpotWorker } from './hubspot/start-worker.js';
 import { hubspotRoutes } from './routes/hubspot/index.js';
@@ -28,6 +29,8 @@ export interface StartRelayOptions {
   /** An already open database (tests); otherwise opened from the config and closed with the relay. */
   database?: Database;
   migrate?: boolean;
+  /** Sends signup verification mails; without one they go to the log (development only). */
+  mailer?: Mailer;
   extraRouters?: (deps: {
     database: Database;
     stripe: StripeAccounts;
@@ -57,7 +60,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     health,
     extraRouters: [
       ...hubspotRoutes({ config, knex: database.knex, logger }),
-      ...merchantRouters({ database, stripe, config }),
+      ...merchantRouters({ database, stripe, config, mailer: options.mailer ?? logMailer(logger) }),
       ...(options.extraRouters?.({ database, stripe }) ?? []),
     ],
   });

@@ -44,7 +44,7 @@ describe('tenant and mode isolation across every merchant route', function () {
     relay = await startTestRelay(stripe);
     for (const name of ['a', 'b']) {
       const email = `isolation-${name}-${crypto.randomUUID().slice(0, 8)}@example.com`;
-      const testSession = await signUpMerchant(relay.url, email);
+      const testSession = await signUpMerchant(relay, email);
       const testKey = await createApiKeyFor(testSession, [
         'transactions:read',
         'contacts:read',

@@ -97,6 +97,40 @@ export async function logIn(
   return { token: result.token, user: result.user };
 }
 
+/**
+ * The first session of a verified signup. Opening the mailed link proves the mailbox, not the
+ * password, so the session counts as re-authenticated only from when the password was typed.
+ */
+export async function startSignupSession(
+  deps: AccountDeps,
+  user: MerchantUser,
+  passwordCheckedAt: Date,
+  client: Client,
+): Promise<{ token: string }> {
+  const scope = { tenantId: user.tenant_id, livemode: false };
+  return inTenantTransaction(deps.knex, scope, async (trx) => {
+    const { token } = await createSession(
+      trx,
+      {
+        tenantId: user.tenant_id,
+        userId: user.id,
+        mfaVerified: false,
+        ip: client.ip,
+        userAgent: client.userAgent,
+        reauthenticatedAt: passwordCheckedAt,
+      },
+      deps.now(),
+    );
+    await recordAuditEvent(
+      trx,
+      scope,
+      { type: 'user', id: user.id, ...client },
+      { action: 'login.succeeded', accountLevel: true, details: { signupVerified: true } },
+    );
+    return { token };
+  });
+}
+
 /** A TOTP code (never reused: its time step must be newer than the last) or an unused recovery code. */
 async function checkSecondFactor(
   deps: AccountDeps,

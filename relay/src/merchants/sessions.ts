@@ -39,6 +39,8 @@ export async function createSession(
     livemode?: boolean;
     ip: string | null;
     userAgent: string | null;
+    /** When the password was last proven, if not now (a verified signup: when it was typed). */
+    reauthenticatedAt?: Date;
   },
   now: Date,
 ): Promise<{ token: string; session: SessionRow }> {
@@ -50,7 +52,7 @@ export async function createSession(
       token_hash: sha256Hex(token),
       livemode: input.livemode ?? false,
       mfa_verified_at: input.mfaVerified ? now : null,
-      reauthenticated_at: now,
+      reauthenticated_at: input.reauthenticatedAt ?? now,
       created_at: now,
       last_seen_at: now,
       expires_at: new Date(now.getTime() + SESSION_ABSOLUTE_MS),

@@ -3,6 +3,7 @@ import { loadConfig, type RelayConfig } from '../config.js';
 import type { Database } from '../db/open-database.js';
 import { createLogger } from '../logger.js';
 import { startRelay, type RunningRelay, type StartRelayOptions } from '../server.js';
+import { MailCapture } from './mail-capture.js';
 import { createTestDatabase } from './test-database.js';
 
 export const TEST_WEBHOOK_SECRET = 'whsec_test_onepagepay_relay_suite';
@@ -20,6 +21,8 @@ export interface TestRelay extends RunningRelay {
   database: Database;
   /** Every log line the relay wrote, for assertions that nothing secret is logged. */
   logLines: string[];
+  /** Every mail the relay sent (signup verification). */
+  mailbox: MailCapture;
 }
 
 /** A real relay on a random port, on a fresh database, pointed at a Stripe sandbox. */
@@ -41,6 +44,7 @@ export async function startTestRelay(
     STATUS_CACHE_MS: '0',
     RATE_LIMIT_PAYMENTS_PER_MINUTE: '100000',
     RATE_LIMIT_PUBLIC_READS_PER_MINUTE: '100000',
+    MERCHANT_SIGNUPS_PER_IP_PER_HOUR: '100000',
     SHUTDOWN_GRACE_MS: '1000',
     ONEPAGEPAY_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
     ...options.env,
@@ -54,9 +58,11 @@ export async function startTestRelay(
   });
   const logger = createLogger({ level: config.logLevel, destination });
   const database = await createTestDatabase();
+  const mailbox = new MailCapture();
   const relay = await startRelay({
     config,
     logger,
+    mailer: mailbox,
     database: database.app ?? database,
     migrate: false,
     ...(options.extraRouters ? { extraRouters: options.extraRouters } : {}),
@@ -66,6 +72,7 @@ export async function startTestRelay(
     config,
     database,
     logLines,
+    mailbox,
     close: async () => {
       await relay.close();
       await database.close();

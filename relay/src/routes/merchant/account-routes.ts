@@ -8,8 +8,10 @@ import {
   SecondFactorRequest,
   SessionModeRequest,
   SignupRequest,
+  SignupVerifyRequest,
   TotpConfirmRequest,
   type MerchantSession,
+  type SignupAccepted,
 } from '@onepagepay/protocol';
 import { RelayError } from '../../errors.js';
 import { readJsonBody } from '../../http/read-body.js';
@@ -19,6 +21,7 @@ import {
   logIn,
   logOut,
   reauthenticate,
+  startSignupSession,
   switchMode,
   type AccountDeps,
 } from '../../merchants/account.js';
@@ -36,7 +39,7 @@ import {
   SESSION_IDLE_MS,
   sessionCookie,
 } from '../../merchants/sessions.js';
-import { signUp } from '../../merchants/users.js';
+import { requestSignup, verifySignup, type SignupDeps } from '../../merchants/signup.js';
 import {
   assertAllowedOrigin,
   callerOf,
@@ -46,7 +49,7 @@ import {
 } from './merchant-auth.js';
 
 /** Signup, sign-in, 2FA, sessions and API keys: the merchant's account, used with a session cookie. */
-export function accountRoutes(deps: AccountDeps & MerchantAuthDeps): Router {
+export function accountRoutes(deps: AccountDeps & SignupDeps & MerchantAuthDeps): Router {
   const router = new Router({ prefix: '/v1/merchant' });
   const session = requireMerchant(deps, { sessionOnly: true });
   const ownerSession = requireMerchant(deps, { sessionOnly: true, ownerOnly: true });
@@ -81,10 +84,21 @@ export function accountRoutes(deps: AccountDeps & MerchantAuthDeps): Router {
   router.post('/signup', async (ctx) => {
     assertAllowedOrigin(ctx, deps);
     const input = await readJsonBody(ctx, SignupRequest);
+    await requestSignup(deps, input, requestActor(ctx));
+    ctx.status = 202;
+    const body: SignupAccepted = {
+      status: 'verification_sent',
+      message: 'Check your inbox: the next step is in the mail we sent. The link works for 1 hour.',
+    };
+    ctx.body = body;
+  });
+
+  router.post('/signup/verify', async (ctx) => {
+    assertAllowedOrigin(ctx, deps);
+    const input = await readJsonBody(ctx, SignupVerifyRequest);
     const client = requestActor(ctx);
-    await signUp(deps.knex, input, { type: 'anonymous', id: null, ...client });
-    const { token } = await logIn(deps, { email: input.email, password: input.password }, client);
-    ctx.status = 201;
+    const { user, passwordCheckedAt } = await verifySignup(deps, input.token, client);
+    const { token } = await startSignupSession(deps, user, passwordCheckedAt, client);
     await answerWithSession(ctx, token);
     ctx.status = 201;
   });

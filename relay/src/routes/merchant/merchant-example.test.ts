@@ -32,7 +32,7 @@ describe('examples/merchant-api', function () {
 
   it("lists yesterday's transactions and exports them as CSV with an API key", async () => {
     const merchant = await signUpMerchant(
-      relay.url,
+      relay,
       `example-${crypto.randomUUID().slice(0, 8)}@example.com`,
     );
     const key = await createApiKeyFor(merchant, ['transactions:read']);

@@ -18,7 +18,9 @@ import {
   RecoveryCodes,
   SecondFactorRequest,
   SessionModeRequest,
+  SignupAccepted,
   SignupRequest,
+  SignupVerifyRequest,
   TotpConfirmRequest,
   TotpEnrolment,
   TransactionFilters,
@@ -51,11 +53,27 @@ export const MERCHANT_ROUTE_DOCS: RouteDoc[] = [
   {
     method: 'post',
     path: '/v1/merchant/signup',
-    summary: 'Create a tenant and its first user; answers with a session cookie',
+    summary:
+      'Ask for an account: the same 202 whether or not the email is registered; a verification link is mailed. Limited per IP',
     tags: ['merchant account'],
     auth: 'none',
     body: SignupRequest,
-    responses: { 201: { description: 'Signed in', schema: MerchantSession }, ...errors(400, 403, 409) },
+    responses: {
+      202: { description: 'Mail sent (to a new or a registered address alike)', schema: SignupAccepted },
+      ...errors(400, 403, 429, 503),
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/merchant/signup/verify',
+    summary: 'Create the tenant and its owner from the mailed token (once, within 1 hour) and sign in',
+    tags: ['merchant account'],
+    auth: 'none',
+    body: SignupVerifyRequest,
+    responses: {
+      201: { description: 'Signed in; Set-Cookie opp_session', schema: MerchantSession },
+      ...errors(400, 403, 404, 409),
+    },
   },
   {
     method: 'post',
