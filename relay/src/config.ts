@@ -40,6 +40,9 @@ export interface RelayConfig {
     signupsPerIpPerHour: number;
     /** The dashboard page the verification mail links to (`#token=…` appended). */
     signupVerifyUrl: URL | undefined;
+    /** Where signup mails go out; without it they are written to the log (development only). */
+    smtpUrl: URL | undefined;
+    mailFrom: string;
   };
 }
 
@@ -111,6 +114,8 @@ export function loadConfig(env: Env = process.env): RelayConfig {
       totpIssuer: env.MERCHANT_TOTP_ISSUER || 'OnePagePay',
       signupsPerIpPerHour: readInteger(env, 'MERCHANT_SIGNUPS_PER_IP_PER_HOUR', 10, 1, 10_000_000),
       signupVerifyUrl: readUrl(env, 'MERCHANT_SIGNUP_VERIFY_URL'),
+      smtpUrl: readSmtpUrl(env, 'MERCHANT_SMTP_URL'),
+      mailFrom: env.MERCHANT_MAIL_FROM || 'OnePagePay <no-reply@localhost>',
     },
     encryptionKeys: readEncryptionKeys(env, 'ONEPAGEPAY_ENCRYPTION_KEYS'),
   };
@@ -154,6 +159,16 @@ function readHubSpotConfig(env: Env): HubSpotConfig {
 }
 
 /** `kid:base64key,kid2:base64key2`: each key 32 bytes; the first one encrypts. */
+function readSmtpUrl(env: Env, name: string): URL | undefined {
+  const url = readUrl(env, name);
+  if (url && !['smtp:', 'smtps:'].includes(url.protocol)) {
+    throw new ConfigError(
+      `${name} must be an smtp:// or smtps:// URL, e.g. smtps://user:pass@smtp.example.com:465.`,
+    );
+  }
+  return url;
+}
+
 function readEncryptionKeys(env: Env, name: string): EncryptionKey[] {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return [];

@@ -8,7 +8,8 @@ import type { RelayConfig } from './config.js';
 import { openDatabase, type Database } from './db/open-database.js';
 import { migrateToLatest } from './db/migrations/index.js';
 import type { Logger } from './logger.js';
-import { logMailer, type Mailer } from './mail/mailer.js';
+import { createMailer } from './mail/create-mailer.js';
+import type { Mailer } from './mail/mailer.js';
 import { createStripeAccounts, type StripeAccounts } from './payments/stripe-accounts.js';
 import { startHubSpotWorker } from './hubspot/start-worker.js';
 import { hubspotRoutes } from './routes/hubspot/index.js';
@@ -60,7 +61,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     health,
     extraRouters: [
       ...hubspotRoutes({ config, knex: database.knex, logger }),
-      ...merchantRouters({ database, stripe, config, mailer: options.mailer ?? logMailer(logger) }),
+      ...merchantRouters({ database, stripe, config, mailer: options.mailer ?? createMailer(config, logger) }),
       ...(options.extraRouters?.({ database, stripe }) ?? []),
     ],
   });

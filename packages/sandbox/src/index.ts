@@ -27,3 +27,5 @@ export type {
   FormSubmission as HubSpotFormSubmission,
   PropertyDefinition as HubSpotPropertyDefinition,
 } from './hubspot/index.js';
+export { startMailSandbox } from './mail/mail-sandbox.js';
+export type { CapturedMail, MailSandbox } from './mail/mail-sandbox.js';

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { startStripeSandbox } from '@onepagepay/sandbox';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { startRelay, stopOnSignals } from '../server.js';
 import { serveDemoPage } from './demo-page.js';
+import { loadOrCreateDevEncryptionKeys } from './dev-encryption-key.js';
 import { seedDemo, DEMO_FORMS } from './seed-demo.js';
 
 /**
@@ -24,6 +26,13 @@ async function startDemo(): Promise<void> {
       STRIPE_TEST_PUBLISHABLE_KEY: sandbox.keys.publishableTest,
       STRIPE_TEST_WEBHOOK_SECRET: webhookSecret,
     });
+  }
+  if (!env.ONEPAGEPAY_ENCRYPTION_KEYS) {
+    const dataDir = path.resolve(env.ONEPAGEPAY_DATA_DIR ?? '.data/pglite');
+    env.ONEPAGEPAY_ENCRYPTION_KEYS = await loadOrCreateDevEncryptionKeys(dataDir);
+    console.warn(
+      `  DEV ONLY: ONEPAGEPAY_ENCRYPTION_KEYS is unset, so the demo seals secrets with a development key kept in ${path.dirname(dataDir)}/dev-encryption-key. Never use it in production.`,
+    );
   }
   const config = loadConfig(env);
   const logger = createLogger({ level: env.LOG_LEVEL ?? 'warn' });

@@ -28,7 +28,12 @@ export interface TestRelay extends RunningRelay {
 /** A real relay on a random port, on a fresh database, pointed at a Stripe sandbox. */
 export async function startTestRelay(
   stripe: StripeSandboxLike,
-  options: { env?: Record<string, string>; extraRouters?: StartRelayOptions['extraRouters'] } = {},
+  options: {
+    env?: Record<string, string>;
+    extraRouters?: StartRelayOptions['extraRouters'];
+    /** False: send mail as configured (MERCHANT_SMTP_URL or the log) instead of into `mailbox`. */
+    captureMail?: boolean;
+  } = {},
 ): Promise<TestRelay> {
   const config = loadConfig({
     PORT: '0',
@@ -62,7 +67,7 @@ export async function startTestRelay(
   const relay = await startRelay({
     config,
     logger,
-    mailer: mailbox,
+    ...(options.captureMail === false ? {} : { mailer: mailbox }),
     database: database.app ?? database,
     migrate: false,
     ...(options.extraRouters ? { extraRouters: options.extraRouters } : {}),
