@@ -61,7 +61,12 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     health,
     extraRouters: [
       ...hubspotRoutes({ config, knex: database.knex, logger }),
-      ...merchantRouters({ database, stripe, config, mailer: options.mailer ?? createMailer(config, logger) }),
+      ...merchantRouters({
+        database,
+        stripe,
+        config,
+        mailer: options.mailer ?? createMailer(config, logger),
+      }),
       ...(options.extraRouters?.({ database, stripe }) ?? []),
     ],
   });
