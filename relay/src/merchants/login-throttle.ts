@@ -61,8 +61,14 @@ export class LoginThrottle {
     store?: Knex,
   ) {
     const settings = { ...DEFAULT_THROTTLE_LIMITS, ...limits };
-    const limiter = (keyPrefix: string, tableName: string, points: number, duration: number) => {
-      const options = { keyPrefix, points, duration, blockDuration: settings.blockSeconds };
+    const limiter = (
+      keyPrefix: string,
+      tableName: string,
+      points: number,
+      duration: number,
+      blockDuration = settings.blockSeconds,
+    ) => {
+      const options = { keyPrefix, points, duration, blockDuration };
       return store
         ? new RateLimiterPostgres({
             ...options,
@@ -84,6 +90,8 @@ export class LoginThrottle {
       'login_throttle_ips',
       settings.signupsPerIp,
       settings.signupWindowSeconds,
+      // No block: a block would restart the count early; the hour's window itself is the wait.
+      0,
     );
   }
 
