@@ -11,9 +11,9 @@ import {
   rotateSession,
   type ActiveSession,
 } from './sessions.js';
-import { acceptTotp, hashRecoveryCode } from './totp.js';
+import { checkSecondFactor } from './second-factor.js';
 import { findLoginCandidate, findUser, type MerchantUser } from './users.js';
-import { openTotpSecret, type SecretCipher } from './totp-secrets.js';
+import type { SecretCipher } from './totp-secrets.js';
 
 export type { SecretCipher };
 
@@ -97,67 +97,6 @@ export async function logIn(
   return { token: result.token, user: result.user };
 }
 
-/**
- * The first session of a verified signup. Opening the mailed link proves the mailbox, not the
- * password, so the session counts as re-authenticated only from when the password was typed.
- */
-export async function startSignupSession(
-  deps: AccountDeps,
-  user: MerchantUser,
-  passwordCheckedAt: Date,
-  client: Client,
-): Promise<{ token: string }> {
-  const scope = { tenantId: user.tenant_id, livemode: false };
-  return inTenantTransaction(deps.knex, scope, async (trx) => {
-    const { token } = await createSession(
-      trx,
-      {
-        tenantId: user.tenant_id,
-        userId: user.id,
-        mfaVerified: false,
-        ip: client.ip,
-        userAgent: client.userAgent,
-        reauthenticatedAt: passwordCheckedAt,
-      },
-      deps.now(),
-    );
-    await recordAuditEvent(
-      trx,
-      scope,
-      { type: 'user', id: user.id, ...client },
-      { action: 'login.succeeded', accountLevel: true, details: { signupVerified: true } },
-    );
-    return { token };
-  });
-}
-
-/** A TOTP code (never reused: its time step must be newer than the last) or an unused recovery code. */
-async function checkSecondFactor(
-  deps: AccountDeps,
-  trx: Knex.Transaction,
-  user: MerchantUser,
-  input: { totpCode?: string | undefined; recoveryCode?: string | undefined },
-): Promise<boolean> {
-  if (input.totpCode && user.totp_secret) {
-    const last = user.totp_last_step === null ? null : Number(user.totp_last_step);
-    const step = await acceptTotp(openTotpSecret(deps, user, user.totp_secret), input.totpCode, last);
-    if (step === null) return false;
-    const updated = await trx('merchant_users')
-      .where({ tenant_id: user.tenant_id, id: user.id })
-      .where((q) => q.whereNull('totp_last_step').orWhere('totp_last_step', '<', step))
-      .update({ totp_last_step: step });
-    return updated === 1;
-  }
-  if (input.recoveryCode) {
-    const used = await trx('merchant_recovery_codes')
-      .where({ tenant_id: user.tenant_id, user_id: user.id, code_hash: hashRecoveryCode(input.recoveryCode) })
-      .whereNull('used_at')
-      .update({ used_at: trx.fn.now() });
-    return used === 1;
-  }
-  return false;
-}
-
 /** Confirms the password (and TOTP, with 2FA on) again before a sensitive change. */
 export async function reauthenticate(
   deps: AccountDeps,
@@ -179,27 +118,6 @@ export async function reauthenticate(
     return true;
   });
   if (!ok) throw new RelayError('unauthorized', WRONG_CREDENTIALS);
-  await attempt.succeeded();
-}
-
-/**
- * Proves the user holds the second factor now (a fresh TOTP code or an unused recovery code) before
- * 2FA is turned off or its recovery codes replaced: a stolen session alone cannot do either.
- * Counted per user, like a password re-check.
- */
-export async function assertCurrentSecondFactor(
-  deps: AccountDeps,
-  trx: Knex.Transaction,
-  user: MerchantUser,
-  input: { totpCode?: string | undefined; recoveryCode?: string | undefined },
-): Promise<void> {
-  const attempt = await deps.throttle.beginCredentialCheck(user.id);
-  if (!user.totp_enabled_at || !(await checkSecondFactor(deps, trx, user, input))) {
-    throw new RelayError(
-      'unauthorized',
-      'Send a current code from your authenticator app (totpCode) or an unused recovery code.',
-    );
-  }
   await attempt.succeeded();
 }
 

@@ -1,10 +1,13 @@
 import type { Knex } from 'knex';
 import { RelayError } from '../errors.js';
 import type { Mailer } from '../mail/mailer.js';
-import type { Client } from './account.js';
+import { inTenantTransaction } from '../db/tenant-scope.js';
+import type { AccountDeps, Client } from './account.js';
+import { recordAuditEvent } from './audit.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { checkPasswordPolicy, hashPassword } from './passwords.js';
 import { randomSecret, sha256Hex } from './secrets.js';
+import { createSession } from './sessions.js';
 import { findLoginCandidate, normalizeLoginEmail, signUp, type MerchantUser } from './users.js';
 
 /** A verification link works once, within this time. */
@@ -118,4 +121,38 @@ async function sendMail(deps: SignupDeps, message: Parameters<Mailer['send']>[0]
       { cause: error },
     );
   }
+}
+
+/**
+ * The first session of a verified signup. Opening the mailed link proves the mailbox, not the
+ * password, so the session counts as re-authenticated only from when the password was typed.
+ */
+export async function startSignupSession(
+  deps: AccountDeps,
+  user: MerchantUser,
+  passwordCheckedAt: Date,
+  client: Client,
+): Promise<{ token: string }> {
+  const scope = { tenantId: user.tenant_id, livemode: false };
+  return inTenantTransaction(deps.knex, scope, async (trx) => {
+    const { token } = await createSession(
+      trx,
+      {
+        tenantId: user.tenant_id,
+        userId: user.id,
+        mfaVerified: false,
+        ip: client.ip,
+        userAgent: client.userAgent,
+        reauthenticatedAt: passwordCheckedAt,
+      },
+      deps.now(),
+    );
+    await recordAuditEvent(
+      trx,
+      scope,
+      { type: 'user', id: user.id, ...client },
+      { action: 'login.succeeded', accountLevel: true, details: { signupVerified: true } },
+    );
+    return { token };
+  });
 }

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { inTenantTransaction } from '../db/tenant-scope.js';
 import { RelayError } from '../errors.js';
-import { assertCurrentSecondFactor, type AccountDeps, type Client } from './account.js';
+import type { AccountDeps, Client } from './account.js';
+import { assertCurrentSecondFactor, type SecondFactorProof } from './second-factor.js';
 import { recordAuditEvent } from './audit.js';
 import { revokeUserSessions, rotateSession, type ActiveSession } from './sessions.js';
 import { acceptTotp, describeEnrolment, hashRecoveryCode, newRecoveryCodes, newTotpSecret } from './totp.js';
@@ -160,11 +161,6 @@ export async function regenerateRecoveryCodes(
     );
     return codes;
   });
-}
-
-export interface SecondFactorProof {
-  totpCode?: string | undefined;
-  recoveryCode?: string | undefined;
 }
 
 /** The user as stored now: the TOTP step and 2FA state must not come from the session's copy. */

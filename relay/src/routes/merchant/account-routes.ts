@@ -21,7 +21,6 @@ import {
   logIn,
   logOut,
   reauthenticate,
-  startSignupSession,
   switchMode,
   type AccountDeps,
 } from '../../merchants/account.js';
@@ -39,7 +38,7 @@ import {
   SESSION_IDLE_MS,
   sessionCookie,
 } from '../../merchants/sessions.js';
-import { requestSignup, verifySignup, type SignupDeps } from '../../merchants/signup.js';
+import { requestSignup, startSignupSession, verifySignup, type SignupDeps } from '../../merchants/signup.js';
 import {
   assertAllowedOrigin,
   callerOf,
