@@ -8,7 +8,10 @@ import { createTestDatabase } from './test-database.js';
 
 export const TEST_WEBHOOK_SECRET = 'whsec_test_onepagepay_relay_suite';
 export const LIVE_WEBHOOK_SECRET = 'whsec_live_onepagepay_relay_suite';
-/** Configured as in production (2FA enrolment refuses without it); pass '' to test its absence. */
+/**
+ * For suites that enrol 2FA (it refuses without a key). Not a default: with a key the relay also
+ * starts its HubSpot worker, which suites that do not expect it must not have.
+ */
 export const TEST_ENCRYPTION_KEYS = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
 
 export interface StripeSandboxLike {
@@ -51,7 +54,6 @@ export async function startTestRelay(
     RATE_LIMIT_PUBLIC_READS_PER_MINUTE: '100000',
     MERCHANT_SIGNUPS_PER_IP_PER_HOUR: '100000',
     SHUTDOWN_GRACE_MS: '1000',
-    ONEPAGEPAY_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
     ...options.env,
   });
   const logLines: string[] = [];

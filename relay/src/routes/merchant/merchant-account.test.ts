@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { startStripeSandbox, type StripeSandbox } from '@onepagepay/sandbox';
 import { generate } from 'otplib';
-import { startTestRelay, type TestRelay } from '../../testing/test-relay.js';
+import { startTestRelay, TEST_ENCRYPTION_KEYS, type TestRelay } from '../../testing/test-relay.js';
 import {
   createApiKeyFor,
   enrolTotp,
@@ -22,7 +22,7 @@ describe('merchant accounts: passwords, lockout, 2FA, sessions, CSRF', function 
   before(async () => {
     stripe = await startStripeSandbox();
     relay = await startTestRelay(stripe, {
-      env: { ONEPAGEPAY_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}` },
+      env: { ONEPAGEPAY_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS },
     });
   });
   after(async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { startStripeSandbox, type StripeSandbox } from '@onepagepay/sandbox';
 import { generate } from 'otplib';
-import { startTestRelay, type TestRelay } from '../../testing/test-relay.js';
+import { startTestRelay, TEST_ENCRYPTION_KEYS, type TestRelay } from '../../testing/test-relay.js';
 import {
   enrolTotp,
   GOOD_PASSWORD,
@@ -24,7 +24,7 @@ describe('merchant account security: re-authentication, 2FA changes, throttles',
 
   before(async () => {
     stripe = await startStripeSandbox();
-    relay = await startTestRelay(stripe);
+    relay = await startTestRelay(stripe, { env: { ONEPAGEPAY_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS } });
   });
   after(async () => {
     await relay?.close();
