@@ -13,10 +13,13 @@ import { healthRoutes } from './routes/health.js';
 import { CORE_ROUTE_DOCS, openApiRoutes } from './routes/openapi.js';
 import { publicPaymentRoutes } from './routes/public-payments.js';
 import { stripeWebhookRoutes } from './routes/stripe-webhooks.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { RelayMetrics } from './observability/metrics.js';
 import type { UpstreamHealthMonitor } from './status/upstream-health.js';
 
 export interface AppDeps {
-  config: Pick<RelayConfig, 'trustProxy' | 'requireHttps' | 'rateLimits'>;
+  config: Pick<RelayConfig, 'trustProxy' | 'requireHttps' | 'rateLimits'> &
+    Partial<Pick<RelayConfig, 'metricsToken'>>;
   knex: Knex;
   stripe: StripeAccounts;
   logger: Logger;
@@ -24,6 +27,8 @@ export interface AppDeps {
   /** Extra routers (merchant API, HubSpot OAuth ...) and their OpenAPI descriptions. */
   extraRouters?: Array<{ router: Router; docs: RouteDoc[] }>;
   version?: string;
+  /** The relay's Prometheus metrics; a private set when not given (tests that build the app alone). */
+  metrics?: RelayMetrics;
 }
 
 /** Builds the relay's Koa app without listening, so tests and the server share one construction. */
@@ -31,15 +36,18 @@ export function buildApp(deps: AppDeps): { app: Koa; origins: OriginDirectory } 
   const app = new Koa({ proxy: deps.config.trustProxy });
   const origins = new OriginDirectory(deps.knex);
   const forms = new PaymentFormCache(deps.knex);
-  const paymentDeps = { ...deps, forms };
+  const metrics = deps.metrics ?? new RelayMetrics({ knex: deps.knex });
+  const paymentDeps = { ...deps, forms, metrics };
   // The error boundary handles everything; Koa's default handler would only log to stderr.
   app.silent = true;
   app.use(errorBoundary(deps.logger));
   app.use(securityHeaders());
   app.use(requireHttps(deps.config.requireHttps));
+  app.use(metrics.middleware());
 
   const routers: Router[] = [
     healthRoutes(deps.knex),
+    metricsRoutes(metrics, deps.config.metricsToken),
     publicPaymentRoutes({ ...paymentDeps, origins, rateLimits: deps.config.rateLimits }),
     stripeWebhookRoutes(paymentDeps),
     ...(deps.extraRouters ?? []).map((extra) => extra.router),

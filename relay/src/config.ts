@@ -44,6 +44,20 @@ export interface RelayConfig {
     smtpUrl: URL | undefined;
     mailFrom: string;
   };
+  backups: BackupConfig;
+  /** Bearer token for GET /metrics; the route does not exist without one. */
+  metricsToken: string | undefined;
+}
+
+export interface BackupConfig {
+  /** Where the relay writes its scheduled backups; no schedule runs when unset. */
+  dir: string | undefined;
+  intervalHours: number;
+  retentionDays: number;
+  /** Encrypt scheduled backups with the first ONEPAGEPAY_ENCRYPTION_KEYS key. */
+  encrypt: boolean;
+  /** Where pg_dump and pg_restore live, when not on PATH (they must match the server's major version). */
+  pgBinDir: string | undefined;
 }
 
 export interface EncryptionKey {
@@ -118,6 +132,33 @@ export function loadConfig(env: Env = process.env): RelayConfig {
       mailFrom: env.MERCHANT_MAIL_FROM || 'OnePagePay <no-reply@localhost>',
     },
     encryptionKeys: readEncryptionKeys(env, 'ONEPAGEPAY_ENCRYPTION_KEYS'),
+    backups: readBackupConfig(env),
+    metricsToken: readSecretToken(env, 'METRICS_TOKEN'),
+  };
+}
+
+function readSecretToken(env: Env, name: string): string | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  if (value.length < 24 || !/^[\x21-\x7e]+$/.test(value)) {
+    throw new ConfigError(`${name} must be at least 24 printable characters (e.g. openssl rand -hex 24).`);
+  }
+  return value;
+}
+
+function readBackupConfig(env: Env): BackupConfig {
+  const encrypt = readBoolean(env, 'BACKUP_ENCRYPT', false);
+  if (encrypt && !env.ONEPAGEPAY_ENCRYPTION_KEYS) {
+    throw new ConfigError(
+      'BACKUP_ENCRYPT=true needs ONEPAGEPAY_ENCRYPTION_KEYS: its first key encrypts the backups.',
+    );
+  }
+  return {
+    dir: env.BACKUP_DIR ? path.resolve(env.BACKUP_DIR) : undefined,
+    intervalHours: readInteger(env, 'BACKUP_INTERVAL_HOURS', 24, 1, 24 * 7),
+    retentionDays: readInteger(env, 'BACKUP_RETENTION_DAYS', 7, 1, 3650),
+    encrypt,
+    pgBinDir: env.PG_BIN_DIR || undefined,
   };
 }
 

@@ -1,4 +1,5 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { currentRequestId } from './observability/request-context.js';
 
 export type { Logger };
 
@@ -34,6 +35,11 @@ export function createLogger(options: { level: string; destination?: Destination
       formatters: { log: (object) => maskSensitiveStrings(object) as Record<string, unknown> },
       serializers: { err: (error: Error) => maskSensitiveStrings(pino.stdSerializers.err(error)) },
       base: { service: 'onepagepay-relay' },
+      // Every line written while serving a request names it, however deep the code that logs.
+      mixin: () => {
+        const requestId = currentRequestId();
+        return requestId ? { requestId } : {};
+      },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     options.destination,

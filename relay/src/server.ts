@@ -12,8 +12,10 @@ import { createMailer } from './mail/create-mailer.js';
 import type { Mailer } from './mail/mailer.js';
 import { createStripeAccounts, type StripeAccounts } from './payments/stripe-accounts.js';
 import { startHubSpotWorker } from './hubspot/start-worker.js';
+import { startBackupSchedule } from './backups/backup-schedule.js';
 import { hubspotRoutes } from './routes/hubspot/index.js';
 import { UpstreamHealthMonitor } from './status/upstream-health.js';
+import { RelayMetrics } from './observability/metrics.js';
 
 export interface RunningRelay {
   url: string;
@@ -53,8 +55,13 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     },
     { cacheMs: config.statusCacheMs, timeoutMs: Math.min(config.stripe.timeoutMs, 3_000) },
   );
+  const metrics = new RelayMetrics({
+    knex: database.knex,
+    upstreams: async () => (await health.status()).providers,
+  });
   const { app } = buildApp({
     config,
+    metrics,
     knex: database.knex,
     stripe,
     logger,
@@ -86,6 +93,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     );
   }
   const hubspotWorker = startHubSpotWorker({ config, logger, knex: database.knex });
+  const backups = startBackupSchedule({ config, database, logger });
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -96,6 +104,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
       await closed;
       clearTimeout(grace);
       await hubspotWorker?.stop();
+      await backups?.stop();
       await stripe.close();
       if (ownsDatabase) await database.close();
       logger.info('relay stopped');

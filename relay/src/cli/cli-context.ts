@@ -9,6 +9,8 @@ export interface CliContext {
     work: (database: Database, config: RelayConfig) => PromiseLike<T>,
     options?: { migrate?: boolean },
   ): Promise<T>;
+  /** The validated configuration, for commands that must not open the database first (restore). */
+  config(): RelayConfig;
   print(line: string): void;
 }
 
@@ -27,6 +29,7 @@ export function createCliContext(env: NodeJS.ProcessEnv, output: (line: string) 
         await database.close();
       }
     },
+    config: () => loadConfig(env),
     print: output,
   };
 }

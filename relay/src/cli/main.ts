@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, isRelayError } from '../errors.js';
 import { createCliContext, type RegisterCommands } from './cli-context.js';
 import { registerApiKeyCommands } from './commands/api-key.js';
+import { registerBackupCommands } from './commands/backup.js';
 import { registerFormCommands } from './commands/form.js';
 import { registerHubSpotCommands } from './commands/hubspot.js';
 import { registerMigrateCommand } from './commands/migrate.js';
@@ -20,6 +21,7 @@ export const COMMAND_GROUPS: RegisterCommands[] = [
   registerWorkerCommand,
   registerUserCommands,
   registerApiKeyCommands,
+  registerBackupCommands,
 ];
 
 /** Runs the CLI; resolves to the process exit code. Errors print one clear line, never a stack. */

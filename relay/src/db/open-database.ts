@@ -12,6 +12,8 @@ export interface Database {
   kind: 'pglite' | 'postgres';
   /** The PostgreSQL connection string, for tools that open their own connections (benchmarks, dumps). */
   connectionString?: string;
+  /** The embedded database itself (PGlite only), for dumps that must speak to it directly. */
+  pglite?: PGlite;
   close(): Promise<void>;
   /**
    * On an owner handle (tests): the handle the relay itself should use, connected as the app role
@@ -92,5 +94,5 @@ export function pgliteDatabase(pglite: PGlite): Database {
     connection: () => ({ pglite }) as unknown as Knex.StaticConnectionConfig,
   });
   Model.knex(knex);
-  return { knex, kind: 'pglite', close: () => knex.destroy() };
+  return { knex, kind: 'pglite', pglite, close: () => knex.destroy() };
 }

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import type { Middleware } from 'koa';
+import type { Middleware, Next, ParameterizedContext } from 'koa';
 import type { ErrorBody } from '@onepagepay/protocol';
 import type { Logger } from '../logger.js';
 import { isRelayError, RelayError } from '../errors.js';
+import { requestIdFrom, runInRequest } from '../observability/request-context.js';
 
 /**
  * The relay's one error boundary: the first middleware. Every error becomes
@@ -10,9 +10,15 @@ import { isRelayError, RelayError } from '../errors.js';
  * `internal_error` with the request id to quote, and is logged in full.
  */
 export function errorBoundary(logger: Logger): Middleware {
-  return async (ctx, next) => {
-    const requestId = randomUUID();
+  return (ctx, next) => {
+    // Behind a trusted proxy its request id carries through, so its logs and ours line up.
+    const requestId = requestIdFrom(ctx.app.proxy ? ctx.get('X-Request-Id') : undefined);
+    return runInRequest(requestId, () => handle(ctx, next, requestId));
+  };
+
+  async function handle(ctx: ParameterizedContext, next: Next, requestId: string): Promise<void> {
     ctx.state.requestId = requestId;
+    ctx.set('X-Request-Id', requestId);
     ctx.set('Request-Id', requestId);
     const startedAt = performance.now();
     try {
@@ -49,7 +55,7 @@ export function errorBoundary(logger: Logger): Middleware {
         'request',
       );
     }
-  };
+  }
 }
 
 function toRelayError(error: unknown): RelayError {

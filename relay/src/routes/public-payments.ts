@@ -14,11 +14,13 @@ import { reportFormSubmitted } from '../payments/report-form-submitted.js';
 import { createPayment } from '../payments/create-payment.js';
 import type { PaymentDeps } from '../payments/payment-deps.js';
 import type { UpstreamHealthMonitor } from '../status/upstream-health.js';
+import type { RelayMetrics } from '../observability/metrics.js';
 
 export interface PublicRouteDeps extends PaymentDeps {
   origins: OriginDirectory;
   health: UpstreamHealthMonitor;
   rateLimits: { paymentsPerMinute: number; publicReadsPerMinute: number };
+  metrics: RelayMetrics;
 }
 
 /** The routes a payer's browser calls: form config, status, pay, confirm, form submitted. Only these send CORS. */
@@ -27,6 +29,7 @@ export function publicPaymentRoutes(deps: PublicRouteDeps): Router {
   const cors = publicCors(deps.origins);
   const reads = rateLimitPerIp('public-reads', deps.rateLimits.publicReadsPerMinute);
   const payments = rateLimitPerIp('payments', deps.rateLimits.paymentsPerMinute);
+  const countedStripe = deps.metrics.countPayments('stripe');
 
   router.get('/status', cors, reads, async (ctx) => {
     ctx.body = await deps.health.status();
@@ -62,13 +65,13 @@ export function publicPaymentRoutes(deps: PublicRouteDeps): Router {
   });
 
   router.options('/payments', cors);
-  router.post('/payments', cors, payments, async (ctx) => {
+  router.post('/payments', cors, payments, countedStripe, async (ctx) => {
     const request = await readJsonBody(ctx, CreatePaymentRequest);
     ctx.body = await createPayment(deps, request, ctx.get('Origin'));
   });
 
   router.options('/payments/:id/confirm', cors);
-  router.post('/payments/:id/confirm', cors, payments, async (ctx) => {
+  router.post('/payments/:id/confirm', cors, payments, countedStripe, async (ctx) => {
     const request = await readJsonBody(ctx, ConfirmPaymentRequest);
     ctx.body = await confirmPayment(deps, String(ctx.params.id), request, ctx.get('Origin'));
   });

@@ -1,5 +1,4 @@
 import { InvalidArgumentError } from 'commander';
-import cliProgress from 'cli-progress';
 import { ConfigError } from '../../errors.js';
 import { createHubSpotClientFactory } from '../../hubspot/client-factory.js';
 import { systemClock } from '../../hubspot/clock.js';
@@ -10,6 +9,7 @@ import { backfillTransactions, replayDeadLetters } from '../../hubspot/requeue.j
 import { TokenCipher } from '../../hubspot/token-cipher.js';
 import { createLogger } from '../../logger.js';
 import type { RegisterCommands } from '../cli-context.js';
+import { progressBar } from '../progress-bar.js';
 import { isUuid } from '../../ids.js';
 
 function tenantId(value: string): string {
@@ -28,24 +28,6 @@ function portalId(value: string): number {
   if (!/^\d{1,12}$/.test(value))
     throw new InvalidArgumentError('give the HubSpot portal (hub) id, digits only');
   return Number(value);
-}
-
-/** A progress bar on a terminal; silent when stderr is not one (CI logs, tests). */
-function progressBar(label: string) {
-  const bar = new cliProgress.SingleBar(
-    { format: `${label} [{bar}] {value}/{total} ({percentage}%)`, stream: process.stderr, hideCursor: true },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = false;
-  return {
-    update(done: number, total: number) {
-      if (!started) {
-        bar.start(total, done);
-        started = true;
-      } else bar.update(done);
-    },
-    stop: () => started && bar.stop(),
-  };
 }
 
 export const registerHubSpotCommands: RegisterCommands = (program, context) => {
