@@ -18,7 +18,7 @@ import { RelayMetrics } from './observability/metrics.js';
 import type { UpstreamHealthMonitor } from './status/upstream-health.js';
 
 export interface AppDeps {
-  config: Pick<RelayConfig, 'trustProxy' | 'requireHttps' | 'rateLimits'> &
+  config: Pick<RelayConfig, 'trustedProxyHops' | 'requireHttps' | 'rateLimits'> &
     Partial<Pick<RelayConfig, 'metricsToken'>>;
   knex: Knex;
   stripe: StripeAccounts;
@@ -33,7 +33,10 @@ export interface AppDeps {
 
 /** Builds the relay's Koa app without listening, so tests and the server share one construction. */
 export function buildApp(deps: AppDeps): { app: Koa; origins: OriginDirectory } {
-  const app = new Koa({ proxy: deps.config.trustProxy });
+  // Each trusted proxy appends the address it saw to X-Forwarded-For; entries left of those are
+  // whatever the client wrote, so only the last `trustedProxyHops` are read.
+  const hops = deps.config.trustedProxyHops;
+  const app = new Koa({ proxy: hops > 0, maxIpsCount: hops });
   const origins = new OriginDirectory(deps.knex);
   const forms = new PaymentFormCache(deps.knex);
   const metrics = deps.metrics ?? new RelayMetrics({ knex: deps.knex });

@@ -22,6 +22,12 @@ describe('loadConfig', () => {
     assert.equal(worker.batchConcurrency, 2);
   });
 
+  it('trusts no proxy unless told how many append to X-Forwarded-For', () => {
+    assert.equal(loadConfig({}).trustedProxyHops, 0);
+    assert.equal(loadConfig({ TRUSTED_PROXY_HOPS: '2' }).trustedProxyHops, 2);
+    assert.equal(loadConfig({ TRUST_PROXY: 'true', TRUSTED_PROXY_HOPS: '1' }).trustedProxyHops, 1);
+  });
+
   it('maps keys to their mode by prefix', () => {
     const config = loadConfig({ STRIPE_SECRET_KEY: 'sk_live_abc', STRIPE_PUBLISHABLE_KEY: 'pk_live_abc' });
     assert.equal(config.stripe.live?.secretKey, 'sk_live_abc');
@@ -46,6 +52,9 @@ describe('loadConfig', () => {
     ],
     [{ STRIPE_API_BASE: 'not a url' }, /^STRIPE_API_BASE must be an absolute URL/],
     [{ REQUIRE_HTTPS: 'maybe' }, /^REQUIRE_HTTPS must be true or false/],
+    [{ TRUST_PROXY: 'true' }, /^TRUST_PROXY is replaced by TRUSTED_PROXY_HOPS/],
+    [{ TRUST_PROXY: 'true', TRUSTED_PROXY_HOPS: '0' }, /^TRUST_PROXY=true contradicts TRUSTED_PROXY_HOPS=0/],
+    [{ TRUSTED_PROXY_HOPS: '-1' }, /^TRUSTED_PROXY_HOPS must be an integer from 0 to 10/],
     [{ HUBSPOT_WORKER_TENANT_CONCURRENCY: '0' }, /^HUBSPOT_WORKER_TENANT_CONCURRENCY /],
     [{ HUBSPOT_WORKER_BATCH_CONCURRENCY: 'many' }, /^HUBSPOT_WORKER_BATCH_CONCURRENCY must be an integer/],
   ];

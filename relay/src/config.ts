@@ -24,8 +24,11 @@ export interface RelayConfig {
     timeoutMs: number;
   };
   statusCacheMs: number;
-  /** Behind a TLS-terminating proxy: trust X-Forwarded-* and refuse plain HTTP. */
-  trustProxy: boolean;
+  /**
+   * How many proxies in front of the relay append to X-Forwarded-For. The client IP is the entry
+   * that many places from the right; 0 means no proxy is trusted and the socket's address is used.
+   */
+  trustedProxyHops: number;
   requireHttps: boolean;
   rateLimits: { paymentsPerMinute: number; publicReadsPerMinute: number };
   shutdownGraceMs: number;
@@ -115,7 +118,7 @@ export function loadConfig(env: Env = process.env): RelayConfig {
       timeoutMs: readInteger(env, 'STRIPE_TIMEOUT_MS', 20_000, 100, 120_000),
     },
     statusCacheMs: readInteger(env, 'STATUS_CACHE_MS', 15_000, 0, 600_000),
-    trustProxy: readBoolean(env, 'TRUST_PROXY', false),
+    trustedProxyHops: readTrustedProxyHops(env),
     requireHttps: readBoolean(env, 'REQUIRE_HTTPS', false),
     rateLimits: {
       paymentsPerMinute: readInteger(env, 'RATE_LIMIT_PAYMENTS_PER_MINUTE', 60, 1, 10_000_000),
@@ -197,6 +200,26 @@ function readHubSpotConfig(env: Env): HubSpotConfig {
     },
     formSubmissionDelayMs: readInteger(env, 'HUBSPOT_FORM_SUBMISSION_DELAY_MS', 600_000, 0, 86_400_000),
   };
+}
+
+/**
+ * TRUST_PROXY=true used to mean "the leftmost X-Forwarded-For entry is the client", an entry the
+ * client writes itself. It is refused on its own, so no deployment keeps that meaning silently:
+ * the operator states how many proxies append to the header.
+ */
+function readTrustedProxyHops(env: Env): number {
+  const hops = readInteger(env, 'TRUSTED_PROXY_HOPS', 0, 0, 10);
+  const legacy = readBoolean(env, 'TRUST_PROXY', false);
+  if (legacy && (env.TRUSTED_PROXY_HOPS ?? '') === '') {
+    throw new ConfigError(
+      'TRUST_PROXY is replaced by TRUSTED_PROXY_HOPS: set it to the number of proxies in front of the relay ' +
+        '(1 for one load balancer) and remove TRUST_PROXY. Trusting every X-Forwarded-For entry let clients pick their IP.',
+    );
+  }
+  if (legacy && hops === 0) {
+    throw new ConfigError('TRUST_PROXY=true contradicts TRUSTED_PROXY_HOPS=0: remove TRUST_PROXY.');
+  }
+  return hops;
 }
 
 /** `kid:base64key,kid2:base64key2`: each key 32 bytes; the first one encrypts. */

@@ -36,6 +36,15 @@ export function isRelayError(error: unknown): error is RelayError {
   return (error as { name?: unknown } | null)?.name === 'RelayError';
 }
 
+/**
+ * A database "data exception" (SQLSTATE class 22: a malformed uuid, a number out of range, a string
+ * too long ...): the input was bad, so asking again with the same input fails the same way.
+ */
+export function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
+}
+
 /** The same body for an unknown tenant, a malformed id and a missing form, so nothing can be enumerated. */
 export function notFound(): RelayError {
   return new RelayError('not_found', 'No such resource.');

@@ -94,22 +94,30 @@ export class HubSpotWorld {
     return world;
   }
 
-  /** Runs the OAuth install as a portal admin would: the install link, HubSpot's redirect, the callback. */
-  async installByOAuth(tenantId: string, portalId: number): Promise<{ status: number; body: string }> {
-    const url = buildConnectUrl(
-      {
-        cipher: new TokenCipher(this.relay.config.encryptionKeys),
-        hubspot: this.relay.config.hubspot,
-        clock: this.clock,
-      },
+  /**
+   * An OAuth install as a portal admin's browser runs it, up to HubSpot's redirect: the install link
+   * (the relay's start, which sets the nonce cookie), then HubSpot's consent. Returns the callback
+   * URL HubSpot redirected to and the cookie that browser holds.
+   */
+  async beginOAuthInstall(tenantId: string, portalId: number): Promise<{ callback: URL; cookie: string }> {
+    const link = buildConnectUrl(
+      { hubspot: this.relay.config.hubspot, clock: this.clock },
       { tenantId, livemode: false },
     );
-    url.searchParams.set('portal_id', String(portalId));
-    const consent = await fetch(url, { redirect: 'manual' });
-    const location = new URL(consent.headers.get('location') ?? 'about:blank');
+    const started = await fetch(new URL(link.pathname + link.search, this.relay.url), { redirect: 'manual' });
+    const cookie = /opp_hubspot_oauth=[^;]*/.exec(started.headers.get('set-cookie') ?? '')?.[0] ?? '';
+    const authorize = new URL(started.headers.get('location') ?? 'about:blank');
+    authorize.searchParams.set('portal_id', String(portalId));
+    const consent = await fetch(authorize, { redirect: 'manual' });
     const callback = new URL('/v1/hubspot/oauth/callback', this.relay.url);
-    callback.search = location.search;
-    const response = await fetch(callback);
+    callback.search = new URL(consent.headers.get('location') ?? 'about:blank').search;
+    return { callback, cookie };
+  }
+
+  /** The whole install: begin it, then follow HubSpot's redirect in the same browser. */
+  async installByOAuth(tenantId: string, portalId: number): Promise<{ status: number; body: string }> {
+    const { callback, cookie } = await this.beginOAuthInstall(tenantId, portalId);
+    const response = await fetch(callback, { headers: { cookie } });
     return { status: response.status, body: await response.text() };
   }
 

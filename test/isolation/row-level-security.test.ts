@@ -11,6 +11,7 @@ import { seedTransactions } from '../../relay/src/testing/merchant-fixtures.js';
 const EXPECTED_DEFINER_FUNCTIONS = [
   'onepagepay_authenticate_api_key',
   'onepagepay_claim_hubspot_jobs',
+  'onepagepay_create_tenant',
   'onepagepay_login_candidate',
   'onepagepay_session_tenant',
 ];

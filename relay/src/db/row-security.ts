@@ -86,8 +86,9 @@ export async function secureTenantTables(knex: Knex): Promise<string[]> {
     await knex.raw(`grant ${privileges} on ?? to ${APP_ROLE}`, [table]);
     secured.push(table);
   }
-  // Tables without tenant_id (tenants, migration bookkeeping) are not secrets of one tenant.
-  await knex.raw(`grant select, insert, update on tenants to ${APP_ROLE}`);
+  // Tables without tenant_id (tenants, migration bookkeeping) are not secrets of one tenant; the app
+  // only reads tenants and creates one through onepagepay_create_tenant (migration 010).
+  await knex.raw(`grant select on tenants to ${APP_ROLE}`);
   await knex.raw(`grant select on knex_migrations, knex_migrations_lock to ${APP_ROLE}`);
   await knex.raw(`grant usage, select on all sequences in schema public to ${APP_ROLE}`);
   return secured;

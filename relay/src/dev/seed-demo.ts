@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { Form } from '../db/models/form.js';
+import { ownerConnectionOf } from '../db/owner-connection.js';
 import { Tenant } from '../db/models/tenant.js';
 import { createForm } from '../tenants/create-form.js';
 import { createTenant } from '../tenants/create-tenant.js';
@@ -22,7 +23,9 @@ export const DEMO_FORMS = {
 } as const;
 
 /** Creates the demo tenant and its two test-mode forms once; later runs find and reuse them. */
-export async function seedDemo(knex: Knex, origins: string[]): Promise<{ tenant: Tenant; forms: Form[] }> {
+export async function seedDemo(appKnex: Knex, origins: string[]): Promise<{ tenant: Tenant; forms: Form[] }> {
+  // The app role may not write tenants (migration 010): seeding is an operator's job.
+  const knex = ownerConnectionOf(appKnex);
   let tenant = await Tenant.query(knex).where({ name: DEMO_TENANT_NAME }).first();
   if (!tenant) {
     tenant = await createTenant(knex, { name: DEMO_TENANT_NAME, origins });

@@ -1,8 +1,8 @@
 import type { Middleware, Next, ParameterizedContext } from 'koa';
 import type { ErrorBody } from '@onepagepay/protocol';
 import type { Logger } from '../logger.js';
-import { isRelayError, RelayError } from '../errors.js';
 import { requestIdFrom, runInRequest } from '../observability/request-context.js';
+import { isDataError, isRelayError, RelayError } from '../errors.js';
 
 /**
  * The relay's one error boundary: the first middleware. Every error becomes
@@ -65,9 +65,7 @@ function toRelayError(error: unknown): RelayError {
   if (status === 413) return new RelayError('payload_too_large', 'The request body is too large.');
   if (status === 415) return new RelayError('unsupported_media_type', 'Send the body as application/json.');
   if (status === 400) return new RelayError('invalid_request', 'The request could not be read.');
-  const pgCode = (error as { code?: string } | null)?.code;
-  if (pgCode === '22P02' || pgCode === '22001')
-    return new RelayError('invalid_request', 'A value is malformed.');
+  if (isDataError(error)) return new RelayError('invalid_request', 'A value is malformed.');
   return new RelayError(
     'internal_error',
     'Something went wrong on our side. Quote the request id if it persists.',

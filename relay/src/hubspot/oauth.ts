@@ -1,12 +1,12 @@
-import { createHmac, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { HubSpotConfig } from '../config.js';
-import type { TenantScope } from '../db/tenant-scope.js';
+import { inTenantTransaction, type TenantScope } from '../db/tenant-scope.js';
 import { RelayError } from '../errors.js';
 import type { HubSpotClientFactory } from './client-factory.js';
 import type { Clock } from './clock.js';
 import { markBroken, saveConnection, storeRefreshedToken, type OpenConnection } from './connection-store.js';
 import { classifyFailure, HubSpotFailure } from './hubspot-failure.js';
+import { requireOAuth, signTicket, STATE_TTL_MS, verifyState } from './oauth-state.js';
 import type { TokenCipher } from './token-cipher.js';
 
 /** What the relay needs: CRM records, the properties it creates, and secure form submissions. */
@@ -21,8 +21,6 @@ export const HUBSPOT_SCOPES = [
   ]),
 ];
 
-const STATE_TTL_MS = 30 * 60_000;
-
 export interface OAuthDeps {
   knex: Knex;
   cipher: TokenCipher;
@@ -31,21 +29,20 @@ export interface OAuthDeps {
   clock: Clock;
 }
 
-function requireOAuth(hubspot: OAuthDeps['hubspot']) {
-  if (!hubspot.oauth) {
-    throw new RelayError(
-      'invalid_request',
-      'HubSpot OAuth is not configured: set HUBSPOT_CLIENT_ID, HUBSPOT_CLIENT_SECRET and HUBSPOT_REDIRECT_URI.',
-    );
-  }
-  return hubspot.oauth;
+/**
+ * The install link for a tenant's admin: the relay's own `/v1/hubspot/oauth/start` next to the
+ * callback, with a signed ticket. Opening it binds the install to that browser (oauth-state.ts).
+ */
+export function buildConnectUrl(deps: Pick<OAuthDeps, 'hubspot' | 'clock'>, scope: TenantScope): URL {
+  const oauth = requireOAuth(deps.hubspot);
+  const start = new URL('start', oauth.redirectUri);
+  start.search = '';
+  start.searchParams.set('ticket', signTicket(deps, scope));
+  return start;
 }
 
-/** The install link for a tenant's admin; `state` is signed, so the callback knows the tenant. */
-export function buildConnectUrl(
-  deps: Pick<OAuthDeps, 'cipher' | 'hubspot' | 'clock'>,
-  scope: TenantScope,
-): URL {
+/** HubSpot's consent page for one browser's install: `state` carries the hash of its cookie nonce. */
+export function buildAuthorizeUrl(deps: Pick<OAuthDeps, 'hubspot'>, state: string): URL {
   const oauth = requireOAuth(deps.hubspot);
   const base = deps.hubspot.apiBase
     ? new URL('oauth/authorize', deps.hubspot.apiBase.toString().replace(/\/?$/, '/'))
@@ -53,46 +50,38 @@ export function buildConnectUrl(
   base.searchParams.set('client_id', oauth.clientId);
   base.searchParams.set('redirect_uri', oauth.redirectUri.toString());
   base.searchParams.set('scope', HUBSPOT_SCOPES.join(' '));
-  base.searchParams.set('state', signState(deps, scope));
+  base.searchParams.set('state', state);
   return base;
 }
 
-function stateKey(deps: Pick<OAuthDeps, 'cipher' | 'hubspot'>): Buffer {
-  const oauth = requireOAuth(deps.hubspot);
-  // The client secret is already a secret shared with nobody but HubSpot; derive a separate key from it.
-  return createHash('sha256').update(`onepagepay-oauth-state:${oauth.clientSecret}`).digest();
-}
-
-function signState(deps: Pick<OAuthDeps, 'cipher' | 'hubspot' | 'clock'>, scope: TenantScope): string {
-  const payload = Buffer.from(
-    JSON.stringify({
-      t: scope.tenantId,
-      l: scope.livemode,
-      e: deps.clock.now() + STATE_TTL_MS,
-      n: randomBytes(8).toString('base64url'),
-    }),
-  ).toString('base64url');
-  const mac = createHmac('sha256', stateKey(deps)).update(payload).digest('base64url');
-  return `${payload}.${mac}`;
-}
-
-export function verifyState(
-  deps: Pick<OAuthDeps, 'cipher' | 'hubspot' | 'clock'>,
-  state: string,
-): TenantScope {
-  const [payload = '', mac = ''] = state.split('.');
-  const expected = createHmac('sha256', stateKey(deps)).update(payload).digest();
-  const given = Buffer.from(mac, 'base64url');
-  const invalid = () =>
-    new RelayError('invalid_request', 'This HubSpot install link is invalid or expired: make a new one.');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
-  const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
-    t: string;
-    l: boolean;
-    e: number;
-  };
-  if (parsed.e < deps.clock.now()) throw invalid();
-  return { tenantId: parsed.t, livemode: parsed.l };
+/**
+ * Spends a state once: a second callback with the same state (a replayed URL, a double click) is
+ * refused. Stored per tenant under row-level security; expired entries are swept on the way.
+ */
+async function consumeState(deps: Pick<OAuthDeps, 'knex' | 'clock'>, scope: TenantScope, nonceHash: string) {
+  const now = new Date(deps.clock.now());
+  const spent = await inTenantTransaction(deps.knex, scope, async (trx) => {
+    await trx('hubspot_oauth_states')
+      .where({ tenant_id: scope.tenantId })
+      .where('expires_at', '<', now)
+      .delete();
+    return trx('hubspot_oauth_states')
+      .insert({
+        tenant_id: scope.tenantId,
+        livemode: scope.livemode,
+        nonce_hash: nonceHash,
+        expires_at: new Date(now.getTime() + STATE_TTL_MS),
+      })
+      .onConflict(['tenant_id', 'nonce_hash'])
+      .ignore()
+      .returning('nonce_hash');
+  });
+  if (spent.length === 0) {
+    throw new RelayError(
+      'invalid_request',
+      'This HubSpot install link was already used: open the link again.',
+    );
+  }
 }
 
 /** The OAuth callback's work: code → tokens → portal id → stored connection. Returns the portal id. */
@@ -100,8 +89,10 @@ export async function completeInstall(
   deps: OAuthDeps,
   code: string,
   state: string,
+  cookieNonce: string | undefined,
 ): Promise<{ scope: TenantScope; portalId: number }> {
-  const scope = verifyState(deps, state);
+  const { scope, nonceHash } = verifyState(deps, state, cookieNonce);
+  await consumeState(deps, scope, nonceHash);
   const oauth = requireOAuth(deps.hubspot);
   const anonymous = deps.clientFactory({});
   try {

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { bindTenant, inTenantTransaction, type TenantScope } from '../db/tenant-scope.js';
 import { RelayError } from '../errors.js';
-import { createTenant } from '../tenants/create-tenant.js';
+import { createSignupTenant } from '../tenants/create-tenant.js';
 import { recordAuditEvent, type Actor } from './audit.js';
 import { checkPasswordPolicy, hashPassword } from './passwords.js';
 
@@ -34,7 +34,7 @@ export async function signUp(
   const email = normalizeLoginEmail(input.email);
   const { passwordHash } = input;
   return knex.transaction(async (trx) => {
-    const tenant = await createTenant(trx, { name: input.businessName, origins: [] });
+    const tenant = { id: await createSignupTenant(trx, input.businessName) };
     const scope = { tenantId: tenant.id, livemode: false };
     await bindTenant(trx, scope);
     const user = await insertUser(trx, scope, { email, passwordHash, role: 'owner' });

@@ -93,10 +93,11 @@ describe('observability: /metrics and request ids', function () {
     assert.ok(!after.text.includes(tenant.id), 'no tenant id in any label');
 
     const pending = sample(after.text, 'onepagepay_outbox_pending', { mode: 'test' });
-    const [{ count }] = (await relay.database
+    const rows = (await relay.database
       .knex('outbox')
       .where({ status: 'pending' })
       .count('* as count')) as Array<{ count: string }>;
+    const count = rows[0]?.count;
     assert.equal(pending, Number(count));
     assert.ok(Number(count) >= 2, 'each paid payment queued its HubSpot push');
     assert.ok((sample(after.text, 'onepagepay_outbox_oldest_pending_seconds', { mode: 'test' }) ?? -1) >= 0);
@@ -144,7 +145,7 @@ describe('observability: /metrics and request ids', function () {
 
   it("keeps a trusted proxy's request id, and logs from deep in the payment path carry it", async () => {
     const ownStripe = await startStripeSandbox();
-    const proxied = await startTestRelay(ownStripe, { env: { TRUST_PROXY: 'true' } });
+    const proxied = await startTestRelay(ownStripe, { env: { TRUSTED_PROXY_HOPS: '1' } });
     try {
       const seededHere = await seedTenantWithForm(proxied.database.knex);
       const requestId = `haproxy-${crypto.randomUUID()}`;

@@ -6,7 +6,7 @@ import {
   type FormConfig,
 } from '@onepagepay/protocol';
 import { notFound } from '../errors.js';
-import { publicCors, type OriginDirectory } from '../http/cors.js';
+import { anyOriginCors, publicCors, tenantPathCors, type OriginDirectory } from '../http/cors.js';
 import { rateLimitPerIp } from '../http/rate-limit.js';
 import { readJsonBody } from '../http/read-body.js';
 import { confirmPayment } from '../payments/confirm-payment.js';
@@ -31,12 +31,12 @@ export function publicPaymentRoutes(deps: PublicRouteDeps): Router {
   const payments = rateLimitPerIp('payments', deps.rateLimits.paymentsPerMinute);
   const countedStripe = deps.metrics.countPayments('stripe');
 
-  router.get('/status', cors, reads, async (ctx) => {
+  router.get('/status', anyOriginCors(), reads, async (ctx) => {
     ctx.body = await deps.health.status();
     ctx.set('Cache-Control', 'public, max-age=10');
   });
 
-  router.get('/forms/:tenantId/:formId', cors, reads, async (ctx) => {
+  router.get('/forms/:tenantId/:formId', tenantPathCors(deps.origins), reads, async (ctx) => {
     const { tenantId, formId } = ctx.params as { tenantId: string; formId: string };
     if (formId.length > 64) throw notFound();
     const found = await deps.forms.find(tenantId, formId);

@@ -25,13 +25,30 @@ export function normalizeOrigin(value: string): string {
   return url.origin;
 }
 
+function checkTenantName(value: string): string {
+  const name = value.trim();
+  if (!name || name.length > 200)
+    throw new RelayError('invalid_request', 'A tenant needs a name of 1-200 characters.');
+  return name;
+}
+
+/**
+ * Signup's tenant, made by the app role, which may not write `tenants` itself: the definer function
+ * takes only a name, so a new tenant starts with no origins and no Stripe account (migration 010).
+ */
+export async function createSignupTenant(trx: Knex.Transaction, name: string): Promise<string> {
+  const result = (await trx.raw('select onepagepay_create_tenant(?) as id', [checkTenantName(name)])) as {
+    rows: Array<{ id: string }>;
+  };
+  return (result.rows[0] as { id: string }).id;
+}
+
+/** A tenant with its origins and Stripe account: operators only (the CLI's owner connection). */
 export async function createTenant(
   knex: Knex,
   input: { name: string; origins: string[]; stripeAccountId?: string | null },
 ): Promise<Tenant> {
-  const name = input.name.trim();
-  if (!name || name.length > 200)
-    throw new RelayError('invalid_request', 'A tenant needs a name of 1-200 characters.');
+  const name = checkTenantName(input.name);
   if (input.stripeAccountId && !/^acct_[A-Za-z0-9]+$/.test(input.stripeAccountId)) {
     throw new RelayError('invalid_request', 'The Stripe account id must look like acct_...');
   }

@@ -47,10 +47,22 @@ export async function handleStripeEvent(deps: PaymentDeps, event: Stripe.Event):
       .ignore()
       .returning('event_id');
     if (recorded.length === 0) return 'duplicate';
-    const transaction =
-      (await findTransaction(trx, scope, intent)) ??
-      (await recordMissingPayment(deps, trx, tenant, scope, intent));
-    if (!transaction) return 'ignored';
+    const found = await findTransaction(trx, scope, intent);
+    if (found === 'mismatch') {
+      deps.logger.warn(
+        { eventId: event.id, type: event.type, paymentIntent: intent.id, tenantId: tenant.id },
+        'webhook metadata names a transaction of another payment: ignored',
+      );
+      return 'ignored';
+    }
+    const transaction = found ?? (await recordMissingPayment(deps, trx, tenant, scope, intent));
+    if (!transaction) {
+      deps.logger.warn(
+        { eventId: event.id, type: event.type, paymentIntent: intent.id, tenantId: tenant.id },
+        'webhook for no transaction it can apply to: ignored',
+      );
+      return 'ignored';
+    }
     await applyStatusChange(sqlSessionOf(trx), transaction, changeFor(event, intent));
     return 'processed';
   });
@@ -109,16 +121,28 @@ async function tenantOf(
   return tenant && tenant.stripeAccountId === null ? tenant : undefined;
 }
 
-async function findTransaction(trx: Knex.Transaction, scope: TenantScope, intent: Stripe.PaymentIntent) {
+/**
+ * The transaction an event is about: the one recorded with this PaymentIntent, else the one its
+ * metadata names, but only while that one has no payment of its own (the relay died between
+ * creating the intent and recording its id). Metadata is written by whoever created the intent, so
+ * a transaction already bound to another intent, or of the other mode, is a `mismatch`.
+ */
+async function findTransaction(
+  trx: Knex.Transaction,
+  scope: TenantScope,
+  intent: Stripe.PaymentIntent,
+): Promise<Transaction | 'mismatch' | undefined> {
   const byIntent = await Transaction.query(trx)
     .where({ tenant_id: scope.tenantId, provider: 'stripe', provider_payment_id: intent.id })
     .first();
   if (byIntent) return byIntent;
   const transactionId = intent.metadata?.onepagepay_transaction_id;
   if (!transactionId || !isUuid(transactionId)) return undefined;
-  return Transaction.query(trx)
-    .where({ tenant_id: scope.tenantId, id: transactionId, livemode: scope.livemode })
-    .first();
+  const named = await Transaction.query(trx).where({ tenant_id: scope.tenantId, id: transactionId }).first();
+  if (!named) return undefined;
+  if (named.providerPaymentId || named.provider !== 'stripe' || named.livemode !== scope.livemode)
+    return 'mismatch';
+  return named;
 }
 
 /**
@@ -132,8 +156,11 @@ async function recordMissingPayment(
   scope: TenantScope,
   intent: Stripe.PaymentIntent,
 ): Promise<Transaction | undefined> {
+  // A connected account writes its own metadata: an id that is not a UUID names no form of ours.
   const formId = intent.metadata?.onepagepay_form_id;
-  const form = formId ? await Form.query(trx).where({ tenant_id: tenant.id, id: formId }).first() : undefined;
+  const form = isUuid(formId)
+    ? await Form.query(trx).where({ tenant_id: tenant.id, id: formId }).first()
+    : undefined;
   if (!form || typeof intent.customer !== 'string') return undefined;
   const customer = await deps.stripe
     .clientFor(scope.livemode)
@@ -143,6 +170,10 @@ async function recordMissingPayment(
       tenant.stripeAccountId ? { stripeAccount: tenant.stripeAccountId } : {},
     );
   if (customer.deleted || !customer.email) return undefined;
+  const attemptId = intent.metadata?.onepagepay_attempt_id || `webhook_${intent.id}`;
+  // An attempt already recorded is another payment's: metadata cannot claim it for this intent.
+  const taken = await trx('transactions').where({ tenant_id: tenant.id, attempt_id: attemptId }).first('id');
+  if (taken) return undefined;
   const [firstName, ...rest] = (customer.name ?? '').split(' ');
   const contact = await upsertContact(sqlSessionOf(trx), scope, {
     email: customer.email,
@@ -158,7 +189,7 @@ async function recordMissingPayment(
       livemode: scope.livemode,
       formId: form.id,
       contactId: contact.id,
-      attemptId: intent.metadata?.onepagepay_attempt_id || `webhook_${intent.id}`,
+      attemptId,
       requestFingerprint: 'recovered-from-webhook',
       amount: intent.amount,
       currency: intent.currency.toUpperCase(),

@@ -67,11 +67,10 @@ describe('onepagepay-relay hubspot commands', function () {
 
     const link = await run('hubspot', 'connect-url', '--tenant', tenant.id);
     assert.equal(link.code, 0, link.err.join());
+    // The relay's start page, next to the callback: it binds the install to the browser that opens it.
     const url = new URL(link.out[0] as string);
-    assert.equal(url.origin + url.pathname, `${hubspot.url}/oauth/authorize`);
-    assert.equal(url.searchParams.get('client_id'), hubspot.oauthApp.clientId);
-    assert.match(url.searchParams.get('scope') ?? '', /crm\.objects\.deals\.write/);
-    assert.match(url.searchParams.get('state') ?? '', /^[\w-]+\.[\w-]+$/);
+    assert.equal(url.origin + url.pathname, 'https://relay.example/v1/hubspot/oauth/start');
+    assert.match(url.searchParams.get('ticket') ?? '', /^[\w-]+\.[\w-]+$/);
 
     const { portalId, accessToken } = hubspot.createPortal();
     const refused = await run('hubspot', 'set-token', '--tenant', tenant.id, '--portal', String(portalId));

@@ -40,9 +40,8 @@ export const registerHubSpotCommands: RegisterCommands = (program, context) => {
     .option('--live', 'connect the portal for live-mode payments (default: test mode)', false)
     .action(async (options: { tenant: string; live: boolean }) => {
       await context.withDatabase(async (_database, config) => {
-        const cipher = new TokenCipher(config.encryptionKeys);
         const url = buildConnectUrl(
-          { cipher, hubspot: config.hubspot, clock: systemClock },
+          { hubspot: config.hubspot, clock: systemClock },
           {
             tenantId: options.tenant,
             livemode: options.live,

@@ -10,6 +10,7 @@ import * as dropUnusedDefinerFunctions from './006-drop-unused-definer-functions
 import * as loginThrottle from './007-login-throttle.js';
 import * as markPendingInStatement from './008-mark-pending-in-statement.js';
 import * as merchantSignups from './009-merchant-signups.js';
+import * as tenantsReadOnlyOAuthStates from './010-tenants-read-only-oauth-states.js';
 import * as outboxStats from './016-outbox-stats.js';
 
 interface Migration {
@@ -31,6 +32,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['007-login-throttle', loginThrottle],
   ['008-mark-pending-in-statement', markPendingInStatement],
   ['009-merchant-signups', merchantSignups],
+  ['010-tenants-read-only-oauth-states', tenantsReadOnlyOAuthStates],
   ['016-outbox-stats', outboxStats],
 ];
 

@@ -6,6 +6,7 @@ import { createHubSpotClientFactory, type HubSpotClientFactory } from '../../hub
 import { TokenCipher } from '../../hubspot/token-cipher.js';
 import type { Logger } from '../../logger.js';
 import { OAUTH_CALLBACK_DOCS, oauthCallbackRoutes } from './oauth-callback.js';
+import { OAUTH_START_DOCS, oauthStartRoutes } from './oauth-start.js';
 
 export interface HubSpotRouteDeps {
   config: RelayConfig;
@@ -14,12 +15,15 @@ export interface HubSpotRouteDeps {
   clientFactory?: HubSpotClientFactory;
 }
 
-/** The relay's HubSpot routes: the OAuth install callback. */
+/** The relay's HubSpot routes: the OAuth install's start (from the operator's link) and callback. */
 export function hubspotRoutes(deps: HubSpotRouteDeps): Array<{ router: Router; docs: RouteDoc[] }> {
   const shared = {
     ...deps,
     cipher: new TokenCipher(deps.config.encryptionKeys),
     clientFactory: deps.clientFactory ?? createHubSpotClientFactory(deps.config.hubspot.apiBase),
   };
-  return [{ router: oauthCallbackRoutes(shared), docs: OAUTH_CALLBACK_DOCS }];
+  return [
+    { router: oauthStartRoutes(shared), docs: OAUTH_START_DOCS },
+    { router: oauthCallbackRoutes(shared), docs: OAUTH_CALLBACK_DOCS },
+  ];
 }

@@ -9,6 +9,8 @@ import { systemClock } from '../../hubspot/clock.js';
 import { preparePortal } from '../../hubspot/connect.js';
 import { completeInstall } from '../../hubspot/oauth.js';
 import type { TokenCipher } from '../../hubspot/token-cipher.js';
+import { OAUTH_NONCE_COOKIE } from '../../hubspot/oauth-state.js';
+import { oauthNonceCookie } from './oauth-start.js';
 import type { Logger } from '../../logger.js';
 
 export const OAUTH_CALLBACK_DOCS: RouteDoc[] = [
@@ -53,7 +55,10 @@ export function oauthCallbackRoutes(deps: {
       { ...deps, hubspot: deps.config.hubspot, clock: systemClock },
       code,
       state,
+      ctx.cookies.get(OAUTH_NONCE_COOKIE),
     );
+    // The state is spent, so its nonce has no further use in this browser.
+    ctx.append('Set-Cookie', oauthNonceCookie('', 0));
     const problem = await preparePortal({ ...deps, hubspot: deps.config.hubspot }, scope);
     deps.logger.info(
       { tenantId: scope.tenantId, livemode: scope.livemode, portalId },
