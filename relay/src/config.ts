@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseHostList } from './db/primary-host.js';
 import { ConfigError } from './errors.js';
 
 export interface StripeKeys {
@@ -299,6 +300,8 @@ function readDatabaseUrl(env: Env, name = 'DATABASE_URL'): string | undefined {
   if (!/^postgres(ql)?:\/\//.test(value)) {
     throw new ConfigError(`${name} must be a postgres:// or postgresql:// connection string.`);
   }
+  // A multi-host URL (host1:5432,host2:5432 with target_session_attrs) is checked here, at start-up.
+  parseHostList(value, name);
   return value;
 }
 
@@ -318,7 +321,7 @@ function readOrigins(env: Env, name: string): string[] {
   });
 }
 
-function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+export function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);

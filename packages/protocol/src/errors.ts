@@ -24,6 +24,9 @@ export const ERROR_CODES = {
   payment_failed: 402,
   payment_authentication_failed: 402,
   provider_unavailable: 503,
+  database_unavailable: 503,
+  /** Answered by the load balancer (deploy/haproxy) when no relay is ready. */
+  relay_unavailable: 503,
   rate_limited: 429,
   webhook_signature_invalid: 400,
   internal_error: 500,

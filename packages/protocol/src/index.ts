@@ -1,4 +1,5 @@
 export { ERROR_CODES, ErrorBody, httpStatusOf, isErrorBody, type ErrorCode } from './errors.js';
+export { HUBSPOT_EMAIL_PATTERN, isHubSpotEmail } from './hubspot-email.js';
 export { currencyExponent, formatMoney, toMajorUnitString, CURRENCY_PATTERN } from './money.js';
 export { AttemptId, Currency, Email, MinorAmount, PersonName, Provider, Uuid } from './schemas/common.js';
 export { FormConfig, FormConfigParams } from './schemas/forms.js';

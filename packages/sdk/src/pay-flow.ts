@@ -13,6 +13,9 @@ const FINAL = [
   'price_changed',
 ];
 
+/** Codes after which the very same request goes out again after a pause: the relay dedupes it by attempt id. */
+const RETRIED = ['attempt_in_progress', 'network_error', 'database_unavailable', 'relay_unavailable'];
+
 export interface PayInput {
   tenantId: string;
   formId: string;
@@ -38,14 +41,17 @@ export const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(re
 export function createPayFlow(relay: RelayClient, provider: PaymentProvider, sleep = wait): PayFlow {
   let pending: CreatePaymentRequest | null = null;
 
-  /** Retries what is safe to retry with the same attempt: no answer, or another copy still running. */
+  /**
+   * Retries what is safe to retry with the same attempt: no answer, another copy still running, or
+   * the relay's database switching to its standby.
+   */
   async function retrying(call: () => Promise<PaymentResult>): Promise<PaymentResult> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await call();
       } catch (error) {
         const code = (error as OnePagePayError).code;
-        if ((code !== 'attempt_in_progress' && code !== 'network_error') || attempt > 3) throw error;
+        if (!RETRIED.includes(code) || attempt > 3) throw error;
         await sleep(attempt * 600);
       }
     }
@@ -56,15 +62,19 @@ export function createPayFlow(relay: RelayClient, provider: PaymentProvider, sle
     if (!request) {
       const billing = input.contact.then((c) => ({ name: `${c.firstName} ${c.lastName}`, email: c.email }));
       const tokenized = await provider.tokenize(billing);
-      if ('error' in tokenized) throw new OnePagePayError('validation_error', tokenized.error);
+      if ('error' in tokenized) {
+        const shownBy = tokenized.shown ? ('provider' as const) : undefined;
+        throw new OnePagePayError('validation_error', tokenized.error, shownBy ? { shownBy } : {});
+      }
       request = pending = {
         tenantId: input.tenantId,
         formId: input.formId,
         attemptId: createAttemptId(),
         contact: await input.contact,
         ...tokenized.source,
-        ...(input.amount ? { amount: input.amount } : {}),
-        ...(input.hutk ? { hutk: input.hutk } : {}),
+        // Undefined values stay out of the JSON body.
+        amount: input.amount,
+        hutk: input.hutk,
         pageUri: location.href.slice(0, 2048),
       };
     }

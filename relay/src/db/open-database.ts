@@ -5,7 +5,9 @@ import ClientPgLite from 'knex-pglite';
 import lockfile from 'proper-lockfile';
 import { Model } from 'objection';
 import { ConfigError } from '../errors.js';
+import { multiHostClient } from './multi-host-client.js';
 import { registerOwnerConnection } from './owner-connection.js';
+import { createHostSelector, parseHostList } from './primary-host.js';
 
 export interface Database {
   knex: Knex;
@@ -46,12 +48,22 @@ export async function openDatabase(options: {
   return { ...app, close: () => Promise.all([app.close(), owner.close()]).then(() => undefined) };
 }
 
+/**
+ * A URL listing several hosts (`host1:5432,host2:5432`, as pg_auto_failover's `show uri` prints it)
+ * opens each new pool connection on the host that matches its `target_session_attrs` at that moment,
+ * so the relay follows a failover without a restart.
+ */
 export function openPostgres(
   connectionString: string,
   pool: Knex.PoolConfig = { min: 0, max: 10 },
   options: { bindModels?: boolean } = {},
 ): Database {
-  const knex = knexFactory({ client: 'pg', connection: connectionString, pool });
+  const hosts = parseHostList(connectionString);
+  const knex = knexFactory({
+    client: hosts ? multiHostClient(createHostSelector(hosts)) : 'pg',
+    connection: hosts ? (hosts.urls[0] as string) : connectionString,
+    pool,
+  });
   if (options.bindModels ?? true) Model.knex(knex);
   return { knex, kind: 'postgres', connectionString, close: () => knex.destroy() };
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { isDatabaseUnavailable } from './database-unavailable.js';
 import { APP_ROLE } from './row-security.js';
 import type { TenantScope } from './tenant-scope.js';
 
@@ -73,7 +74,11 @@ export async function inTenantSqlTransaction<T>(
       });
       throw error;
     }
-    await connection.query('commit');
+    await connection.query('commit').catch((commitError: unknown) => {
+      // A primary going away can answer the commit before it closes the socket: never reuse it.
+      if (isDatabaseUnavailable(commitError)) connection.__knex__disposed = commitError;
+      throw commitError;
+    });
     return result;
   } finally {
     await knex.client.releaseConnection(connection);

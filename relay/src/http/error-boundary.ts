@@ -1,6 +1,11 @@
 import type { Middleware, Next, ParameterizedContext } from 'koa';
 import type { ErrorBody } from '@onepagepay/protocol';
 import type { Logger } from '../logger.js';
+import {
+  DATABASE_RETRY_AFTER_SECONDS,
+  databaseUnavailable,
+  isDatabaseUnavailable,
+} from '../db/database-unavailable.js';
 import { requestIdFrom, runInRequest } from '../observability/request-context.js';
 import { isDataError, isRelayError, RelayError } from '../errors.js';
 
@@ -29,6 +34,10 @@ export function errorBoundary(logger: Logger): Middleware {
       }
     } catch (caught) {
       const error = toRelayError(caught);
+      if (error.code === 'database_unavailable') {
+        ctx.set('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+        logger.warn({ err: caught, requestId, path: ctx.path }, 'database unavailable');
+      }
       if (error.code === 'internal_error')
         logger.error({ err: caught, requestId, path: ctx.path }, 'unhandled error');
       const body: ErrorBody = {
@@ -60,6 +69,7 @@ export function errorBoundary(logger: Logger): Middleware {
 
 function toRelayError(error: unknown): RelayError {
   if (isRelayError(error)) return error;
+  if (isDatabaseUnavailable(error)) return databaseUnavailable(error);
   // Errors raised by Koa itself or its body readers carry an HTTP status.
   const status = (error as { status?: number; expose?: boolean } | null)?.status;
   if (status === 413) return new RelayError('payload_too_large', 'The request body is too large.');

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import {
   ConfirmPaymentRequest,
+  currencyExponent,
   CreatePaymentRequest,
   FormSubmittedRequest,
   type FormConfig,
@@ -54,6 +55,7 @@ export function publicPaymentRoutes(deps: PublicRouteDeps): Router {
           ? { min: form.customAmountMin as number, max: form.customAmountMax as number }
           : null,
       currency: form.currency,
+      currencyDecimals: currencyExponent(form.currency),
       providers: form.providers as FormConfig['providers'],
       stripe:
         form.providers.includes('stripe') && keys
@@ -78,7 +80,7 @@ export function publicPaymentRoutes(deps: PublicRouteDeps): Router {
 
   router.options('/payments/:id/form-submitted', cors);
   router.post('/payments/:id/form-submitted', cors, payments, async (ctx) => {
-    const request = await readJsonBody(ctx, FormSubmittedRequest);
+    const request = await readJsonBody(ctx, FormSubmittedRequest, { beacon: true });
     ctx.body = await reportFormSubmitted(deps.knex, String(ctx.params.id), request, ctx.get('Origin'));
   });
 

@@ -64,6 +64,18 @@ describe('one submission: retries and attempts', () => {
     ok(/^[A-Za-z0-9_-]{16,64}$/.test(calls[0].args[0].attemptId), 'a valid attempt id');
   });
 
+  it('re-sends the same request while the relay database fails over', async () => {
+    const { calls, relay } = scriptedRelay([
+      new OnePagePayError('database_unavailable', 'switching', { status: 503 }),
+      new OnePagePayError('database_unavailable', 'switching', { status: 503 }),
+      PAID,
+    ]);
+    const result = await pay(createPayFlow(relay, countingProvider(), noWait));
+    equal(result.transactionId, PAID.transactionId);
+    equal(calls.length, 3, 'three tries');
+    deepEqual(calls[2].args, calls[0].args, 'the same attempt, so no double charge');
+  });
+
   it('keeps the attempt across an outage: the payer presses again and the same request goes out', async () => {
     const { calls, relay } = scriptedRelay([
       new OnePagePayError('provider_unavailable', 'down', { status: 503 }),

@@ -25,6 +25,8 @@ export class Transaction extends BaseModel {
   claimedUntil!: Date | null;
   hutk!: string | null;
   pageUri!: string | null;
+  /** The email HubSpot received with the submission carrying this transaction, once known. */
+  submittedEmail!: string | null;
   /** HubSpot sync state (migration 002); null until the transaction is queued for HubSpot. */
   hubspotSyncState!: 'pending' | 'synced' | 'retrying' | 'failed' | null;
   hubspotSyncAttempts!: number;

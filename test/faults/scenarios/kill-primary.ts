@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { payAsTheSdkDoes, runOpenLoop } from '../support/load.js';
+import type { Figures } from '../support/ledger.js';
+import type { FaultWorld } from '../support/world.js';
+import { settle, sleep } from './settle.js';
+
+/**
+ * kill -9 the zone holding the primary (its keeper and PostgreSQL) a third into the load. No relay
+ * is restarted: they find the promoted standby through the multi-host URL. Failover seconds: from
+ * the kill to the first answered payment that was sent after it.
+ */
+export async function killPrimary(
+  world: FaultWorld,
+  sizes: { rate: number; primaryKillMs: number },
+): Promise<Figures> {
+  const shop = await world.openShop('Primary kill');
+  const primary = await world.cluster.primaryZone();
+  if (!primary) throw new Error('no primary before the fault');
+  const standby = primary === 'zone_a' ? 'zone_b' : 'zone_a';
+  // The standby is synchronous: a payment confirmed before the kill is on it.
+  const synchronous = await world.cluster.synchronousStandbyNames(primary);
+  assert.match(synchronous, /^ANY 1 \(pgautofailover_standby_\d+\)$/);
+  const restarts = () => world.relays.a.restarts + world.relays.b.restarts;
+  const restartsBefore = restarts();
+  let killedAt = 0;
+  let writableAfterMs = NaN;
+  const outcomes = await runOpenLoop({
+    rate: sizes.rate,
+    durationMs: sizes.primaryKillMs,
+    pay: (index) => payAsTheSdkDoes(shop.payer, { index }),
+    during: async () => {
+      await sleep(sizes.primaryKillMs / 3);
+      killedAt = Date.now();
+      await world.cluster.killZone(primary);
+      while ((await world.cluster.primaryZone()) !== standby) await sleep(100);
+      writableAfterMs = Date.now() - killedAt;
+    },
+  });
+  const resumedAt = Math.min(
+    ...outcomes
+      .filter((outcome) => outcome.succeededTry && outcome.succeededTry.sentAt >= killedAt)
+      .map((outcome) => outcome.succeededTry?.answeredAt ?? Infinity),
+  );
+  const figures = await settle(world, shop, 'primary killed', outcomes, {
+    'standby writable after s': (writableAfterMs / 1000).toFixed(1),
+    'relays restarted': restarts() - restartsBefore,
+    'synchronous standby': synchronous,
+  });
+  assert.equal(restarts(), restartsBefore, 'no relay was restarted');
+  return { ...figures, failoverSeconds: (resumedAt - killedAt) / 1000 };
+}

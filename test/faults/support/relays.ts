@@ -1,0 +1,50 @@
+import path from 'node:path';
+import { spawnLogged, waitUntil, type Spawned } from './processes.js';
+
+// The package's own bin, which runs the compiled dist/ (FaultWorld builds it first): the relay as
+// production runs it, and one that restarts in about a second rather than compiling TypeScript.
+const BIN = path.resolve(import.meta.dirname, '../../../relay/bin/onepagepay-relay.js');
+
+/** One relay as its own OS process (one per zone), which a fault can kill -9 and the suite restart. */
+export class RelayProcess {
+  private process: Spawned | undefined;
+  /** Every start after the first: a relay that came back. */
+  restarts = 0;
+
+  constructor(
+    readonly name: string,
+    readonly port: number,
+    private readonly env: Record<string, string>,
+    private readonly logFile: string,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.process?.child.pid;
+  }
+
+  async start(): Promise<void> {
+    if (this.process) this.restarts += 1;
+    const started = spawnLogged([process.execPath, BIN, 'serve'], {
+      env: { ...this.env, PORT: String(this.port), HOST: '127.0.0.1' },
+      logFile: this.logFile,
+    });
+    this.process = started;
+    await waitUntil(`${this.name} ready`, async () => {
+      if (started.child.exitCode !== null) throw new Error(`${this.name} exited; see ${this.logFile}`);
+      return (await fetch(`${this.url}/readyz`)).ok;
+    });
+  }
+
+  /** kill -9: no graceful shutdown, requests in flight are cut. */
+  async kill(): Promise<void> {
+    await this.process?.killHard();
+  }
+
+  async stop(): Promise<void> {
+    await this.process?.stop(5_000);
+  }
+}

@@ -1,0 +1,200 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  startHubSpotSandbox,
+  startStripeSandbox,
+  type HubSpotSandbox,
+  type StripeSandbox,
+} from '@onepagepay/sandbox';
+import { loadConfig } from '../../../relay/src/config.js';
+import { migrateToLatest } from '../../../relay/src/db/migrations/index.js';
+import { openPostgres, type Database } from '../../../relay/src/db/open-database.js';
+import { createHubSpotClientFactory } from '../../../relay/src/hubspot/client-factory.js';
+import { preparePortal } from '../../../relay/src/hubspot/connect.js';
+import { saveConnection } from '../../../relay/src/hubspot/connection-store.js';
+import { TokenCipher } from '../../../relay/src/hubspot/token-cipher.js';
+import { createLogger } from '../../../relay/src/logger.js';
+import { seedTenantWithForm } from '../../../relay/src/testing/payment-fixtures.js';
+import { startCluster, type Cluster } from './cluster.js';
+import type { Payer } from './load.js';
+import { runToEnd, spawnLogged, waitUntil, type Spawned } from './processes.js';
+import { RelayProcess } from './relays.js';
+import { StripeGate } from './stripe-gate.js';
+
+const WEBHOOK_SECRET = 'whsec_test_onepagepay_faults';
+const ENCRYPTION_KEYS = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
+const HAPROXY_DIR = path.resolve(import.meta.dirname, '../../../deploy/haproxy');
+const TSC = path.resolve(import.meta.dirname, '../../../node_modules/typescript/bin/tsc');
+
+/**
+ * Ports: PostgreSQL monitor, zone A, zone B from FAULTS_PG_PORT (3 in a row); from FAULTS_HTTP_PORT:
+ * HAProxy, (one spare), relay A, relay B, then the relays the kill trials use.
+ */
+function ports() {
+  const pgBase = Number(process.env.FAULTS_PG_PORT ?? 55432);
+  const httpBase = Number(process.env.FAULTS_HTTP_PORT ?? 8180);
+  return {
+    pg: { monitor: pgBase, zone_a: pgBase + 1, zone_b: pgBase + 2 },
+    haproxy: httpBase,
+    relays: { a: httpBase + 2, b: httpBase + 3 },
+    trialRelays: [httpBase + 4, httpBase + 5, httpBase + 6],
+  };
+}
+
+export interface Shop {
+  tenantId: string;
+  formGuid: string;
+  portalId: number;
+  payer: Payer;
+}
+
+/**
+ * The two-zone topology as real processes: pg_auto_failover (monitor, primary in zone A,
+ * synchronous standby in zone B), one relay per zone with its HubSpot worker on, HAProxy in front
+ * with /readyz checks, and the Stripe and HubSpot sandboxes (in this process, so tests can cause
+ * outages and read what they hold). Stripe webhooks go to HAProxy, as Stripe's would.
+ */
+export class FaultWorld {
+  cluster!: Cluster;
+  owner!: Database;
+  stripe!: StripeSandbox;
+  hubspot!: HubSpotSandbox;
+  gates: Record<'a' | 'b', StripeGate> = {} as never;
+  relays: Record<'a' | 'b', RelayProcess> = {} as never;
+  haproxy!: Spawned;
+  logDir!: string;
+  readonly ports = ports();
+
+  get url(): string {
+    return `http://127.0.0.1:${this.ports.haproxy}`;
+  }
+
+  static async start(): Promise<FaultWorld> {
+    // The relays run compiled, as in production (an up-to-date build takes a moment).
+    if (process.env.FAULTS_BUILD !== 'false') {
+      await runToEnd([process.execPath, TSC, '-b', 'packages/protocol', 'packages/sandbox', 'relay']);
+    }
+    const world = new FaultWorld();
+    world.logDir = await mkdtemp(path.join(os.tmpdir(), 'onepagepay-faults-logs-'));
+    try {
+      world.cluster = await startCluster(world.ports.pg);
+      world.owner = openPostgres(world.cluster.url('postgres'), { min: 0, max: 4 }, { bindModels: true });
+      await migrateToLatest(world.owner.knex);
+      world.stripe = await startStripeSandbox({
+        webhook: { url: `${world.url}/v1/webhooks/stripe`, secret: WEBHOOK_SECRET },
+        // Stripe retries a failed delivery for days; a few tries over a minute cover any fault here.
+        webhookRetryDelaysMs: [500, 1000, 2000, 4000, 8000, 15000, 30000],
+      });
+      world.hubspot = await startHubSpotSandbox();
+      for (const zone of ['a', 'b'] as const) {
+        const { relay, gate } = await world.addRelay(`relay_${zone}`, world.ports.relays[zone]);
+        world.relays[zone] = relay;
+        world.gates[zone] = gate;
+      }
+      await Promise.all([world.relays.a.start(), world.relays.b.start()]);
+      world.haproxy = spawnLogged(['haproxy', '-db', '-f', path.join(HAPROXY_DIR, 'haproxy.cfg')], {
+        env: {
+          ONEPAGEPAY_BIND: `127.0.0.1:${world.ports.haproxy}`,
+          RELAY_A: `127.0.0.1:${world.ports.relays.a}`,
+          RELAY_B: `127.0.0.1:${world.ports.relays.b}`,
+          ONEPAGEPAY_ERRORS: path.join(HAPROXY_DIR, 'errors'),
+        },
+        logFile: path.join(world.logDir, 'haproxy.log'),
+      });
+      await waitUntil('HAProxy routing to ready relays', async () => (await fetch(`${world.url}/readyz`)).ok);
+    } catch (error) {
+      // A half-started world still has processes running: stop them, keep the logs to read.
+      await world.close(true);
+      console.error(`fault world did not start; logs kept in ${world.logDir}`);
+      throw error;
+    }
+    return world;
+  }
+
+  /** A relay process (not started) with a Stripe gate of its own; the suite closes both at the end. */
+  async addRelay(name: string, port: number): Promise<{ relay: RelayProcess; gate: StripeGate }> {
+    const gate = await StripeGate.start(this.stripe.url);
+    const relay = new RelayProcess(name, port, this.relayEnv(gate), path.join(this.logDir, `${name}.log`));
+    this.extra.push({ relay, gate });
+    return { relay, gate };
+  }
+
+  private readonly extra: Array<{ relay: RelayProcess; gate: StripeGate }> = [];
+
+  private relayEnv(gate: StripeGate): Record<string, string> {
+    return {
+      DATABASE_URL: this.cluster.url('onepagepay_app'),
+      DATABASE_OWNER_URL: this.cluster.url('postgres'),
+      LOG_LEVEL: 'warn',
+      STRIPE_API_BASE: gate.url,
+      STRIPE_TEST_SECRET_KEY: this.stripe.keys.secretTest,
+      STRIPE_TEST_PUBLISHABLE_KEY: this.stripe.keys.publishableTest,
+      STRIPE_TEST_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      STRIPE_TIMEOUT_MS: '3000',
+      TRUST_PROXY: 'true',
+      RATE_LIMIT_PAYMENTS_PER_MINUTE: '1000000',
+      RATE_LIMIT_PUBLIC_READS_PER_MINUTE: '1000000',
+      SHUTDOWN_GRACE_MS: '1000',
+      STATUS_CACHE_MS: '1000',
+      HUBSPOT_API_BASE: this.hubspot.url,
+      ONEPAGEPAY_ENCRYPTION_KEYS: ENCRYPTION_KEYS,
+      HUBSPOT_WORKER_ENABLED: 'true',
+      HUBSPOT_WORKER_POLL_MS: '200',
+      HUBSPOT_WORKER_LEASE_MS: '5000',
+      HUBSPOT_RETRY_BASE_MS: '500',
+      HUBSPOT_RETRY_MAX_MS: '5000',
+      HUBSPOT_MAX_ATTEMPTS: '1000',
+      HUBSPOT_TIMEOUT_MS: '3000',
+    };
+  }
+
+  /** A tenant of its own per scenario (so each one's figures stand alone), its portal connected. */
+  async openShop(name: string): Promise<Shop> {
+    const { tenant, form } = await seedTenantWithForm(this.owner.knex, { name });
+    const { portalId, accessToken } = this.hubspot.createPortal();
+    this.hubspot.createForm(portalId, { formGuid: form.hubspotFormGuid });
+    const config = loadConfig({
+      ONEPAGEPAY_ENCRYPTION_KEYS: ENCRYPTION_KEYS,
+      HUBSPOT_API_BASE: this.hubspot.url,
+    });
+    const cipher = new TokenCipher(config.encryptionKeys);
+    const scope = { tenantId: tenant.id, livemode: false };
+    await saveConnection(this.owner.knex, cipher, scope, { portalId, authKind: 'private_app', accessToken });
+    const problem = await preparePortal(
+      {
+        knex: this.owner.knex,
+        cipher,
+        clientFactory: createHubSpotClientFactory(new URL(this.hubspot.url)),
+        hubspot: config.hubspot,
+        logger: createLogger({ level: 'silent' }),
+      },
+      scope,
+    );
+    if (problem) throw new Error(`HubSpot properties not created: ${problem}`);
+    return {
+      tenantId: tenant.id,
+      formGuid: form.hubspotFormGuid,
+      portalId,
+      payer: {
+        relayUrl: this.url,
+        stripeUrl: this.stripe.url,
+        publishableKey: this.stripe.keys.publishableTest,
+        tenantId: tenant.id,
+        formGuid: form.hubspotFormGuid,
+      },
+    };
+  }
+
+  /** Stops everything; the logs and PostgreSQL data are removed unless `keep` (a failed run). */
+  async close(keep = false): Promise<void> {
+    await this.haproxy?.stop(5_000);
+    for (const { relay } of this.extra) await relay.stop();
+    for (const { gate } of this.extra) await gate.close();
+    await this.owner?.close();
+    await this.stripe?.close();
+    await this.hubspot?.close();
+    await this.cluster?.stop(keep);
+    if (!keep) await rm(this.logDir, { recursive: true, force: true });
+  }
+}
