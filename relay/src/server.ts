@@ -8,6 +8,7 @@ import type { RelayConfig } from './config.js';
 import { openDatabase, type Database } from './db/open-database.js';
 import { migrateToLatest } from './db/migrations/index.js';
 import type { Logger } from './logger.js';
+import { createPayPalAccounts, type PayPalAccounts } from './payments/providers/paypal/paypal-accounts.js';
 import { createMailer } from './mail/create-mailer.js';
 import type { Mailer } from './mail/mailer.js';
 import { createStripeAccounts, type StripeAccounts } from './payments/stripe-accounts.js';
@@ -22,6 +23,7 @@ export interface RunningRelay {
   port: number;
   database: Database;
   stripe: StripeAccounts;
+  paypal: PayPalAccounts;
   /** Stops taking connections, lets in-flight requests finish (up to the grace period), closes the DB. */
   close(): Promise<void>;
 }
@@ -46,12 +48,16 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   const ownsDatabase = !options.database;
   if (options.migrate ?? true) await migrateToLatest(database.knex);
   const stripe = createStripeAccounts(config.stripe);
+  const paypal = createPayPalAccounts(config.paypal);
+  const paypalProbe = paypal.configuredModes().at(-1);
   const probeMode = stripe.configuredModes().at(-1);
   const health = new UpstreamHealthMonitor(
     {
       stripe: probeMode
         ? () => probeMode.client.balance.retrieve()
         : () => Promise.reject(new Error('not configured')),
+      // PayPal is probed only where it is configured: a card-only relay reports no PayPal outage.
+      ...(paypalProbe ? { paypal: () => paypalProbe.probeHealth() } : {}),
     },
     { cacheMs: config.statusCacheMs, timeoutMs: Math.min(config.stripe.timeoutMs, 3_000) },
   );
@@ -64,6 +70,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     metrics,
     knex: database.knex,
     stripe,
+    paypal,
     logger,
     health,
     extraRouters: [
@@ -71,6 +78,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
       ...merchantRouters({
         database,
         stripe,
+        paypal,
         config,
         mailer: options.mailer ?? createMailer(config, logger),
       }),
@@ -109,7 +117,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
       if (ownsDatabase) await database.close();
       logger.info('relay stopped');
     })());
-  return { url, port, database, stripe, close };
+  return { url, port, database, stripe, paypal, close };
 }
 
 /** SIGTERM and SIGINT stop the relay gracefully; a second signal exits at once. */

@@ -11,6 +11,12 @@ export {
   PaymentResult,
   PaymentStatus,
 } from './schemas/payments.js';
+export {
+  CapturePayPalOrderRequest,
+  CreatePayPalOrderRequest,
+  PayPalOrder,
+  PayPalOrderParams,
+} from './schemas/paypal.js';
 export { StatusResponse, UpstreamHealth } from './schemas/status.js';
 export { validate, type ValidationIssue, type ValidationOutcome } from './validate.js';
 export { buildOpenApiDocument, type RouteDoc } from './openapi.js';

@@ -6,6 +6,7 @@ import {
   FormSubmittedRequest,
   type FormConfig,
 } from '@onepagepay/protocol';
+import type { PayPalCredentials } from '../config.js';
 import { notFound } from '../errors.js';
 import { anyOriginCors, publicCors, tenantPathCors, type OriginDirectory } from '../http/cors.js';
 import { rateLimitPerIp } from '../http/rate-limit.js';
@@ -61,6 +62,9 @@ export function publicPaymentRoutes(deps: PublicRouteDeps): Router {
         form.providers.includes('stripe') && keys
           ? { publishableKey: keys.publishableKey, accountId: tenant.stripeAccountId }
           : null,
+      paypal: form.providers.includes('paypal')
+        ? paypalConfigOf(deps.paypal.credentialsFor(form.livemode), tenant.paypalMerchantId)
+        : null,
     };
     ctx.body = config;
     ctx.set('Cache-Control', 'public, max-age=30');
@@ -85,4 +89,9 @@ export function publicPaymentRoutes(deps: PublicRouteDeps): Router {
   });
 
   return router;
+}
+
+/** Only the client id is public (the JS SDK loads with it); the secret and webhook id never leave. */
+function paypalConfigOf(credentials: PayPalCredentials | undefined, merchantId: string | null) {
+  return credentials ? { clientId: credentials.clientId, merchantId } : null;
 }

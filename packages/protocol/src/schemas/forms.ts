@@ -30,6 +30,17 @@ export const FormConfig = Type.Object(
       }),
       Type.Null(),
     ]),
+    paypal: Type.Optional(
+      Type.Union([
+        Type.Object({
+          clientId: Type.String({ description: "The relay's PayPal REST app client id, for the JS SDK" }),
+          merchantId: Type.Union([Type.String(), Type.Null()], {
+            description: "The hosted tenant's PayPal merchant id that receives the money, if any",
+          }),
+        }),
+        Type.Null(),
+      ]),
+    ),
   },
   { $id: 'FormConfig' },
 );

@@ -17,6 +17,8 @@ export class Transaction extends BaseModel {
   productName!: string;
   provider!: 'stripe' | 'paypal';
   providerPaymentId!: string | null;
+  /** PayPal's order id (migration 012); the capture id is providerPaymentId. */
+  providerOrderId!: string | null;
   status!: PaymentStatus;
   failureCode!: string | null;
   declineCode!: string | null;

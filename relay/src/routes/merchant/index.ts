@@ -5,6 +5,7 @@ import type { Database } from '../../db/open-database.js';
 import { TokenCipher } from '../../hubspot/token-cipher.js';
 import type { Mailer } from '../../mail/mailer.js';
 import { LoginThrottle } from '../../merchants/login-throttle.js';
+import type { PayPalAccounts } from '../../payments/providers/paypal/paypal-accounts.js';
 import type { StripeAccounts } from '../../payments/stripe-accounts.js';
 import { accountRoutes } from './account-routes.js';
 import { dataRoutes } from './data-routes.js';
@@ -14,6 +15,7 @@ import { MERCHANT_ROUTE_DOCS } from './route-docs.js';
 export function merchantRouters(deps: {
   database: Database;
   stripe: StripeAccounts;
+  paypal: PayPalAccounts;
   config: Pick<RelayConfig, 'merchant' | 'encryptionKeys'>;
   now?: () => Date;
   throttle?: LoginThrottle;
@@ -23,6 +25,7 @@ export function merchantRouters(deps: {
   const shared = {
     knex: deps.database.knex,
     stripe: deps.stripe,
+    paypal: deps.paypal,
     dashboardOrigins: deps.config.merchant.dashboardOrigins,
     totpIssuer: deps.config.merchant.totpIssuer,
     throttle:
