@@ -112,6 +112,11 @@ export interface HubSpotConfig {
 
 type Env = Record<string, string | undefined>;
 
+/** Where the embedded PGlite keeps its data (ONEPAGEPAY_DATA_DIR), as an absolute path. */
+export function readDataDir(env: Env = process.env): string {
+  return path.resolve(env.ONEPAGEPAY_DATA_DIR ?? '.data/pglite');
+}
+
 /** Reads and validates the environment once at start-up; every failure names its variable. */
 export function loadConfig(env: Env = process.env): RelayConfig {
   const stripeKeys = readStripeKeys(env);
@@ -120,7 +125,7 @@ export function loadConfig(env: Env = process.env): RelayConfig {
     host: env.HOST ?? '127.0.0.1',
     databaseUrl: readDatabaseUrl(env),
     databaseOwnerUrl: readDatabaseUrl(env, 'DATABASE_OWNER_URL'),
-    dataDir: path.resolve(env.ONEPAGEPAY_DATA_DIR ?? '.data/pglite'),
+    dataDir: readDataDir(env),
     logLevel: readChoice(env, 'LOG_LEVEL', 'info', [
       'fatal',
       'error',

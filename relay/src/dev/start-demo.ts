@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { startStripeSandbox } from '@onepagepay/sandbox';
-import { loadConfig } from '../config.js';
+import { loadConfig, readDataDir } from '../config.js';
 import { createLogger } from '../logger.js';
 import { startRelay, stopOnSignals } from '../server.js';
+import { demoSandboxStateFile } from './demo-data.js';
 import { serveDemoPage } from './demo-page.js';
 import { loadOrCreateDevEncryptionKeys } from './dev-encryption-key.js';
 import { seedDemo, DEMO_FORMS } from './seed-demo.js';
@@ -15,8 +16,12 @@ import { seedDemo, DEMO_FORMS } from './seed-demo.js';
 async function startDemo(): Promise<void> {
   const env = { ...process.env };
   const useSandbox = !env.STRIPE_SECRET_KEY && !env.STRIPE_TEST_SECRET_KEY && !env.STRIPE_LIVE_SECRET_KEY;
+  // The sandbox keeps its objects beside the database, so a restart leaves both consistent.
   const sandbox = useSandbox
-    ? await startStripeSandbox({ port: Number(env.STRIPE_SANDBOX_PORT ?? 12111) })
+    ? await startStripeSandbox({
+        port: Number(env.STRIPE_SANDBOX_PORT ?? 12111),
+        stateFile: demoSandboxStateFile(readDataDir(env)),
+      })
     : undefined;
   if (sandbox) {
     const webhookSecret = `whsec_demo_${randomBytes(16).toString('hex')}`;
@@ -64,6 +69,7 @@ async function startDemo(): Promise<void> {
       ...(sandbox
         ? [
             `  Stripe:       sandbox at ${sandbox.url} (test card 4242 4242 4242 4242, 3-D Secure 4000 0025 0000 3155)`,
+            `                objects kept in ${demoSandboxStateFile(config.dataDir)}; \`npm run demo:reset\` forgets both`,
           ]
         : []),
       `  Demo tenant:  ${tenant.id}`,
