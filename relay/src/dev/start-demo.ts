@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { startHubSpotSandbox, startStripeSandbox } from '@onepagepay/sandbox';
 import { loadConfig, readDataDir } from '../config.js';
 import { createLogger } from '../logger.js';
@@ -6,6 +7,7 @@ import { startRelay, stopOnSignals } from '../server.js';
 import { connectDemoHubSpot } from './connect-demo-hubspot.js';
 import { demoSandboxStateFile } from './demo-data.js';
 import { serveDemoPage } from './demo-page.js';
+import { loadOrCreateDevEncryptionKeys } from './dev-encryption-key.js';
 import { seedDemo, DEMO_FORMS } from './seed-demo.js';
 
 /**
@@ -35,12 +37,15 @@ async function startDemo(): Promise<void> {
   const hubspot = env.HUBSPOT_API_BASE
     ? undefined
     : await startHubSpotSandbox({ port: Number(env.HUBSPOT_SANDBOX_PORT ?? 12112) });
-  if (hubspot) {
-    env.HUBSPOT_API_BASE = hubspot.url;
-    // Tokens are stored encrypted as always; a key for this run unless one is configured. The
-    // sandbox forgets its portal on exit and is connected afresh on each start, so nothing
-    // needs the key again.
-    env.ONEPAGEPAY_ENCRYPTION_KEYS ??= `demo:${randomBytes(32).toString('base64')}`;
+  if (hubspot) env.HUBSPOT_API_BASE = hubspot.url;
+  // Tokens and TOTP secrets are sealed as always. The demo keeps its key beside its data, so what
+  // an earlier run sealed (a merchant's 2FA secret) still opens after a restart.
+  if (!env.ONEPAGEPAY_ENCRYPTION_KEYS) {
+    const dataDir = path.resolve(env.ONEPAGEPAY_DATA_DIR ?? '.data/pglite');
+    env.ONEPAGEPAY_ENCRYPTION_KEYS = await loadOrCreateDevEncryptionKeys(dataDir);
+    console.warn(
+      `  DEV ONLY: ONEPAGEPAY_ENCRYPTION_KEYS is unset, so the demo seals secrets with a development key kept in ${path.dirname(dataDir)}/dev-encryption-key. Never use it in production.`,
+    );
   }
   const config = loadConfig(env);
   const logger = createLogger({ level: env.LOG_LEVEL ?? 'warn' });

@@ -103,7 +103,7 @@ describe('OpenAPI statuses match what the relay sends', function () {
       headers: { origin: relay.url },
     });
     await call('GET', '/v1/merchant/session');
-    const client = await signUpMerchant(relay.url, 'second@statuses.example');
+    const client = await signUpMerchant(relay, 'second@statuses.example');
     const session = { cookie: client.cookie };
     const posted = (path: string, body: unknown = {}) =>
       call('POST', path, {

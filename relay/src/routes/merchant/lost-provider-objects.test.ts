@@ -30,7 +30,7 @@ describe('a payment the provider lost: refunds and replays', function () {
   before(async () => {
     stripe = await startStripeSandbox();
     relay = await startTestRelay(stripe);
-    merchant = await signUpMerchant(relay.url, `owner-${crypto.randomUUID().slice(0, 8)}@example.com`);
+    merchant = await signUpMerchant(relay, `owner-${crypto.randomUUID().slice(0, 8)}@example.com`);
     key = (await createApiKeyFor(merchant, ['transactions:read', 'refunds:write'])).secret;
   });
   after(async () => {

@@ -16,8 +16,11 @@ import {
   MerchantTransaction,
   ReauthenticateRequest,
   RecoveryCodes,
+  SecondFactorRequest,
   SessionModeRequest,
+  SignupAccepted,
   SignupRequest,
+  SignupVerifyRequest,
   TotpConfirmRequest,
   TotpEnrolment,
   TransactionFilters,
@@ -54,11 +57,28 @@ export const MERCHANT_ROUTE_DOCS: RouteDoc[] = [
     method: 'post',
     path: '/v1/merchant/signup',
     operationId: 'signUp',
-    summary: 'Create a tenant and its first user; answers with a session cookie',
+    summary:
+      'Ask for an account: the same 202 whether or not the email is registered; a verification link is mailed. Limited per IP',
     tags: ['merchant account'],
     auth: 'none',
     body: SignupRequest,
-    responses: { 201: { description: 'Signed in', schema: MerchantSession }, ...errors(400, 403, 409) },
+    responses: {
+      202: { description: 'Mail sent (to a new or a registered address alike)', schema: SignupAccepted },
+      ...errors(400, 403, 429, 503),
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/merchant/signup/verify',
+    operationId: 'verifySignUp',
+    summary: 'Create the tenant and its owner from the mailed token (once, within 1 hour) and sign in',
+    tags: ['merchant account'],
+    auth: 'none',
+    body: SignupVerifyRequest,
+    responses: {
+      201: { description: 'Signed in; Set-Cookie opp_session', schema: MerchantSession },
+      ...errors(400, 403, 404, 409),
+    },
   },
   {
     method: 'post',
@@ -131,7 +151,7 @@ export const MERCHANT_ROUTE_DOCS: RouteDoc[] = [
   sessionPost(
     'beginTwoFactorSetup',
     '/two-factor/setup',
-    'Start TOTP enrolment (after re-authentication)',
+    'Start TOTP enrolment (after re-authentication; 409 while 2FA is on; 503 without ONEPAGEPAY_ENCRYPTION_KEYS)',
     undefined,
     {
       description: 'Secret, otpauth URI and QR code',
@@ -151,8 +171,8 @@ export const MERCHANT_ROUTE_DOCS: RouteDoc[] = [
   sessionPost(
     'disableTwoFactor',
     '/two-factor/disable',
-    'Turn 2FA off (after re-authentication); ends every session',
-    undefined,
+    'Turn 2FA off (after re-authentication, with a current TOTP or recovery code); ends every session',
+    SecondFactorRequest,
     {
       description: 'Session',
       schema: MerchantSession,
@@ -161,8 +181,8 @@ export const MERCHANT_ROUTE_DOCS: RouteDoc[] = [
   sessionPost(
     'regenerateRecoveryCodes',
     '/two-factor/recovery-codes',
-    'Replace the recovery codes (after re-authentication)',
-    undefined,
+    'Replace the recovery codes (after re-authentication, with a current TOTP or recovery code)',
+    SecondFactorRequest,
     {
       description: 'New codes, shown once',
       schema: RecoveryCodes,
