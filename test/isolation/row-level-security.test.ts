@@ -13,6 +13,7 @@ const EXPECTED_DEFINER_FUNCTIONS = [
   'onepagepay_claim_hubspot_jobs',
   'onepagepay_create_tenant',
   'onepagepay_login_candidate',
+  'onepagepay_outbox_stats',
   'onepagepay_session_tenant',
 ];
 
