@@ -38,11 +38,14 @@ describe('dependency licence check', () => {
       const bad = join(dir, 'package-lock.json');
       await writeFile(bad, JSON.stringify(lock));
       const args = ['--import', 'tsx', script];
-      await assert.rejects(run(process.execPath, [...args, bad]), (error: { code: number; stderr: string }) => {
-        assert.equal(error.code, 1);
-        assert.match(error.stderr, /copyleft \(AGPL-3\.0-only\)/);
-        return true;
-      });
+      await assert.rejects(
+        run(process.execPath, [...args, bad]),
+        (error: { code: number; stderr: string }) => {
+          assert.equal(error.code, 1);
+          assert.match(error.stderr, /copyleft \(AGPL-3\.0-only\)/);
+          return true;
+        },
+      );
       const { stdout } = await run(process.execPath, [...args, 'package-lock.json']);
       assert.match(stdout, /every runtime dependency/);
     } finally {

@@ -20,6 +20,7 @@ interface LockEntry {
   license?: string | { type?: string };
   dev?: boolean;
   link?: boolean;
+  name?: string;
 }
 
 export interface LicenseFinding {
