@@ -7,13 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCdn } from './packages/cdn/scripts/build.mjs';
 import fakesConfig, { debianChromium } from './web-test-runner.fakes.config.mjs';
-import { describeForm, startStack } from './test/browser/sdk/stacks.ts';
+import { describeForm, startDistantRelay, startStack } from './test/browser/sdk/stacks.ts';
 
 /** Starts the relays, builds the CDN bundle, and serves /__env.json and /__control/* to the pages. */
 function sdkEnvironmentPlugin() {
   let main;
   let down;
   let cdn;
+  let distant;
   return {
     name: 'onepagepay-sdk-environment',
     async serverStart({ config }) {
@@ -23,9 +24,10 @@ function sdkEnvironmentPlugin() {
         startStack(origins, { stripeDown: true }),
         buildCdn({ outDir: await mkdtemp(join(tmpdir(), 'onepagepay-cdn-')) }),
       ]);
+      distant = await startDistantRelay(main.relay.url);
     },
     async serverStop() {
-      await Promise.all([main?.close(), down?.close()]);
+      await Promise.all([main?.close(), down?.close(), distant?.close()]);
     },
     async serve(context) {
       const json = (body) => ({ body: JSON.stringify(body), type: 'application/json' });
@@ -34,6 +36,7 @@ function sdkEnvironmentPlugin() {
         case '/__env.json':
           return json({
             relayUrl: main.relay.url,
+            distantRelayUrl: distant.url,
             tenantId: main.tenantId,
             stripeUrl: main.stripe.url,
             down: { relayUrl: down.relay.url, tenantId: down.tenantId, stripeUrl: down.stripe.url },
@@ -46,7 +49,8 @@ function sdkEnvironmentPlugin() {
           const customAmount = context.query.min
             ? { min: Number(context.query.min), max: Number(context.query.max) }
             : undefined;
-          return json({ formId: await stack.newForm({ amount, customAmount }) });
+          const currency = context.query.currency ? String(context.query.currency) : undefined;
+          return json({ formId: await stack.newForm({ amount, currency, customAmount }) });
         }
         case '/__control/form':
           return json(await describeForm(stack, String(context.query.id)));
@@ -59,6 +63,7 @@ function sdkEnvironmentPlugin() {
 
 export default {
   rootDir: '.',
+  port: fakesConfig.port,
   // The sandbox fakes' own browser tests (web-test-runner.fakes.config.mjs) run here too, with
   // their plugin (which serves only /__fakes/*), so `npm test` covers both in one browser run.
   files: ['test/browser/sdk/**/*.test.js', ...fakesConfig.files],

@@ -1,8 +1,9 @@
-// Browser tests of the sandbox's fakes of Stripe.js and HubSpot's form embeds, in Debian's Chromium.
+// Browser tests of the sandbox's fakes of Stripe.js and HubSpot's form embeds, in Chromium (CHROME_PATH).
 // Run through test/browser/fakes/run.mjs (tsx + the source condition) so this config can start the
 // TypeScript Stripe and HubSpot sandboxes in-process; pages read where they are from /__fakes/config.json.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
+import { CHROMIUM_ARGS, chromiumPath, testRunnerPort } from './test/support/browser.ts';
 
 const FORM_FIELDS = [
   { name: 'email', required: true },
@@ -66,27 +67,17 @@ function sandboxesPlugin() {
   };
 }
 
-/** Debian's Chromium, never a downloaded browser; flags that work on these machines (PLATFORM-NOTES.md). */
+/** `CHROME_PATH` (else Debian's Chromium), never a downloaded browser; flags from test/support/browser.ts. */
 export function debianChromium() {
   return playwrightLauncher({
     product: 'chromium',
-    launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
+    launchOptions: { executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS },
   });
 }
 
 export default {
   rootDir: '.',
+  port: testRunnerPort(),
   files: ['test/browser/fakes/**/*.test.js'],
   nodeResolve: true,
   concurrency: 2,

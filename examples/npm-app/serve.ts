@@ -1,6 +1,6 @@
 /**
  * `npm start` in examples/npm-app: builds the app with esbuild (as a web developer's bundler would
- * consume @onepagepay/sdk) and serves it on http://127.0.0.1:8081, against a local relay (in-memory
+ * consume @onepagepay/sdk) and serves it on http://127.0.0.1:8081 (or `PORT`), against a local relay (in-memory
  * PGlite) and the offline Stripe sandbox, with the sandbox's fakes of Stripe.js and HubSpot's v4 embed.
  */
 import { readFile } from 'node:fs/promises';
@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { startStripeSandbox } from '@onepagepay/sandbox';
+import { readInteger } from '../../relay/src/config.js';
 import { createForm } from '../../relay/src/tenants/create-form.js';
 import { createTenant } from '../../relay/src/tenants/create-tenant.js';
 import { startTestRelay } from '../../relay/src/testing/test-relay.js';
@@ -89,6 +90,6 @@ export async function startNpmApp(options: { port?: number } = {}) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { url } = await startNpmApp();
+  const { url } = await startNpmApp({ port: readInteger(process.env, 'PORT', 8081, 0, 65535) });
   console.log(`npm app example: ${url}  (sandbox: pay with 4242 4242 4242 4242; Ctrl+C to stop)`);
 }

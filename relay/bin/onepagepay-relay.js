@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs the compiled CLI when the package is built, and the TypeScript source (through tsx) in a
-// checkout, so `npx onepagepay-relay` works both ways.
+// Runs the compiled CLI when the package is built (as published), and the TypeScript source in a
+// checkout where nothing is built, so `npx onepagepay-relay` works both ways.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -9,8 +9,8 @@ let runCli;
 if (existsSync(fileURLToPath(compiled))) {
   ({ runCli } = await import(compiled.href));
 } else {
-  const { register } = await import('tsx/esm/api');
-  register();
+  const { registerSourceLoader } = await import('../../scripts/register-source-loader.mjs');
+  registerSourceLoader();
   ({ runCli } = await import(new URL('../src/cli/main.ts', import.meta.url).href));
 }
 const code = await runCli(process.argv.slice(2));

@@ -8,9 +8,11 @@ import { errorBoundary } from './http/error-boundary.js';
 import { OriginDirectory } from './http/cors.js';
 import { requireHttps, securityHeaders } from './http/security-headers.js';
 import { PaymentFormCache } from './payments/payment-form-cache.js';
+import type { PayPalAccounts } from './payments/providers/paypal/paypal-accounts.js';
 import type { StripeAccounts } from './payments/stripe-accounts.js';
 import { healthRoutes } from './routes/health.js';
 import { CORE_ROUTE_DOCS, openApiRoutes } from './routes/openapi.js';
+import { paypalRoutes } from './routes/paypal.js';
 import { publicPaymentRoutes } from './routes/public-payments.js';
 import { stripeWebhookRoutes } from './routes/stripe-webhooks.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -22,6 +24,7 @@ export interface AppDeps {
     Partial<Pick<RelayConfig, 'metricsToken'>>;
   knex: Knex;
   stripe: StripeAccounts;
+  paypal: PayPalAccounts;
   logger: Logger;
   health: UpstreamHealthMonitor;
   /** Extra routers (merchant API, HubSpot OAuth ...) and their OpenAPI descriptions. */
@@ -53,6 +56,7 @@ export function buildApp(deps: AppDeps): { app: Koa; origins: OriginDirectory } 
     metricsRoutes(metrics, deps.config.metricsToken),
     publicPaymentRoutes({ ...paymentDeps, origins, rateLimits: deps.config.rateLimits }),
     stripeWebhookRoutes(paymentDeps),
+    paypalRoutes({ ...paymentDeps, origins, rateLimits: deps.config.rateLimits }),
     ...(deps.extraRouters ?? []).map((extra) => extra.router),
   ];
   const docs = [...CORE_ROUTE_DOCS, ...(deps.extraRouters ?? []).flatMap((extra) => extra.docs)];

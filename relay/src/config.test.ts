@@ -34,7 +34,37 @@ describe('loadConfig', () => {
     assert.equal(config.stripe.test, undefined);
   });
 
+  it('reads PayPal client credentials per mode, and keeps PayPal off when none are given', () => {
+    assert.deepEqual(loadConfig({}).paypal.test, undefined);
+    const { paypal } = loadConfig({
+      PAYPAL_LIVE_CLIENT_ID: 'AbC-live_1',
+      PAYPAL_LIVE_CLIENT_SECRET: 'secret',
+      PAYPAL_LIVE_WEBHOOK_ID: '1JE4291016473214C',
+      PAYPAL_API_BASE: 'http://127.0.0.1:9999',
+    });
+    assert.deepEqual(paypal.live, {
+      clientId: 'AbC-live_1',
+      clientSecret: 'secret',
+      webhookId: '1JE4291016473214C',
+    });
+    assert.equal(paypal.test, undefined);
+    assert.equal(paypal.apiBase?.origin, 'http://127.0.0.1:9999');
+    assert.equal(paypal.timeoutMs, 20_000);
+  });
+
   const failures: Array<[Record<string, string>, RegExp]> = [
+    [{ PAYPAL_TEST_CLIENT_ID: 'app' }, /^PAYPAL_TEST_CLIENT_SECRET must be set too/],
+    [{ PAYPAL_LIVE_CLIENT_SECRET: 's' }, /^PAYPAL_LIVE_CLIENT_ID must be set too/],
+    [{ PAYPAL_TEST_WEBHOOK_ID: 'WH1' }, /^PAYPAL_TEST_WEBHOOK_ID needs PAYPAL_TEST_CLIENT_ID/],
+    [
+      { PAYPAL_TEST_CLIENT_ID: 'app', PAYPAL_TEST_CLIENT_SECRET: 's', PAYPAL_TEST_WEBHOOK_ID: 'WH-1' },
+      /^PAYPAL_TEST_WEBHOOK_ID must be the webhook id/,
+    ],
+    [
+      { PAYPAL_TEST_CLIENT_ID: 'a b', PAYPAL_TEST_CLIENT_SECRET: 's' },
+      /^PAYPAL_TEST_CLIENT_ID must be the client id/,
+    ],
+    [{ PAYPAL_TIMEOUT_MS: '5' }, /^PAYPAL_TIMEOUT_MS must be an integer/],
     [{ PORT: 'eighty' }, /^PORT must be an integer/],
     [{ PORT: '70000' }, /^PORT /],
     [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL must be a postgres/],

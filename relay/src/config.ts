@@ -8,6 +8,22 @@ export interface StripeKeys {
   webhookSecret: string | undefined;
 }
 
+/** One PayPal REST app (per mode): its client credentials and the id of its webhook. */
+export interface PayPalCredentials {
+  clientId: string;
+  clientSecret: string;
+  /** The webhook's id in the PayPal developer dashboard; webhooks are refused without it. */
+  webhookId: string | undefined;
+}
+
+export interface PayPalConfig {
+  test: PayPalCredentials | undefined;
+  live: PayPalCredentials | undefined;
+  /** PayPal's API (api-m.paypal.com, or api-m.sandbox.paypal.com for test) unless pointed at a fake. */
+  apiBase: URL | undefined;
+  timeoutMs: number;
+}
+
 export interface RelayConfig {
   port: number;
   host: string;
@@ -24,6 +40,7 @@ export interface RelayConfig {
     apiBase: URL | undefined;
     timeoutMs: number;
   };
+  paypal: PayPalConfig;
   statusCacheMs: number;
   /**
    * How many proxies in front of the relay append to X-Forwarded-For. The client IP is the entry
@@ -107,6 +124,12 @@ export function loadConfig(env: Env = process.env): RelayConfig {
       ...stripeKeys,
       apiBase: readUrl(env, 'STRIPE_API_BASE'),
       timeoutMs: readInteger(env, 'STRIPE_TIMEOUT_MS', 20_000, 100, 120_000),
+    },
+    paypal: {
+      test: readPayPalCredentials(env, 'TEST'),
+      live: readPayPalCredentials(env, 'LIVE'),
+      apiBase: readUrl(env, 'PAYPAL_API_BASE'),
+      timeoutMs: readInteger(env, 'PAYPAL_TIMEOUT_MS', 20_000, 100, 120_000),
     },
     statusCacheMs: readInteger(env, 'STATUS_CACHE_MS', 15_000, 0, 600_000),
     trustedProxyHops: readTrustedProxyHops(env),
@@ -270,6 +293,34 @@ function readStripeKeys(env: Env): { test: StripeKeys | undefined; live: StripeK
   return keys;
 }
 
+/** PAYPAL_<MODE>_CLIENT_ID and _CLIENT_SECRET together (or neither); _WEBHOOK_ID as the dashboard shows it. */
+function readPayPalCredentials(env: Env, mode: 'TEST' | 'LIVE'): PayPalCredentials | undefined {
+  const [idName, secretName, webhookName] = ['CLIENT_ID', 'CLIENT_SECRET', 'WEBHOOK_ID'].map(
+    (suffix) => `PAYPAL_${mode}_${suffix}`,
+  ) as [string, string, string];
+  const clientId = env[idName];
+  const clientSecret = env[secretName];
+  const webhookId = env[webhookName] || undefined;
+  if (!clientId && !clientSecret) {
+    if (webhookId) throw new ConfigError(`${webhookName} needs ${idName} and ${secretName} too.`);
+    return undefined;
+  }
+  if (!clientId || !clientSecret) {
+    throw new ConfigError(
+      `${clientId ? secretName : idName} must be set too: PayPal needs both client credentials.`,
+    );
+  }
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(clientId)) {
+    throw new ConfigError(`${idName} must be the client id of a PayPal REST app (letters, digits, - and _).`);
+  }
+  if (webhookId !== undefined && !/^[A-Za-z0-9]{1,50}$/.test(webhookId)) {
+    throw new ConfigError(
+      `${webhookName} must be the webhook id from the PayPal developer dashboard (letters and digits).`,
+    );
+  }
+  return { clientId, clientSecret, webhookId };
+}
+
 function readDatabaseUrl(env: Env, name = 'DATABASE_URL'): string | undefined {
   const value = env[name];
   if (value === undefined || value === '') return undefined;
@@ -297,7 +348,7 @@ function readOrigins(env: Env, name: string): string[] {
   });
 }
 
-function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+export function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);

@@ -8,6 +8,7 @@ import type { RelayConfig } from './config.js';
 import { openDatabase, type Database } from './db/open-database.js';
 import { migrateToLatest } from './db/migrations/index.js';
 import type { Logger } from './logger.js';
+import { createPayPalAccounts, type PayPalAccounts } from './payments/providers/paypal/paypal-accounts.js';
 import { createStripeAccounts, type StripeAccounts } from './payments/stripe-accounts.js';
 import { startHubSpotWorker } from './hubspot/start-worker.js';
 import { startBackupSchedule } from './backups/backup-schedule.js';
@@ -20,6 +21,7 @@ export interface RunningRelay {
   port: number;
   database: Database;
   stripe: StripeAccounts;
+  paypal: PayPalAccounts;
   /** Stops taking connections, lets in-flight requests finish (up to the grace period), closes the DB. */
   close(): Promise<void>;
 }
@@ -42,12 +44,16 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   const ownsDatabase = !options.database;
   if (options.migrate ?? true) await migrateToLatest(database.knex);
   const stripe = createStripeAccounts(config.stripe);
+  const paypal = createPayPalAccounts(config.paypal);
+  const paypalProbe = paypal.configuredModes().at(-1);
   const probeMode = stripe.configuredModes().at(-1);
   const health = new UpstreamHealthMonitor(
     {
       stripe: probeMode
         ? () => probeMode.client.balance.retrieve()
         : () => Promise.reject(new Error('not configured')),
+      // PayPal is probed only where it is configured: a card-only relay reports no PayPal outage.
+      ...(paypalProbe ? { paypal: () => paypalProbe.probeHealth() } : {}),
     },
     { cacheMs: config.statusCacheMs, timeoutMs: Math.min(config.stripe.timeoutMs, 3_000) },
   );
@@ -60,11 +66,12 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     metrics,
     knex: database.knex,
     stripe,
+    paypal,
     logger,
     health,
     extraRouters: [
       ...hubspotRoutes({ config, knex: database.knex, logger }),
-      ...merchantRouters({ database, stripe, config }),
+      ...merchantRouters({ database, stripe, paypal, config }),
       ...(options.extraRouters?.({ database, stripe }) ?? []),
     ],
   });
@@ -95,7 +102,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
       if (ownsDatabase) await database.close();
       logger.info('relay stopped');
     })());
-  return { url, port, database, stripe, close };
+  return { url, port, database, stripe, paypal, close };
 }
 
 /** SIGTERM and SIGINT stop the relay gracefully; a second signal exits at once. */

@@ -3,11 +3,12 @@ import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startStripeSandbox, type StripeSandbox } from '@onepagepay/sandbox';
 import { serveDemoPage, type DemoPage } from '../../relay/src/dev/demo-page.js';
 import { DEMO_FORMS, seedDemo } from '../../relay/src/dev/seed-demo.js';
 import { startTestRelay, type TestRelay } from '../../relay/src/testing/test-relay.js';
+import { launchChromium } from '../support/browser.js';
 import { findCardNumbers } from './card-numbers.js';
 
 // The marketer's page (examples/cdn-snippet) in Chromium against a real relay on PostgreSQL and the
@@ -45,10 +46,7 @@ describe('examples/cdn-snippet end to end (Chromium, PostgreSQL)', function () {
       stripeSandboxUrl: stripe.url,
       port,
     });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 760, height: 1000 } });
     page.on('pageerror', (error) => console.error('page error:', error));
     await mkdir(IMG, { recursive: true });

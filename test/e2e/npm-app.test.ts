@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startNpmApp } from '../../examples/npm-app/serve.js';
+import { launchChromium } from '../support/browser.js';
 
 // examples/npm-app: the app bundled with esbuild from @onepagepay/sdk pays in Chromium.
 describe('examples/npm-app end to end (Chromium)', function () {
@@ -10,10 +11,7 @@ describe('examples/npm-app end to end (Chromium)', function () {
 
   before(async () => {
     app = await startNpmApp({ port: 0 });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

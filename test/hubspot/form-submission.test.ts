@@ -85,4 +85,82 @@ describe('HubSpot push: server-side form submission when the payer closed the ta
     });
     assert.equal(late.body['formSubmittedBy'], 'relay', 'a late report changes nothing');
   });
+
+  it('never submits a second time when the browser submitted the form but its report was lost', async () => {
+    const seeded = await world.seedConnectedTenant('Redirecting Forms Ltd');
+    const formGuid = seeded.form.hubspotFormGuid;
+    const reportLost = await world.payThroughRoute(seeded, 'ada@example.com');
+    const neverSent = await world.payThroughRoute(seeded, 'grace@example.com');
+    // The payer's page sent the form to HubSpot (with an email corrected after paying), then
+    // redirected before its report reached the relay; other payers keep submitting the form.
+    const submitFromPage = (fields: Record<string, string>) =>
+      fetch(`${world.hubspot.url}/submissions/v3/integration/submit/${seeded.portalId}/${formGuid}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          submittedAt: String(world.clock.now()),
+          fields: Object.entries(fields).map(([name, value]) => ({ objectTypeId: '0-1', name, value })),
+        }),
+      });
+    assert.equal(
+      (await submitFromPage({ email: 'ada.lovelace@example.com', onepagepay_transaction_id: reportLost }))
+        .status,
+      200,
+    );
+    for (let index = 0; index < 60; index++) {
+      await submitFromPage({ email: `newsletter${index}@example.com` });
+    }
+    const worker = world.worker();
+    world.clock.advance(1000);
+    await drain(worker, world.clock, {
+      until: () => allSynced(world.knex, seeded.tenant.id, 2),
+      stepMs: 1000,
+    });
+    world.clock.advance(11 * 60_000);
+    const round = await worker.runOnce();
+    assert.equal(round.formsSubmitted, 1, 'only the payment whose form HubSpot never received');
+
+    const carrying = (id: string) =>
+      world.hubspot
+        .formSubmissions(seeded.portalId, formGuid)
+        .filter((submission) =>
+          submission.fields.some((field) => field.name === 'onepagepay_transaction_id' && field.value === id),
+        );
+    assert.equal(carrying(reportLost).length, 1, 'one HubSpot submission for the payment, not two');
+    assert.equal(carrying(neverSent).length, 1, 'the lost form is still submitted by the relay');
+    const rows = await world.knex('transactions').whereIn('id', [reportLost, neverSent]);
+    const row = (id: string) => rows.find((candidate) => candidate.id === id);
+    assert.equal(row(reportLost)?.form_submitted_by, 'browser');
+    assert.equal(row(reportLost)?.submitted_email, 'ada.lovelace@example.com', 'the email HubSpot received');
+    assert.equal(row(neverSent)?.form_submitted_by, 'relay');
+    assert.equal(row(neverSent)?.submitted_email, 'grace@example.com');
+  });
+
+  it('takes the report as text/plain, as a keepalive fetch or sendBeacon sends it while the page leaves', async () => {
+    const seeded = await world.seedConnectedTenant('Beacon Co');
+    const paid = await world.payThroughRoute(seeded, 'beacon@example.com');
+    const body = JSON.stringify({
+      tenantId: seeded.tenant.id,
+      attemptId: world.attemptIds.get(paid),
+      email: 'beacon@example.com',
+    });
+    const send = (type: string) =>
+      fetch(`${world.relay.url}/v1/payments/${paid}/form-submitted`, {
+        method: 'POST',
+        headers: { 'Content-Type': type, origin: PAGE_ORIGIN },
+        body,
+      });
+    const refused = await send('application/x-www-form-urlencoded');
+    assert.equal(refused.status, 415);
+    assert.equal(
+      ((await refused.json()) as { error: { code: string } }).error.code,
+      'unsupported_media_type',
+    );
+    const beacon = await send('text/plain;charset=UTF-8');
+    assert.equal(beacon.status, 200);
+    assert.equal(beacon.headers.get('access-control-allow-origin'), PAGE_ORIGIN);
+    const [row] = await world.knex('transactions').where({ id: paid });
+    assert.equal(row.form_submitted_by, 'browser');
+    assert.equal(row.submitted_email, 'beacon@example.com');
+  });
 });

@@ -1,62 +1,38 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../bench/support/processes.js';
+import { startNpmStart } from '../bench/support/npm-start.js';
 
-/** `npm start` on a machine with no database server, no credentials and no network. */
+/**
+ * `npm start` on a machine with no database server, no credentials and no network. How fast it gets
+ * ready is measured by test/bench/start (docs/benchmarks.md); here it only has to get there.
+ */
 describe('npm start', function () {
-  this.timeout(90_000);
+  this.timeout(150_000);
 
-  it('serves /readyz = 200 within 15 s on a fresh data directory, with the demo tenant seeded', async () => {
+  it('serves /readyz = 200 on a fresh data directory, with the demo tenant seeded', async () => {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'onepagepay-start-'));
-    const [port, stripePort, demoPort] = [await freePort(), await freePort(), await freePort()];
-    const env = { ...process.env };
-    for (const name of Object.keys(env))
-      if (name.startsWith('STRIPE_') || name === 'DATABASE_URL') delete env[name];
-    const child = spawn('npm', ['start', '--silent'], {
-      cwd: path.resolve(import.meta.dirname, '../..'),
-      env: {
-        ...env,
-        PORT: String(port),
-        STRIPE_SANDBOX_PORT: String(stripePort),
-        DEMO_PORT: String(demoPort),
-        ONEPAGEPAY_DATA_DIR: path.join(dataDir, 'pglite'),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const startedAt = Date.now();
+    const start = await startNpmStart(path.join(dataDir, 'pglite'));
     try {
-      let ready = false;
-      while (!ready && Date.now() - startedAt < 30_000) {
-        ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-          (response) => response.status === 200,
-          () => false,
-        );
-        if (!ready) await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      const seconds = (Date.now() - startedAt) / 1000;
-      assert.ok(ready, `not ready after ${seconds}s:\n${output}`);
-      assert.ok(seconds < 15, `ready only after ${seconds}s`);
-      while (!/Demo tenant:/.test(output) && Date.now() - startedAt < 30_000)
+      // Generous: a fresh PGlite directory takes a few seconds on a quiet machine, far more on a busy one.
+      const readyMs = await start.waitReady(120_000);
+      assert.ok(readyMs !== null, `not ready after 120 s:\n${start.output()}`);
+      const deadline = Date.now() + 20_000;
+      while (!/Demo tenant:/.test(start.output()) && Date.now() < deadline)
         await new Promise((resolve) => setTimeout(resolve, 100));
+      const output = start.output();
       assert.match(output, /no real money moves/);
       const tenantId = /Demo tenant:\s+([0-9a-f-]{36})/.exec(output)?.[1];
       const formId = /Demo forms:\s+([0-9a-f-]{36})/.exec(output)?.[1];
-      const config = await fetch(`http://127.0.0.1:${port}/v1/forms/${tenantId}/${formId}`);
+      const config = await fetch(`http://127.0.0.1:${start.port}/v1/forms/${tenantId}/${formId}`);
       assert.equal(config.status, 200, output);
       assert.match(
         ((await config.json()) as { stripe: { publishableKey: string } }).stripe.publishableKey,
         /^pk_test_/,
       );
     } finally {
-      process.kill(-child.pid!, 'SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      await start.stop();
       await fs.rm(dataDir, { recursive: true, force: true });
     }
   });

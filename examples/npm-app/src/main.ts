@@ -1,6 +1,6 @@
 // A web developer's page built with the npm package: the app renders HubSpot's v4 developer embed
 // and attaches the payment step to it, listening to the SDK's events for its own UI and analytics.
-import { attach, isOnePagePayError, type OnePagePayEventMap } from '@onepagepay/sdk';
+import { attach, isOnePagePayError } from '@onepagepay/sdk';
 
 interface AppConfig {
   tenantId: string;
@@ -33,11 +33,10 @@ handle.ready.then(
   },
 );
 
-document.addEventListener('onepagepay:payment-succeeded', (event) => {
-  const { detail } = event as OnePagePayEventMap['onepagepay:payment-succeeded'];
+// The SDK types its events on document, window and elements: `detail` needs no cast.
+document.addEventListener('onepagepay:payment-succeeded', ({ detail }) => {
   status.textContent = `Paid: transaction ${detail.transactionId}`;
 });
-document.addEventListener('onepagepay:payment-failed', (event) => {
-  const { detail } = event as OnePagePayEventMap['onepagepay:payment-failed'];
+document.addEventListener('onepagepay:payment-failed', ({ detail }) => {
   status.textContent = `Payment failed (${detail.code}).`;
 });

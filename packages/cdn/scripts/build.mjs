@@ -68,7 +68,7 @@ function budgetVariants({ stubProviders, withPayPal }) {
 }
 
 const INTERNAL_PROPERTIES =
-  /^(readContact|writePayment|missingFields|onSubmitted|payButton|setBusy|reportFormSubmitted|formConfig|createPayment|confirmPayment|anchor|place|root|slot|show|start|block|unreachable|named|summary|withPayButton|pay)$/;
+  /^(readContact|writePayment|missingFields|onSubmitted|payButton|setBusy|reportFormSubmitted|formConfig|createPayment|confirmPayment|anchor|place|root|slot|show|start|block|unreachable|named|summary|payLabel|validateFields|onLastStep|pay)$/;
 
 // The bang comments terser keeps: ours (the banner) and third-party license notices.
 const KEPT_COMMENT = /\/\*![\s\S]*?\*\//g;

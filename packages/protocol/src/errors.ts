@@ -36,6 +36,8 @@ export const ERROR_CODES = {
   password_rejected: 400,
   insufficient_scope: 403,
   refund_failed: 402,
+  instrument_declined: 402,
+  order_not_approved: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,4 +1,5 @@
 export { ERROR_CODES, ErrorBody, httpStatusOf, isErrorBody, type ErrorCode } from './errors.js';
+export { HUBSPOT_EMAIL_PATTERN, isHubSpotEmail } from './hubspot-email.js';
 export { currencyExponent, formatMoney, toMajorUnitString, CURRENCY_PATTERN } from './money.js';
 export { AttemptId, Currency, Email, MinorAmount, PersonName, Provider, Uuid } from './schemas/common.js';
 export { FormConfig, FormConfigParams } from './schemas/forms.js';
@@ -10,6 +11,12 @@ export {
   PaymentResult,
   PaymentStatus,
 } from './schemas/payments.js';
+export {
+  CapturePayPalOrderRequest,
+  CreatePayPalOrderRequest,
+  PayPalOrder,
+  PayPalOrderParams,
+} from './schemas/paypal.js';
 export { StatusResponse, UpstreamHealth } from './schemas/status.js';
 export { validate, type ValidationIssue, type ValidationOutcome } from './validate.js';
 export { buildOpenApiDocument, type RouteDoc } from './openapi.js';

@@ -3,6 +3,7 @@ import { CreatePaymentRequest } from './schemas/payments.js';
 import { validate } from './validate.js';
 import { currencyExponent, formatMoney, toMajorUnitString } from './money.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { isHubSpotEmail } from './hubspot-email.js';
 
 const valid = {
   tenantId: '0b9d7c2e-4a51-4d2b-9f7e-3f1c2d4e5a6b',
@@ -74,5 +75,39 @@ describe('protocol: openapi', () => {
     const operation = document.paths['/v1/payments/{id}/confirm']?.post as Record<string, unknown>;
     assert.ok(operation.requestBody);
     assert.match(JSON.stringify(operation.responses), /#\/components\/schemas\/ErrorBody/);
+  });
+});
+
+describe('protocol: HubSpot email rule', () => {
+  it('takes what HubSpot takes and refuses what its forms refuse', () => {
+    for (const good of [
+      'ada@example.com',
+      'a.b+tag@mail.example.co.uk',
+      'user@xn--80ak6aa92e.com',
+      'x@d.museum',
+    ]) {
+      assert.equal(isHubSpotEmail(good), true, good);
+    }
+    for (const bad of [
+      'ada@example.c',
+      'ada@example',
+      '"ada lovelace"@example.com',
+      'ada@@example.com',
+      'ada.@example.com',
+      'ada@-example.com',
+      'ada@example.c0m',
+      `${'a'.repeat(65)}@example.com`,
+    ]) {
+      assert.equal(isHubSpotEmail(bad), false, bad);
+    }
+  });
+
+  it('is part of the payment request: a charge is never made for an email HubSpot refuses', () => {
+    assert.equal(validate(CreatePaymentRequest, valid).ok, true);
+    const outcome = validate(CreatePaymentRequest, {
+      ...valid,
+      contact: { ...valid.contact, email: 'ada@example.c' },
+    });
+    assert.equal(outcome.ok, false);
   });
 });

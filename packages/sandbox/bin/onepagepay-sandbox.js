@@ -1,14 +1,16 @@
 #!/usr/bin/env node
-// Runs the built CLI when the package is built, else the TypeScript source through tsx.
+// Runs the built CLI when the package is built (as published), else the TypeScript source in a
+// checkout where nothing is built.
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const built = new URL('../dist/cli.js', import.meta.url);
 let cli;
-if (existsSync(built)) {
+if (existsSync(fileURLToPath(built))) {
   cli = await import(built.href);
 } else {
-  const { register } = await import('tsx/esm/api');
-  register();
+  const { registerSourceLoader } = await import('../../../scripts/register-source-loader.mjs');
+  registerSourceLoader();
   cli = await import(new URL('../src/cli.ts', import.meta.url).href);
 }
 try {

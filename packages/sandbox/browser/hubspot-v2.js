@@ -38,6 +38,14 @@
     );
   }
 
+  /* HubSpot's email rule: a dot-atom local part (never quoted), a domain ending in a top-level
+   * domain of letters (HubSpot checks IANA's list; a made-up TLD of letters passes here). */
+  var EMAIL_RULE = new RegExp(
+    "^(?=.{1,64}@)[\\w!#$%&'*+/=?^`{|}~-]+(\\.[\\w!#$%&'*+/=?^`{|}~-]+)*" +
+      '@([\\p{L}\\p{N}]([\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?\\.)+(\\p{L}{2,63}|xn--[\\w-]{1,59})$',
+    'u',
+  );
+
   function readHutk() {
     var match = /(?:^|;\s*)hubspotutk=([^;]*)/.exec(document.cookie);
     if (match) return match[1];
@@ -66,8 +74,11 @@
             type: f.type || 'text',
             required: Boolean(f.required),
             value: f.value === undefined ? '' : String(f.value),
+            step: f.step || 0,
           };
         }),
+        redirectUrl: def.redirectUrl || '',
+        blockedEmailDomains: def.blockedEmailDomains || [],
         submitText: def.submitText || 'Submit',
         thankYouMessage: def.thankYouMessage || DEFAULT_DEFINITION.thankYouMessage,
         rawHtml: Boolean(def.rawHtml),
@@ -123,6 +134,7 @@
               status: response.status,
               body: text,
               inlineMessage: reply.inlineMessage,
+              redirectUri: reply.redirectUri,
             };
           });
         })
@@ -135,10 +147,18 @@
   /* ---- end of the shared part ---- */
 
   var sandbox = installSandbox();
+
+  /* What HubSpot's form says of an email value: null (fine), 'format', or the blocked domain. */
+  function emailProblem(value, definition) {
+    if (!EMAIL_RULE.test(value) || value.length > 254) return 'format';
+    var domain = value.split('@')[1].toLowerCase();
+    return definition.blockedEmailDomains.indexOf(domain) >= 0 ? 'blocked:' + domain : null;
+  }
   if (window.hbspt && window.hbspt.forms && window.hbspt.forms.__onepagepaySandbox) return;
 
   var REQUIRED_MESSAGE = 'Please complete this required field.';
   var EMAIL_MESSAGE = 'Email must be formatted correctly.';
+  var BLOCKED_MESSAGE = 'Please enter your business email address. This form does not accept addresses from ';
   var ROLLUP_MESSAGE = 'Please complete all required fields.';
   var FAILURE_MESSAGE = 'There was a problem submitting the form. Please try again.';
   var DEFAULT_CSS =
@@ -388,7 +408,9 @@
       var value = input ? input.value.trim() : '';
       if (field.type === 'hidden') return null;
       if (field.required && !value) return REQUIRED_MESSAGE;
-      if (field.type === 'email' && value && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) return EMAIL_MESSAGE;
+      var problem = field.type === 'email' && value ? emailProblem(value, definition) : null;
+      if (problem === 'format') return EMAIL_MESSAGE;
+      if (problem) return BLOCKED_MESSAGE + problem.slice('blocked:'.length) + '.';
       return null;
     }
 
@@ -497,10 +519,13 @@
           values.forEach(function (v) {
             submissionValues[v.name] = v.value;
           });
-          var data = { redirectUrl: options.redirectUrl || '', submissionValues: submissionValues };
+          var redirect = options.redirectUrl || result.redirectUri || definition.redirectUrl || '';
+          var data = { redirectUrl: redirect, submissionValues: submissionValues };
           showThankYou(result.inlineMessage);
           if (options.onFormSubmitted) options.onFormSubmitted(callbackArg, data);
           postCallbackMessage('onFormSubmitted', formId, data);
+          // Like HubSpot, a form set to redirect leaves the page right after its callbacks.
+          if (redirect) window.location.href = redirect;
         });
     });
 

@@ -41,6 +41,14 @@
     );
   }
 
+  /* HubSpot's email rule: a dot-atom local part (never quoted), a domain ending in a top-level
+   * domain of letters (HubSpot checks IANA's list; a made-up TLD of letters passes here). */
+  var EMAIL_RULE = new RegExp(
+    "^(?=.{1,64}@)[\\w!#$%&'*+/=?^`{|}~-]+(\\.[\\w!#$%&'*+/=?^`{|}~-]+)*" +
+      '@([\\p{L}\\p{N}]([\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?\\.)+(\\p{L}{2,63}|xn--[\\w-]{1,59})$',
+    'u',
+  );
+
   function readHutk() {
     var match = /(?:^|;\s*)hubspotutk=([^;]*)/.exec(document.cookie);
     if (match) return match[1];
@@ -69,8 +77,11 @@
             type: f.type || 'text',
             required: Boolean(f.required),
             value: f.value === undefined ? '' : String(f.value),
+            step: f.step || 0,
           };
         }),
+        redirectUrl: def.redirectUrl || '',
+        blockedEmailDomains: def.blockedEmailDomains || [],
         submitText: def.submitText || 'Submit',
         thankYouMessage: def.thankYouMessage || DEFAULT_DEFINITION.thankYouMessage,
         rawHtml: Boolean(def.rawHtml),
@@ -126,6 +137,7 @@
               status: response.status,
               body: text,
               inlineMessage: reply.inlineMessage,
+              redirectUri: reply.redirectUri,
             };
           });
         })
@@ -150,7 +162,8 @@
   /* Renders and runs one form. Self-contained: it is also serialised into the frame embed's iframe. */
   function hsfcFormKit() {
     var REQUIRED = 'Please complete this required field.';
-    var EMAIL = 'Email must be formatted correctly.';
+    var EMAIL = 'Please enter a valid email address.';
+    var BLOCKED = 'Please enter your business email address. This form does not accept addresses from ';
     var FAILED = 'There was a problem submitting the form. Please try again.';
 
     function escapeHtml(value) {
@@ -198,6 +211,7 @@
 
     function mount(doc, container, config, host) {
       var definition = config.definition;
+      var emailRule = new RegExp(config.emailRule, 'u');
       var fields = definition.fields.map(function (f) {
         var key = f.name.indexOf('/') >= 0 ? f.name : '0-1/' + f.name;
         return {
@@ -207,14 +221,57 @@
           type: f.type,
           required: f.required,
           value: f.value,
+          step: f.step,
         };
       });
+      var lastStep = fields.reduce(function (most, f) {
+        return Math.max(most, f.step);
+      }, 0);
+      var current = 0;
       var state = {};
       fields.forEach(function (f) {
         state[f.key] = f.value;
       });
       var submitting = false;
       var done = false;
+
+      function navigation(step) {
+        var back =
+          step > 0
+            ? '<button type="button" class="hsfc-Button hsfc-Button--secondary" data-hsfc-id="BackButton">' +
+              escapeHtml(definition.backText || 'Back') +
+              '</button>'
+            : '';
+        var forward = step < lastStep ? definition.nextText || 'Next' : definition.submitText;
+        return (
+          '<div class="hsfc-NavigationRow"><div class="hsfc-NavigationRow__Buttons">' +
+          back +
+          '<button type="submit" class="hsfc-Button" data-hsfc-id="Button">' +
+          escapeHtml(forward) +
+          '</button></div></div>'
+        );
+      }
+
+      // Every step is rendered; the ones not shown are display:none, as the step the payer is on moves.
+      var steps = '';
+      for (var step = 0; step <= lastStep; step++) {
+        steps +=
+          '<div class="hsfc-Step" data-hsfc-id="Step" data-step="' +
+          step +
+          '"' +
+          (step === 0 ? '' : ' style="display:none"') +
+          '><div class="hsfc-Step__Content">' +
+          fields
+            .filter(function (f) {
+              return f.step === step;
+            })
+            .map(function (f) {
+              return renderField(f, config.instanceId);
+            })
+            .join('') +
+          navigation(step) +
+          '</div></div>';
+      }
       container.innerHTML =
         '<div class="hsfc-Renderer" data-hsfc-id="Renderer" data-form-id="' +
         escapeHtml(config.formId) +
@@ -225,18 +282,9 @@
         escapeHtml(config.portalId) +
         '/' +
         escapeHtml(config.formId) +
-        '"><div class="hsfc-Step" data-hsfc-id="Step">' +
-        '<div class="hsfc-Step__Content">' +
-        fields
-          .map(function (f) {
-            return renderField(f, config.instanceId);
-          })
-          .join('') +
-        '<div class="hsfc-NavigationRow"><div class="hsfc-NavigationRow__Buttons"><button type="submit" ' +
-        'class="hsfc-Button" data-hsfc-id="Button">' +
-        escapeHtml(definition.submitText) +
-        '</button></div></div>' +
-        '</div></div></form></div>';
+        '">' +
+        steps +
+        '</form></div>';
       var renderer = container.firstChild;
       var form = renderer.querySelector('form');
 
@@ -248,6 +296,14 @@
         if (host.resized) host.resized(doc.body.offsetHeight);
       }
 
+      function showStep(step) {
+        current = step;
+        Array.prototype.forEach.call(form.querySelectorAll('.hsfc-Step'), function (node) {
+          node.style.display = Number(node.getAttribute('data-step')) === step ? '' : 'none';
+        });
+        resized();
+      }
+
       function showError(field, message) {
         var input = inputOf(field.key);
         var old = input.parentNode.querySelector('.hsfc-ErrorAlert');
@@ -256,7 +312,7 @@
         if (message)
           input.insertAdjacentHTML(
             'afterend',
-            '<div class="hsfc-ErrorAlert" role="alert">' + message + '</div>',
+            '<div class="hsfc-ErrorAlert" role="alert">' + escapeHtml(message) + '</div>',
           );
       }
 
@@ -264,7 +320,10 @@
         var value = state[field.key].trim();
         if (field.type === 'hidden') return null;
         if (field.required && !value) return REQUIRED;
-        if (field.type === 'email' && value && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) return EMAIL;
+        if (field.type !== 'email' || !value) return null;
+        if (!emailRule.test(value) || value.length > 254) return EMAIL;
+        var domain = value.split('@')[1].toLowerCase();
+        if (definition.blockedEmailDomains.indexOf(domain) >= 0) return BLOCKED + domain + '.';
         return null;
       }
 
@@ -276,35 +335,59 @@
         });
       }
 
+      function fieldOf(target) {
+        return fields.filter(function (f) {
+          return target && f.key === target.name;
+        })[0];
+      }
+
       function sync(event) {
-        var target = event.target;
-        if (!target || !Object.prototype.hasOwnProperty.call(state, target.name)) return;
-        state[target.name] = target.value;
+        var field = fieldOf(event.target);
+        if (!field) return;
+        state[field.key] = event.target.value;
+        if (event.target.getAttribute('aria-invalid') === 'true') showError(field, errorOf(field));
+      }
+
+      /* Validates the fields of one step (or all), showing each field's error; true when none. */
+      function validate(step) {
+        var valid = true;
         fields.forEach(function (f) {
-          if (f.key === target.name && target.getAttribute('aria-invalid') === 'true')
-            showError(f, errorOf(f));
+          if (f.type === 'hidden' || (step !== undefined && f.step !== step)) return;
+          var message = errorOf(f);
+          showError(f, message);
+          if (message) valid = false;
         });
+        resized();
+        return valid;
       }
 
       container.addEventListener('input', sync);
       container.addEventListener('change', sync);
+      // Like the real form, a field is validated when the payer leaves it.
+      container.addEventListener('focusout', function (event) {
+        var field = fieldOf(event.target);
+        if (field && field.type !== 'hidden') showError(field, errorOf(field));
+        resized();
+      });
+      container.addEventListener('click', function (event) {
+        var back = event.target.closest && event.target.closest('[data-hsfc-id="BackButton"]');
+        if (back && form.contains(back) && current > 0) showStep(current - 1);
+      });
       // A bubbling listener on the React root: a capture-phase listener that prevents the default or
-      // stops propagation keeps this submission from happening, as with the real embed.
+      // stops propagation keeps this submission from happening, as with the real embed. On a step
+      // before the last, the submit (its Next button, or Enter) moves to the next step.
       container.addEventListener('submit', function (event) {
         if (event.target !== form || event.defaultPrevented) return;
         event.preventDefault();
         if (submitting || done) return;
         rerender();
-        var valid = true;
-        fields.forEach(function (f) {
-          var message = errorOf(f);
-          if (f.type !== 'hidden') showError(f, message);
-          if (message) valid = false;
-        });
+        if (current < lastStep) {
+          if (validate(current)) showStep(current + 1);
+          return;
+        }
         var old = form.querySelector('.hsfc-Form__Failure');
         if (old) old.remove();
-        resized();
-        if (!valid) return;
+        if (!validate()) return;
         submitting = true;
         var submission = fields
           .filter(function (f) {
@@ -322,12 +405,11 @@
               escapeHtml(result.inlineMessage || definition.thankYouMessage) +
               '</p></div></div>';
           } else {
-            form
-              .querySelector('.hsfc-NavigationRow')
-              .insertAdjacentHTML(
-                'beforebegin',
-                '<div class="hsfc-ErrorAlert hsfc-Form__Failure" role="alert">' + FAILED + '</div>',
-              );
+            var rows = form.querySelectorAll('.hsfc-NavigationRow');
+            rows[rows.length - 1].insertAdjacentHTML(
+              'beforebegin',
+              '<div class="hsfc-ErrorAlert hsfc-Form__Failure" role="alert">' + FAILED + '</div>',
+            );
           }
           resized();
         });
@@ -335,6 +417,11 @@
 
       resized();
       return {
+        /* The payer pressing the form's own button (tests reach a frame's form only this way). */
+        pressSubmit: function () {
+          var buttons = form.querySelectorAll('[type=submit]');
+          if (!done) buttons[Math.min(current, buttons.length - 1)].click();
+        },
         getValues: function () {
           return fields.map(function (f) {
             return { name: f.key, value: state[f.key] };
@@ -389,6 +476,8 @@
           controller.setFieldValue(message.name, message.value);
         } else if (message.kind === 'get-values') {
           post({ kind: 'values', requestId: message.requestId, values: controller.getValues() });
+        } else if (message.kind === 'press-submit') {
+          controller.pressSubmit();
         }
       });
       post({ kind: 'ready', height: document.body.offsetHeight });
@@ -424,12 +513,16 @@
         })
         .then(function (result) {
           if (result.ok) record.conversionId = randomUuid();
-          // Let the form show its outcome before listeners run, as HubSpot does.
+          if (result.ok)
+            record.redirectUrl = result.redirectUri || sandbox.getDefinition(record.formId).redirectUrl;
+          // Let the form show its outcome before listeners run, as HubSpot does; a form set to
+          // redirect then leaves the page (the frame embed is left out: it would need its parent).
           setTimeout(function () {
             dispatch(
               result.ok ? 'hs-form-event:on-submission:success' : 'hs-form-event:on-submission:failed',
               record,
             );
+            if (result.ok && record.redirectUrl && !record.frame) window.location.href = record.redirectUrl;
           }, 0);
           return { ok: result.ok, status: result.status, inlineMessage: result.inlineMessage };
         });
@@ -453,7 +546,7 @@
         return record.conversionId;
       },
       getRedirectUrl: function () {
-        return '';
+        return record.redirectUrl || '';
       },
       getFormFieldValues: function () {
         if (!record.frame) return Promise.resolve(record.controller.getValues());
@@ -541,6 +634,7 @@
       portalId: record.portalId,
       instanceId: record.instanceId,
       definition: sandbox.getDefinition(record.formId),
+      emailRule: EMAIL_RULE.source,
       frameLoadMs: (sandbox.definitions[record.formId] || {}).frameLoadMs || 0,
     };
     // The real embed fetches the form definition first: render asynchronously.
@@ -578,6 +672,16 @@
       Array.prototype.forEach.call(mutation.addedNodes, scan);
     });
   }).observe(document.documentElement, { childList: true, subtree: true });
+
+  /* Test control: the payer presses the submit button of a form, even one inside a frame. */
+  sandbox.pressSubmit = function (instanceId) {
+    var record = records.filter(function (r) {
+      return r.instanceId === instanceId;
+    })[0];
+    if (!record) throw new Error('No v4 form with instance id ' + instanceId);
+    if (record.frame) postToFrame(record, { kind: 'press-submit' });
+    else record.controller.pressSubmit();
+  };
 
   window.HubSpotFormsV4 = {
     getForms: function () {

@@ -27,3 +27,13 @@ export type {
   FormSubmission as HubSpotFormSubmission,
   PropertyDefinition as HubSpotPropertyDefinition,
 } from './hubspot/index.js';
+export { startPayPalSandbox } from './paypal/sandbox.js';
+export type {
+  PayPalSandbox,
+  PayPalSandboxOptions,
+  PayPalWebhookTarget,
+  PayPalWebhookAttempt,
+  PayPalRequestLogEntry,
+  PayPalResponseRecord,
+  BuyerApproval as PayPalBuyerApproval,
+} from './paypal/types.js';

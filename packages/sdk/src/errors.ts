@@ -16,11 +16,13 @@ export class OnePagePayError extends Error {
   declare readonly status?: number;
   /** The card issuer's reason for a decline, e.g. insufficient_funds. */
   declare readonly declineCode?: string;
+  /** Already shown to the payer beside its field, by the payment provider or HubSpot's form. */
+  declare readonly shownBy?: 'provider' | 'form';
 
   constructor(
     code: OnePagePayErrorCode,
     message: string,
-    options: { status?: number; declineCode?: string; cause?: unknown } = {},
+    options: { status?: number; declineCode?: string; shownBy?: 'provider' | 'form'; cause?: unknown } = {},
   ) {
     super(message, { cause: options.cause });
     // Assigned, not declared as class fields, so the bundle needs no field helper.

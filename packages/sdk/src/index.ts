@@ -2,7 +2,15 @@
 export { attach, attachAll, type AttachHandle, type AttachOptions, type CommonOptions } from './attach.js';
 export { attachForm, type AttachFormHandle, type AttachFormOptions } from './attach-form.js';
 export { OnePagePayError, isOnePagePayError, type OnePagePayErrorCode } from './errors.js';
-export type { OnePagePayEventDetail, OnePagePayEventMap, OnePagePayEventName } from './events.js';
+export type {
+  OnePagePayEventDetail,
+  OnePagePayEventMap,
+  OnePagePayEventName,
+  PaymentFailedEventDetail,
+  PaymentStartedEventDetail,
+  PaymentSucceededEventDetail,
+  ReadyEventDetail,
+} from './events.js';
 export { formElementOf } from './hubspot/v2-host.js';
 export { TRANSACTION_FIELD, STATUS_FIELD, type Contact, type FormHost } from './hubspot/form-host.js';
 export type {

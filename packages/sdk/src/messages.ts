@@ -1,16 +1,16 @@
 import type { OnePagePayError } from './errors.js';
 
+// The database failing over and the load balancer finding no relay read the same to a payer.
+const BRIEFLY_DOWN = 'Payments are briefly unavailable. Try again; you will not be charged twice.';
+
 const MESSAGES: Record<string, string> = {
   payment_authentication_failed: 'Your bank did not confirm the payment. Try again or use another card.',
-  provider_unavailable: 'Payments are unavailable right now. You were not charged. Try again shortly.',
-  price_changed: 'The price of this form changed. Please reload the page.',
-  form_unreachable: 'The form is still loading. You were not charged. Try again in a moment.',
-  database_unavailable:
-    'Payments are briefly unavailable. Try again in a few seconds; you will not be charged twice.',
-  relay_unavailable:
-    'Payments are briefly unavailable. Try again in a few seconds; you will not be charged twice.',
-  network_error:
-    'No answer from the payment service. Check your connection and try again; you will not be charged twice.',
+  provider_unavailable: 'Payments are unavailable right now. You were not charged. Try again soon.',
+  price_changed: 'The price changed. Please reload the page.',
+  form_unreachable: 'The form is still loading. You were not charged. Try again.',
+  network_error: 'No answer from the payment service. Try again; you will not be charged twice.',
+  database_unavailable: BRIEFLY_DOWN,
+  relay_unavailable: BRIEFLY_DOWN,
 };
 
 /** What the payer reads after a failure: what happened and what to do, never a stack trace. */
@@ -23,8 +23,31 @@ export function messageFor(error: unknown): string {
 export const OUTAGE_MESSAGE =
   'Online payment is unavailable right now, so this form cannot be sent. Try again later.';
 
-/** Formats minor units in the payer's locale; the currency's own exponent (JPY 0, KWD 3) applies. */
-export function formatAmount(amount: number, currency: string): string {
-  const format = new Intl.NumberFormat(undefined, { style: 'currency', currency });
-  return format.format(amount / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
+/**
+ * The amount as the payer reads it, in the page's language (`<html lang>`, else the browser's).
+ * `decimals` is the relay's count for the currency's minor unit (JPY 0, KWD 3; relays before 0.2
+ * do not send it, and their currencies are taken as two-decimal).
+ */
+export function formatAmount(amount: number, currency: string, decimals?: number): string {
+  const make = (lang?: string) =>
+    new Intl.NumberFormat(lang, {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: decimals,
+      maximumFractionDigits: decimals,
+    });
+  let intl;
+  try {
+    intl = make(document.documentElement.lang || undefined);
+  } catch {
+    intl = make(); // a malformed lang attribute
+  }
+  return intl.format(amount / 10 ** (decimals ?? 2));
 }
+
+/** What the payer keeps after paying: the amount and a reference the merchant can find. */
+export const receiptFor = (price: string, transactionId: string): string =>
+  `Paid ${price}. Receipt ${transactionId.slice(0, 8).toUpperCase()}.`;
+
+/** Frame embed: HubSpot took the form without payment and replaced it with its thank-you. */
+export const FORM_CLOSED_MESSAGE = 'This form was sent without payment and is closed; nothing was charged.';

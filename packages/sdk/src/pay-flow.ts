@@ -62,15 +62,19 @@ export function createPayFlow(relay: RelayClient, provider: PaymentProvider, sle
     if (!request) {
       const billing = input.contact.then((c) => ({ name: `${c.firstName} ${c.lastName}`, email: c.email }));
       const tokenized = await provider.tokenize(billing);
-      if ('error' in tokenized) throw new OnePagePayError('validation_error', tokenized.error);
+      if ('error' in tokenized) {
+        const shownBy = tokenized.shown ? ('provider' as const) : undefined;
+        throw new OnePagePayError('validation_error', tokenized.error, shownBy ? { shownBy } : {});
+      }
       request = pending = {
         tenantId: input.tenantId,
         formId: input.formId,
         attemptId: createAttemptId(),
         contact: await input.contact,
         ...tokenized.source,
-        ...(input.amount ? { amount: input.amount } : {}),
-        ...(input.hutk ? { hutk: input.hutk } : {}),
+        // Undefined values stay out of the JSON body.
+        amount: input.amount,
+        hutk: input.hutk,
         pageUri: location.href.slice(0, 2048),
       };
     }

@@ -1,7 +1,7 @@
 import { OnePagePayError } from './errors.js';
-import { dispatchPaymentEvent, type OnePagePayEventDetail, type OnePagePayEventName } from './events.js';
+import { dispatchPaymentEvent, type OnePagePayEventMap, type OnePagePayEventName } from './events.js';
 import { readHutk, TRANSACTION_FIELD, type Contact, type FormHost } from './hubspot/form-host.js';
-import { formatAmount, messageFor, OUTAGE_MESSAGE } from './messages.js';
+import { FORM_CLOSED_MESSAGE, formatAmount, messageFor, OUTAGE_MESSAGE, receiptFor } from './messages.js';
 import { createPayFlow, type PayFlow } from './pay-flow.js';
 import type { PaymentProvider, PaymentProviderFactory } from './providers/payment-provider.js';
 import type { FormConfig, PaymentResult, RelayClient, StatusResponse } from './relay-client.js';
@@ -28,9 +28,8 @@ export interface PaymentStep {
   destroy(): void;
 }
 
-type State = 'loading' | 'blocked' | 'ready' | 'paying' | 'paid' | 'destroyed';
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** `closed`: the frame embed was sent unpaid and is gone; nothing can be paid for it any more. */
+type State = 'loading' | 'blocked' | 'ready' | 'paying' | 'paid' | 'closed' | 'destroyed';
 
 /**
  * The payment step of one form. It owns the form's submit from the moment the form is found: a
@@ -39,23 +38,29 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  */
 export function createPaymentStep(host: FormHost, options: StepOptions): PaymentStep {
   const { form, anchor } = host;
+  /** The form's parent, which keeps HubSpot's thank-you after the form is gone. */
+  const formHome = form?.parentElement;
   let state: State = 'loading';
   let view: StepView | undefined;
   let provider: PaymentProvider | undefined;
   let flow: PayFlow | undefined;
   let config: FormConfig | undefined;
   let paid: PaymentResult | undefined;
+  /** The email in the form when the paid submit was let through (HubSpot sends what it reads then). */
+  let sentEmail: string | undefined;
   let letThrough = false;
+  /** The form's amount as the payer reads it ("$49.00"). */
+  let price = '';
 
-  const emit = (name: OnePagePayEventName, detail: Partial<OnePagePayEventDetail> = {}) =>
+  /** Every event is sent once the form's config is known, so its currency always is. */
+  const emit = <Name extends OnePagePayEventName>(
+    name: Name,
+    detail: Omit<OnePagePayEventMap[Name]['detail'], 'formId' | 'currency'>,
+  ) =>
     dispatchPaymentEvent(
       form && form.ownerDocument !== anchor.ownerDocument ? [form, anchor] : [form ?? anchor],
       name,
-      {
-        formId: host.formId,
-        currency: config?.currency,
-        ...detail,
-      },
+      { formId: host.formId, currency: config!.currency, ...detail } as OnePagePayEventMap[Name]['detail'],
     );
 
   const onSubmit = (event: Event) => {
@@ -64,25 +69,26 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
     // Unknown config: hold only what looks like a payment form, so an outage never blocks a newsletter.
     if (state === 'loading' && !options.named && !form?.querySelector(`[name$="${TRANSACTION_FIELD}"]`))
       return;
-    // Invalid host fields: let HubSpot's own validation show its errors; nothing is charged.
-    if (!hostFieldsValid()) return;
+    // A step before the last of a multi-step form: the submit is HubSpot's Next, never a payment.
+    if (!host.onLastStep()) return;
     event.preventDefault();
     event.stopImmediatePropagation();
     if (state === 'ready') void pay();
     else if (state === 'loading') view?.show('The payment form is still loading.', 'info');
   };
 
-  function hostFieldsValid(): boolean {
-    return [...(form?.elements ?? [])].every((element) => {
-      const field = element as HTMLInputElement;
-      if (view?.root.contains(field) || field.type === 'hidden') return true;
-      const value = (field.value ?? '').trim();
-      // A checkbox's value is "on" whether ticked or not: ask whether one of its name is checked.
-      const empty = /checkbox|radio/.test(field.type)
-        ? !form!.querySelector(`[name="${field.name}"]:checked`)
-        : !value;
-      return !(field.required && empty) && !(value && /email$/.test(field.name) && !EMAIL.test(value));
-    });
+  /**
+   * HubSpot's own validation first (its fields show why; the relay also refuses an email HubSpot's
+   * rule refuses): nothing is charged for a form HubSpot would not take.
+   */
+  async function readAcceptedContact(): Promise<Contact> {
+    const valid = await host.validateFields();
+    const contact = await host.readContact();
+    if (!valid) throw new OnePagePayError('validation_error', '', { shownBy: 'form' });
+    if (!contact.email || !contact.firstName || !contact.lastName) {
+      throw new OnePagePayError('validation_error', 'Enter your email, first name and last name to pay.');
+    }
+    return contact;
   }
 
   async function pay(): Promise<void> {
@@ -95,7 +101,7 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
       const result = await flow.pay({
         tenantId: options.tenantId,
         formId: config.formId,
-        contact: host.readContact().then(checkContact),
+        contact: readAcceptedContact(),
         hutk: readHutk(),
       });
       paid = result;
@@ -103,18 +109,22 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
       await host.writePayment(result.transactionId, result.status);
       const { transactionId, status } = result;
       emit('onepagepay:payment-succeeded', { transactionId, status, amount: result.amount });
+      const receipt = receiptFor(price, transactionId);
+      provider?.destroy();
       if (form) {
-        view.show('Payment received. Sending the form…', 'info');
+        view.show(`${receipt} Sending the form…`, 'info', true);
+        sentEmail = (await host.readContact().catch(() => undefined))?.email;
         letThrough = true;
         form.requestSubmit();
         letThrough = false;
-      } else view.show('Payment received. Now submit the form to finish.', 'info');
+      } else view.show(`${receipt} Now submit the form to finish.`, 'info', true);
     } catch (error) {
       if ((state as State) === 'destroyed') return;
       state = 'ready';
       const message = messageFor(error);
-      view.show(message);
-      const { code = 'unknown', declineCode } = error as OnePagePayError;
+      const { code = 'unknown', declineCode, shownBy } = error as OnePagePayError;
+      // An error the card fields or HubSpot's form already show beside the field is not repeated.
+      view.show(shownBy ? '' : message);
       emit('onepagepay:payment-failed', { code, declineCode, message });
     } finally {
       view.setBusy(false);
@@ -124,17 +134,25 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
   const onHubSpotSubmitted = () => {
     const attemptId = flow?.attemptId();
     if (paid && attemptId) {
-      const hutk = readHutk();
+      // Undefined values stay out of the JSON.
       void options.relay.reportFormSubmitted(paid.transactionId, {
         tenantId: options.tenantId,
         attemptId,
-        ...(hutk ? { hutk } : {}),
+        hutk: readHutk(),
+        email: sentEmail,
       });
-    } else if (!form) view?.show('The form was sent unpaid; nothing was charged. Pay above to complete it.');
+      // HubSpot replaced the form with its thank-you: the receipt stays where the form was.
+      if (view && !view.root.isConnected) formHome?.append(view.root);
+    } else if (!form) {
+      // The frame replaced the form with its thank-you: a payment now would reach no submission.
+      state = 'closed';
+      provider?.destroy();
+      view?.show(FORM_CLOSED_MESSAGE, 'error', true);
+    }
   };
 
-  function render(summary: string) {
-    view = createStepView(anchor.ownerDocument, { summary, withPayButton: !form, nonce: options.nonce });
+  function render(summary: string, payLabel?: string) {
+    view = createStepView(anchor.ownerDocument, { summary, payLabel, nonce: options.nonce });
     if (options.container) options.container.append(view.root);
     else host.place(view.root);
     view.payButton?.addEventListener('click', () => state === 'ready' && void pay());
@@ -153,7 +171,8 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
       }
       config = formConfig;
       const { amount, currency } = config;
-      render(`${config.product.name}${amount ? `: ${formatAmount(amount, currency)}` : ''}`);
+      price = amount ? formatAmount(amount, currency, config.currencyDecimals) : '';
+      render(`${config.product.name}${price ? `: ${price}` : ''}`, form ? undefined : `Pay ${price}`);
       provider = options.providers.map((create) => create(formConfig)).find(Boolean) ?? undefined;
       // Payer-chosen amounts (customAmount forms) are not offered by this SDK version: never unpaid.
       if (!amount || !provider || status?.providers[provider.name]?.status === 'down') return step.block();
@@ -171,19 +190,16 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
       }
       if (state !== 'loading') return;
       state = 'ready';
-      emit('onepagepay:ready');
+      emit('onepagepay:ready', {});
       // A hint for the developer, not a condition of paying: `ready` never waits for the form's
       // answer (a v4 frame that is still loading answers late).
       host.missingFields().then((missing) => {
-        if (missing.length) {
-          console.warn(
-            `[OnePagePay] Add the hidden properties ${missing} to HubSpot form ${host.formId} (docs/cdn.md).`,
-          );
-        }
+        if (missing.length)
+          console.warn('[OnePagePay] Add hidden properties (docs/cdn.md):', missing, host.formId);
       }, noop);
     },
     block() {
-      if (state === 'destroyed') return;
+      if (state === 'destroyed' || state === 'closed') return;
       state = 'blocked';
       if (!view) render('Payment');
       view!.show(OUTAGE_MESSAGE);
@@ -205,10 +221,3 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
 }
 
 const noop = () => undefined;
-
-function checkContact(contact: Contact): Contact {
-  if (!EMAIL.test(contact.email) || !contact.firstName || !contact.lastName) {
-    throw new OnePagePayError('validation_error', 'Enter your email, first name and last name to pay.');
-  }
-  return contact;
-}

@@ -16,10 +16,13 @@ export interface RelayClient {
   formConfig(tenantId: string, formId: string): Promise<FormConfig | null>;
   createPayment(request: CreatePaymentRequest): Promise<PaymentResult>;
   confirmPayment(transactionId: string, request: ConfirmPaymentRequest): Promise<PaymentResult>;
-  /** Best effort: tells the relay that HubSpot took the submission of a paid form. */
+  /**
+   * Best effort: tells the relay that HubSpot took the submission of a paid form. Survives the page
+   * navigating away (a form that redirects after submitting).
+   */
   reportFormSubmitted(
     transactionId: string,
-    body: { tenantId: string; attemptId: string; hutk?: string },
+    body: { tenantId: string; attemptId: string; hutk?: string | undefined; email?: string | undefined },
   ): Promise<void>;
 }
 
@@ -56,7 +59,17 @@ export function createRelayClient(
     createPayment: (request) => required('POST', '/v1/payments', request),
     confirmPayment: (id, request) => required('POST', `/v1/payments/${seg(id)}/confirm`, request),
     reportFormSubmitted: async (id, body) => {
-      await call('POST', `/v1/payments/${seg(id)}/form-submitted`, body).catch(() => undefined);
+      const url = `${base}/v1/payments/${seg(id)}/form-submitted`;
+      const json = JSON.stringify(body);
+      // text/plain needs no CORS preflight, so the one request leaves at once; keepalive lets it
+      // finish after the page is gone. If the fetch fails, a beacon (also text/plain); the relay
+      // takes the first report and answers a repeat the same.
+      // (A string body goes as text/plain;charset=UTF-8 without a header saying so.)
+      await fetchImpl(url, { method: 'POST', keepalive: true, body: json }).then(noop, () =>
+        navigator.sendBeacon?.(url, json),
+      );
     },
   };
 }
+
+const noop = () => undefined;

@@ -23,9 +23,17 @@ export async function readRawBody(ctx: Context, limitBytes: number): Promise<Buf
   }
 }
 
-/** Reads, parses and validates a JSON body against a protocol schema. */
-export async function readJsonBody<S extends TSchema>(ctx: Context, schema: S): Promise<Static<S>> {
-  if (!ctx.is('application/json')) {
+/**
+ * Reads, parses and validates a JSON body against a protocol schema. `beacon` also takes JSON sent
+ * as text/plain: what `navigator.sendBeacon` and a keepalive `fetch` send without a CORS preflight,
+ * so a report made while the page navigates away still leaves the browser.
+ */
+export async function readJsonBody<S extends TSchema>(
+  ctx: Context,
+  schema: S,
+  options: { beacon?: boolean } = {},
+): Promise<Static<S>> {
+  if (!ctx.is('application/json') && !(options.beacon && ctx.is('text/plain'))) {
     throw new RelayError('unsupported_media_type', 'Send the body as application/json.');
   }
   const raw = await readRawBody(ctx, MAX_JSON_BODY_BYTES);

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import { inTenantTransaction, type TenantScope } from '../db/tenant-scope.js';
+import type { Logger } from '../logger.js';
+import { findFormSubmission } from './find-form-submission.js';
 import type { HubSpotSession } from './hubspot-session.js';
 import type { LoadedTransaction } from './load-records.js';
 
@@ -41,6 +43,36 @@ export async function submitFormForPayer(
   });
 }
 
+/**
+ * The relay's fallback for a paid form whose submission was never reported: first asks HubSpot
+ * whether a submission carrying the transaction exists (the payer's browser sent it but its report
+ * was lost, as on a form that redirects), and submits only when none does. Answers what to record.
+ */
+export async function submitFormIfMissing(
+  session: HubSpotSession,
+  formsApiBase: URL,
+  transaction: LoadedTransaction,
+  now: Date,
+  logger: Logger,
+): Promise<{ by: 'browser' | 'relay'; at: Date; email: string | undefined }> {
+  const found = await findFormSubmission(session, transaction);
+  if (found && found !== 'gave_up') return { by: 'browser', at: found.submittedAt, email: found.email };
+  if (found === 'gave_up') {
+    logger.warn(
+      { transactionId: transaction.transactionId, formGuid: transaction.formGuid },
+      'hubspot form submission not found among the form’s recent submissions; submitting it',
+    );
+  }
+  await submitFormForPayer(session, formsApiBase, transaction);
+  return { by: 'relay', at: now, email: transaction.contact?.email };
+}
+
+/** What the relay learns of a submission: when, and the email HubSpot received with it. */
+export interface SubmissionSeen {
+  hutk?: string | undefined;
+  email?: string | undefined;
+}
+
 /** Records that the form was submitted (by the payer's browser or by the relay); the first one wins. */
 export async function recordFormSubmitted(
   knex: Knex,
@@ -48,7 +80,7 @@ export async function recordFormSubmitted(
   transactionId: string,
   by: 'browser' | 'relay',
   at: Date,
-  hutk?: string,
+  seen: SubmissionSeen = {},
 ): Promise<boolean> {
   return inTenantTransaction(knex, scope, async (trx) => {
     const updated = await trx('transactions')
@@ -57,7 +89,8 @@ export async function recordFormSubmitted(
       .update({
         form_submitted_at: at,
         form_submitted_by: by,
-        ...(hutk ? { hutk: trx.raw('coalesce(hutk, ?)', [hutk]) } : {}),
+        ...(seen.hutk ? { hutk: trx.raw('coalesce(hutk, ?)', [seen.hutk]) } : {}),
+        ...(seen.email ? { submitted_email: seen.email } : {}),
       });
     return updated > 0;
   });

@@ -76,13 +76,16 @@ export class HubSpotSession {
     }
   }
 
-  /** A request the generated client has no method for (Forms submissions v3 on api.hsforms.com). */
-  async request(options: { method: string; url: string; body: unknown }): Promise<unknown> {
+  /**
+   * A request the generated client has no method for: a full `url` (Forms submissions v3 on
+   * api.hsforms.com) or a `path` on the API's base (Forms v1's submissions list).
+   */
+  async request(options: { method: string; url?: string; path?: string; body?: unknown }): Promise<unknown> {
     return this.call(async (client) => {
       const response = await client.apiRequest({
         method: options.method,
-        overlapUrl: options.url,
-        body: options.body,
+        ...(options.url ? { overlapUrl: options.url } : { path: options.path ?? '/' }),
+        ...(options.body === undefined ? {} : { body: options.body }),
       });
       const headers = lowerCaseKeys(Object.fromEntries(response.headers.entries()));
       this.limiter.observe(headers);

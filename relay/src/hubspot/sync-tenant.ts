@@ -6,7 +6,7 @@ import { backoffMs } from './backoff.js';
 import type { ClaimedJob } from './claim-jobs.js';
 import type { Clock } from './clock.js';
 import { loadConnection, markPropertiesReady, pauseConnection } from './connection-store.js';
-import { recordFormSubmitted, submitFormForPayer } from './form-submission.js';
+import { recordFormSubmitted, submitFormIfMissing } from './form-submission.js';
 import { classifyFailure } from './hubspot-failure.js';
 import { HubSpotSession, type SessionDeps } from './hubspot-session.js';
 import { loadTransactions, PUSHED_STATUSES, type LoadedTransaction } from './load-records.js';
@@ -179,16 +179,18 @@ export async function syncTenantJobs(
         continue;
       }
       try {
-        await submitFormForPayer(session, deps.hubspot.formsApiBase ?? DEFAULT_FORMS_BASE, transaction);
-        await recordFormSubmitted(
-          deps.knex,
-          scope,
-          transaction.transactionId,
-          'relay',
+        const outcome = await submitFormIfMissing(
+          session,
+          deps.hubspot.formsApiBase ?? DEFAULT_FORMS_BASE,
+          transaction,
           new Date(deps.clock.now()),
+          deps.logger,
         );
+        await recordFormSubmitted(deps.knex, scope, transaction.transactionId, outcome.by, outcome.at, {
+          email: outcome.email,
+        });
         await completeJobs(deps.knex, scope, [job]);
-        result.formsSubmitted++;
+        if (outcome.by === 'relay') result.formsSubmitted++;
       } catch (error) {
         await fail([job], error);
       }

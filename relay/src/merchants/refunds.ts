@@ -5,7 +5,7 @@ import { Transaction } from '../db/models/transaction.js';
 import { sqlSessionOf } from '../db/sql-session.js';
 import { inTenantModeTransaction, type TenantScope } from '../db/tenant-scope.js';
 import { notFound, RelayError } from '../errors.js';
-import type { StripeAccounts } from '../payments/stripe-accounts.js';
+import { refundAtProvider, type RefundDeps } from '../payments/providers/refund-at-provider.js';
 import { applyStatusChange } from '../payments/transaction-store.js';
 import { recordAuditEvent, type Actor } from './audit.js';
 import { findScopedTransaction, presentTransaction } from './transaction-listing.js';
@@ -30,7 +30,7 @@ const REFUNDABLE = new Set(['succeeded', 'partially_refunded']);
  * provider call itself carries an idempotency key derived from our refund id.
  */
 export async function refundTransaction(
-  deps: { knex: Knex; stripe: StripeAccounts },
+  deps: RefundDeps,
   scope: TenantScope,
   transactionId: string,
   request: CreateRefundRequest,
@@ -59,11 +59,8 @@ export async function refundTransaction(
       }
       return { refund: existing, replay: true };
     }
-    if (transaction.provider !== 'stripe' || !transaction.provider_payment_id) {
-      throw new RelayError(
-        'invalid_request',
-        'Only Stripe payments can be refunded through the relay for now.',
-      );
+    if (!transaction.provider_payment_id) {
+      throw new RelayError('invalid_request', 'This transaction has no payment at its provider to refund.');
     }
     if (!REFUNDABLE.has(transaction.status)) {
       throw new RelayError('invalid_request', `A ${transaction.status} transaction cannot be refunded.`);
@@ -93,27 +90,28 @@ export async function refundTransaction(
         actor: `${actor.type}:${actor.id ?? '-'}`,
       })
       .returning('*')) as RefundRow[];
-    return { refund: refund!, replay: false, paymentIntent: transaction.provider_payment_id };
+    return {
+      refund: refund!,
+      replay: false,
+      provider: transaction.provider as string,
+      providerPaymentId: transaction.provider_payment_id as string,
+    };
   });
   if (started.replay || started.refund.status !== 'pending')
     return presentRefund(deps.knex, scope, started.refund);
 
-  const tenant = await deps.knex('tenants').where({ id: scope.tenantId }).first('stripe_account_id');
-  const stripe = deps.stripe.clientFor(scope.livemode);
   let providerRefund: { id: string; status: string | null };
   try {
-    providerRefund = await stripe.refunds.create(
-      {
-        payment_intent: started.paymentIntent!,
-        amount: started.refund.amount,
-        ...(request.reason ? { reason: request.reason } : {}),
-        metadata: { onepagepay_refund_id: started.refund.id, onepagepay_transaction_id: transactionId },
-      },
-      {
-        idempotencyKey: `opp_re_${scope.tenantId}_${started.refund.id}`,
-        ...(tenant?.stripe_account_id ? { stripeAccount: tenant.stripe_account_id as string } : {}),
-      },
-    );
+    providerRefund = await refundAtProvider(deps, started.provider!, {
+      tenantId: scope.tenantId,
+      livemode: scope.livemode,
+      transactionId,
+      refundId: started.refund.id,
+      providerPaymentId: started.providerPaymentId!,
+      amount: started.refund.amount,
+      currency: started.refund.currency,
+      ...(request.reason ? { reason: request.reason } : {}),
+    });
   } catch (error) {
     const status = (error as { statusCode?: number }).statusCode;
     if (status !== undefined && status >= 400 && status < 500) {

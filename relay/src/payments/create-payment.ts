@@ -206,7 +206,7 @@ export function resultOrThrow(transaction: Transaction, clientSecret?: string): 
   });
 }
 
-function decideAmount(form: Form, requested: number | undefined): number {
+export function decideAmount(form: Form, requested: number | undefined): number {
   if (form.amount !== null) {
     if (requested !== undefined && requested !== form.amount) {
       throw new RelayError('price_changed', 'The price of this form has changed. Reload the page to see it.');
@@ -234,7 +234,7 @@ function fingerprintOf(request: CreatePaymentRequest, amount: number, currency: 
   return createHash('sha256').update(material).digest('hex');
 }
 
-function attemptConflict(): RelayError {
+export function attemptConflict(): RelayError {
   return new RelayError(
     'attempt_conflict',
     'This attempt id was already used for a different payment. Use a new attempt id for a new payment.',

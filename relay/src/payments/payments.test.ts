@@ -457,5 +457,26 @@ describe('POST /v1/payments (relay + Stripe sandbox + real database)', function 
       }),
     );
     assert.equal(chosen.body.amount, 2500);
+    const configOf = async (seeded: { tenant: { id: string }; form: { hubspotFormGuid: string } }) =>
+      (await fetch(`${h.relay.url}/v1/forms/${seeded.tenant.id}/${seeded.form.hubspotFormGuid}`).then(
+        (response) => response.json(),
+      )) as { currencyDecimals: number };
+    assert.equal((await configOf(yen)).currencyDecimals, 0, 'the page formats ¥500, not ¥5.00');
+    assert.equal((await configOf(h.seeded)).currencyDecimals, 2);
+  });
+
+  it('refuses an email HubSpot would refuse before any PaymentIntent or transaction', async () => {
+    const intents = h.stripe.paymentIntents().length;
+    const request = paymentRequest(
+      h.seeded.tenant.id,
+      h.seeded.form.hubspotFormGuid,
+      await card('4242424242424242'),
+    );
+    const response = await pay({ ...request, contact: { ...request.contact, email: 'ada@example.c' } });
+    assert.equal(response.status, 400);
+    assert.equal((response.body.error as { code: string }).code, 'invalid_request');
+    assert.equal(h.stripe.paymentIntents().length, intents, 'no PaymentIntent');
+    const rows = await h.relay.database.knex('transactions').where({ attempt_id: request.attemptId });
+    assert.equal(rows.length, 0, 'no transaction');
   });
 });

@@ -16,7 +16,10 @@ export async function reportFormSubmitted(
 ): Promise<FormSubmittedResponse> {
   const { tenant, transaction } = await findOwnPayment(knex, transactionId, request, origin);
   const scope = { tenantId: tenant.id, livemode: transaction.livemode };
-  await recordFormSubmitted(knex, scope, transaction.id, 'browser', new Date(), request.hutk);
+  await recordFormSubmitted(knex, scope, transaction.id, 'browser', new Date(), {
+    hutk: request.hutk,
+    email: request.email,
+  });
   const row = await inTenantTransaction(knex, scope, (trx) =>
     trx('transactions')
       .where({ tenant_id: tenant.id, id: transaction.id })

@@ -2,12 +2,16 @@ import Router from '@koa/router';
 import { Type } from '@sinclair/typebox';
 import {
   buildOpenApiDocument,
+  CapturePayPalOrderRequest,
   ConfirmPaymentRequest,
+  CreatePayPalOrderRequest,
   CreatePaymentRequest,
   FormConfig,
   FormSubmittedRequest,
   FormSubmittedResponse,
   PaymentResult,
+  PayPalOrder,
+  PayPalOrderParams,
   StatusResponse,
   type RouteDoc,
 } from '@onepagepay/protocol';
@@ -78,6 +82,37 @@ export const CORE_ROUTE_DOCS: RouteDoc[] = [
     tags: ['webhooks'],
     auth: 'webhook_signature',
     responses: { 200: { description: 'Received' }, ...errors(400, 413) },
+  },
+  {
+    method: 'post',
+    path: '/v1/paypal/orders',
+    summary: "Create the PayPal order of a form submission (the Buttons' createOrder), at the form's price",
+    tags: ['public'],
+    body: CreatePayPalOrderRequest,
+    responses: {
+      200: { description: 'The order to hand to the PayPal Buttons', schema: PayPalOrder },
+      ...errors(400, 403, 404, 409, 413, 415, 429, 503),
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/paypal/orders/:id/capture',
+    summary: "Capture the order the payer approved (the Buttons' onApprove) and record the payment",
+    tags: ['public'],
+    params: PayPalOrderParams.properties,
+    body: CapturePayPalOrderRequest,
+    responses: {
+      200: { description: 'succeeded, or processing while PayPal holds the capture', schema: PaymentResult },
+      ...errors(400, 402, 403, 404, 409, 429, 503),
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/webhooks/paypal',
+    summary: "PayPal webhook endpoint (verified with PayPal's verify-webhook-signature API)",
+    tags: ['webhooks'],
+    auth: 'webhook_signature',
+    responses: { 200: { description: 'Received' }, ...errors(400, 413, 503) },
   },
   {
     method: 'get',

@@ -107,6 +107,9 @@ describe('relay operations: health, status, headers, CORS, OpenAPI, logs', funct
       '/v1/forms/{tenantId}/{formId}',
       '/v1/status',
       '/v1/webhooks/stripe',
+      '/v1/paypal/orders',
+      '/v1/paypal/orders/{id}/capture',
+      '/v1/webhooks/paypal',
     ]) {
       assert.ok(document.paths[path], path);
     }

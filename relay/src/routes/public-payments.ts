@@ -1,10 +1,12 @@
 import Router from '@koa/router';
 import {
   ConfirmPaymentRequest,
+  currencyExponent,
   CreatePaymentRequest,
   FormSubmittedRequest,
   type FormConfig,
 } from '@onepagepay/protocol';
+import type { PayPalCredentials } from '../config.js';
 import { notFound } from '../errors.js';
 import { anyOriginCors, publicCors, tenantPathCors, type OriginDirectory } from '../http/cors.js';
 import { rateLimitPerIp } from '../http/rate-limit.js';
@@ -54,11 +56,15 @@ export function publicPaymentRoutes(deps: PublicRouteDeps): Router {
           ? { min: form.customAmountMin as number, max: form.customAmountMax as number }
           : null,
       currency: form.currency,
+      currencyDecimals: currencyExponent(form.currency),
       providers: form.providers as FormConfig['providers'],
       stripe:
         form.providers.includes('stripe') && keys
           ? { publishableKey: keys.publishableKey, accountId: tenant.stripeAccountId }
           : null,
+      paypal: form.providers.includes('paypal')
+        ? paypalConfigOf(deps.paypal.credentialsFor(form.livemode), tenant.paypalMerchantId)
+        : null,
     };
     ctx.body = config;
     ctx.set('Cache-Control', 'public, max-age=30');
@@ -78,9 +84,14 @@ export function publicPaymentRoutes(deps: PublicRouteDeps): Router {
 
   router.options('/payments/:id/form-submitted', cors);
   router.post('/payments/:id/form-submitted', cors, payments, async (ctx) => {
-    const request = await readJsonBody(ctx, FormSubmittedRequest);
+    const request = await readJsonBody(ctx, FormSubmittedRequest, { beacon: true });
     ctx.body = await reportFormSubmitted(deps.knex, String(ctx.params.id), request, ctx.get('Origin'));
   });
 
   return router;
+}
+
+/** Only the client id is public (the JS SDK loads with it); the secret and webhook id never leave. */
+function paypalConfigOf(credentials: PayPalCredentials | undefined, merchantId: string | null) {
+  return credentials ? { clientId: credentials.clientId, merchantId } : null;
 }

@@ -46,15 +46,27 @@ export async function createSignupTenant(trx: Knex.Transaction, name: string): P
 /** A tenant with its origins and Stripe account: operators only (the CLI's owner connection). */
 export async function createTenant(
   knex: Knex,
-  input: { name: string; origins: string[]; stripeAccountId?: string | null },
+  input: {
+    name: string;
+    origins: string[];
+    stripeAccountId?: string | null;
+    paypalMerchantId?: string | null;
+  },
 ): Promise<Tenant> {
   const name = checkTenantName(input.name);
   if (input.stripeAccountId && !/^acct_[A-Za-z0-9]+$/.test(input.stripeAccountId)) {
     throw new RelayError('invalid_request', 'The Stripe account id must look like acct_...');
   }
+  if (input.paypalMerchantId && !/^[2-9A-HJ-NP-Z]{13}$/.test(input.paypalMerchantId)) {
+    throw new RelayError(
+      'invalid_request',
+      'The PayPal merchant id must be the 13-character id PayPal shows.',
+    );
+  }
   return Tenant.query(knex).insertAndFetch({
     name,
     allowedOrigins: [...new Set(input.origins.map(normalizeOrigin))],
     stripeAccountId: input.stripeAccountId ?? null,
+    paypalMerchantId: input.paypalMerchantId ?? null,
   });
 }

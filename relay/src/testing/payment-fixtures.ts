@@ -7,12 +7,18 @@ export const PAGE_ORIGIN = 'https://shop.example.com';
 /** A tenant that allows PAGE_ORIGIN and one $49.00 test-mode form, unless told otherwise. */
 export async function seedTenantWithForm(
   knex: Knex,
-  options: { stripeAccountId?: string; form?: Partial<Omit<NewForm, 'tenantId'>>; name?: string } = {},
+  options: {
+    stripeAccountId?: string;
+    paypalMerchantId?: string;
+    form?: Partial<Omit<NewForm, 'tenantId'>>;
+    name?: string;
+  } = {},
 ) {
   const tenant = await createTenant(knex, {
     name: options.name ?? 'Acme Workshops',
     origins: [PAGE_ORIGIN],
     stripeAccountId: options.stripeAccountId ?? null,
+    paypalMerchantId: options.paypalMerchantId ?? null,
   });
   const form = await createForm(knex, {
     tenantId: tenant.id,

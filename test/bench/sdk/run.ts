@@ -6,13 +6,13 @@
  *
  *   node --conditions=@onepagepay/source --import tsx test/bench/sdk/run.ts [--loads=21]
  */
-import { chromium } from 'playwright-core';
 import { startStripeSandbox } from '@onepagepay/sandbox';
 import { serveDemoPage } from '../../../relay/src/dev/demo-page.js';
 import { DEMO_FORMS, seedDemo } from '../../../relay/src/dev/seed-demo.js';
 import { startTestRelay } from '../../../relay/src/testing/test-relay.js';
 import { formatRow, percentile } from '../support/measure.js';
 import { freePort } from '../support/processes.js';
+import { launchChromium } from '../../support/browser.js';
 // @ts-expect-error the build script is plain JavaScript without types
 import { bundleIife, describe as describeBundle } from '../../../packages/cdn/scripts/build.mjs';
 
@@ -74,10 +74,7 @@ async function measureMount(): Promise<void> {
     port,
     extraPages: { '/bench.html': BENCH_PAGE(tenant.id, relay.url, stripe.url, DEMO_FORMS.legacyV2.guid) },
   });
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   const sinceLoad: number[] = [];
   const sinceInsert: number[] = [];
   try {

@@ -55,7 +55,7 @@ function type(input, value) {
 export async function fillCard(step, number, expiry = '12/34') {
   const iframe = await waitFor(() => step.querySelector('iframe'), 'the Payment Element');
   const doc = await waitFor(
-    () => iframe.contentDocument?.getElementById('Field-numberInput') && iframe.contentDocument,
+    () => iframe.contentDocument?.getElementById('Field-postalCodeInput') && iframe.contentDocument,
     'card inputs',
   );
   for (const [name, value] of [
@@ -82,7 +82,10 @@ export function embedDriver(kind) {
       form: (target) => target.querySelector('form'),
       input: (target, name) => target.querySelector(`form [name="${name}"]`),
       hostErrors: (target) => target.querySelectorAll('.hs-error-msgs').length,
+      hostErrorText: (target) =>
+        [...target.querySelectorAll('.hs-error-msgs')].map((e) => e.textContent).join(),
       hostFailure: (target) => /problem submitting/.test(target.textContent),
+      emailMessage: 'Email must be formatted correctly.',
     },
     'v2-iframe': {
       render(formId, target, definition = {}) {
@@ -95,6 +98,11 @@ export function embedDriver(kind) {
       hostErrors: (target) =>
         target.querySelector('iframe.hs-form-iframe').contentDocument.querySelectorAll('.hs-error-msgs')
           .length,
+      hostErrorText: (target) =>
+        [...target.querySelector('iframe.hs-form-iframe').contentDocument.querySelectorAll('.hs-error-msgs')]
+          .map((e) => e.textContent)
+          .join(),
+      emailMessage: 'Email must be formatted correctly.',
       hostFailure: (target) =>
         /problem submitting/.test(
           target.querySelector('iframe.hs-form-iframe').contentDocument.body.textContent,
@@ -108,6 +116,9 @@ export function embedDriver(kind) {
       form: (target) => target.querySelector('form'),
       input: (target, name) => target.querySelector(`form [name="0-1/${name}"]`),
       hostErrors: (target) => target.querySelectorAll('.hsfc-ErrorAlert').length,
+      hostErrorText: (target) =>
+        [...target.querySelectorAll('.hsfc-ErrorAlert')].map((e) => e.textContent).join(),
+      emailMessage: 'Please enter a valid email address.',
       hostFailure: (target) => /problem submitting/.test(target.textContent),
     },
   };

@@ -1,5 +1,7 @@
 // The servers behind the SDK's browser tests: a Stripe sandbox and a real relay (and a second pair
 // whose Stripe is down), a tenant that allows the test page's origin, and forms made on demand.
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startStripeSandbox, type StripeSandbox } from '@onepagepay/sandbox';
 import { inTenantTransaction } from '../../../relay/src/db/tenant-scope.js';
 import { createForm } from '../../../relay/src/tenants/create-form.js';
@@ -10,7 +12,11 @@ export interface Stack {
   stripe: StripeSandbox;
   relay: TestRelay;
   tenantId: string;
-  newForm(options?: { amount?: number; customAmount?: { min: number; max: number } }): Promise<string>;
+  newForm(options?: {
+    amount?: number;
+    currency?: string;
+    customAmount?: { min: number; max: number };
+  }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -30,7 +36,7 @@ export async function startStack(origins: string[], options: { stripeDown?: bool
         tenantId: tenant.id,
         hubspotFormGuid: guid,
         productName: 'Workshop ticket',
-        currency: 'USD',
+        currency: form.currency ?? 'USD',
         ...(form.customAmount ? { customAmount: form.customAmount } : { amount: form.amount ?? 4900 }),
       });
       return guid;
@@ -55,7 +61,47 @@ export async function describeForm(stack: Stack, guid: string) {
         this.on('f.id', '=', 't.form_id').andOn('f.tenant_id', '=', 't.tenant_id');
       })
       .where('f.hubspot_form_guid', guid)
-      .select('t.id', 't.status', 't.amount', 't.form_submitted_by as formSubmittedBy'),
+      .select(
+        't.id',
+        't.status',
+        't.amount',
+        't.form_submitted_by as formSubmittedBy',
+        't.submitted_email as submittedEmail',
+      ),
   );
   return { intents, transactions: rows };
+}
+
+/**
+ * A relay 150 ms away: every answer is held back `delayMs`, so a page that navigates away right
+ * after a request is gone before the answer (or a CORS preflight's) arrives, as on a real network.
+ */
+export async function startDistantRelay(
+  target: string,
+  delayMs = 150,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((request, response) => {
+    const upstream = httpRequest(
+      new URL(request.url ?? '/', target),
+      { method: request.method, headers: request.headers },
+      (answer) => {
+        setTimeout(() => {
+          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(response);
+        }, delayMs);
+      },
+    );
+    upstream.on('error', () => response.destroy());
+    request.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }

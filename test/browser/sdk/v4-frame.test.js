@@ -170,4 +170,30 @@ describe('SDK beside a HubSpot v4 hs-form-frame embed', () => {
     ok(/unavailable/i.test(step.textContent), step.textContent);
     equal(step.querySelector('iframe'), null, 'no card fields');
   });
+
+  it('shows the amount on its Pay button', async () => {
+    const { step } = await setUp();
+    const price = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD' }).format(49);
+    equal(step.querySelector('button.opp-pay').textContent, `Pay ${price}`);
+  });
+
+  it('once HubSpot took the form unpaid, says so and offers no way to pay for it', async () => {
+    const { formId, step, form } = await setUp();
+    await fillCard(step, '4242424242424242');
+    const sent = nextEvent(
+      window,
+      'hs-form-event:on-submission:success',
+      (event) => event.detail.instanceId === form.getInstanceId(),
+    );
+    window.__hubspotSandbox.pressSubmit(form.getInstanceId());
+    await sent;
+    await waitFor(() => /without payment/.test(step.textContent), `the payer is told: ${step.textContent}`);
+    ok(/nothing was charged/i.test(step.textContent), step.textContent);
+    equal(step.querySelector('button.opp-pay'), null, 'no Pay button');
+    equal(step.querySelector('iframe'), null, 'no card fields');
+    ok(!/pay above/i.test(step.textContent), 'never invites a payment');
+    await sleep(300);
+    const state = await formState(formId);
+    equal(state.intents.length + state.transactions.length, 0, 'nothing charged');
+  });
 });

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { CURRENCY_PATTERN } from '../money.js';
+import { HUBSPOT_EMAIL_PATTERN } from '../hubspot-email.js';
 
 /** A random UUID (v4) as the relay issues for tenants, forms and transactions. */
 export const Uuid = Type.String({
@@ -24,6 +25,12 @@ export const MinorAmount = Type.Integer({
 
 export const Provider = Type.Union([Type.Literal('stripe'), Type.Literal('paypal')]);
 
-export const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 });
+/** An address HubSpot would take: a payment is never made for an email its form then refuses. */
+export const Email = Type.String({
+  format: 'email',
+  pattern: HUBSPOT_EMAIL_PATTERN,
+  minLength: 3,
+  maxLength: 254,
+});
 
 export const PersonName = Type.String({ minLength: 1, maxLength: 100, pattern: '^[^<>\\u0000-\\u001f]*$' });

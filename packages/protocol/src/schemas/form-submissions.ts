@@ -11,6 +11,8 @@ export const FormSubmittedRequest = Type.Object(
     tenantId: Uuid,
     attemptId: AttemptId,
     hutk: Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9]*$' })),
+    /** The email the submission carried, as the page sent it to HubSpot (recorded beside the payment's). */
+    email: Type.Optional(Type.String({ maxLength: 254 })),
   },
   { additionalProperties: false, $id: 'FormSubmittedRequest' },
 );

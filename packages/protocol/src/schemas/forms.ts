@@ -13,6 +13,13 @@ export const FormConfig = Type.Object(
     }),
     customAmount: Type.Union([Type.Object({ min: MinorAmount, max: MinorAmount }), Type.Null()]),
     currency: Currency,
+    currencyDecimals: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 3,
+        description: "Decimals of the currency's minor unit as amounts count them (JPY 0, KWD 3)",
+      }),
+    ),
     providers: Type.Array(Provider, { minItems: 1 }),
     stripe: Type.Union([
       Type.Object({
@@ -23,6 +30,17 @@ export const FormConfig = Type.Object(
       }),
       Type.Null(),
     ]),
+    paypal: Type.Optional(
+      Type.Union([
+        Type.Object({
+          clientId: Type.String({ description: "The relay's PayPal REST app client id, for the JS SDK" }),
+          merchantId: Type.Union([Type.String(), Type.Null()], {
+            description: "The hosted tenant's PayPal merchant id that receives the money, if any",
+          }),
+        }),
+        Type.Null(),
+      ]),
+    ),
   },
   { $id: 'FormConfig' },
 );

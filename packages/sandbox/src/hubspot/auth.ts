@@ -39,7 +39,7 @@ export function findRequiredScope(method: string, path: string): string | undefi
     segments.at(-1) === 'search' ||
     (segments.at(-2) === 'batch' && segments.at(-1) === 'read');
   const mode = isRead ? 'read' : 'write';
-  if (segments[0] === 'submissions') return 'forms';
+  if (segments[0] === 'submissions' || segments[0] === 'form-integrations') return 'forms';
   if (segments[0] !== 'crm') return undefined;
   const [, version, area, typeSegment] = segments;
   const type = resolveObjectType(typeSegment ?? '');

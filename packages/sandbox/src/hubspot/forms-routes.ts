@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { PublicRouteContext, Route, RouteContext } from './core.js';
 import { createCorrelationId, HubSpotHttpError, type HubSpotReply } from './http-kit.js';
+import { listFormSubmissions } from './form-submissions-list.js';
 import { createRecord, findByProperty, normalizeProperties, updateRecord } from './object-store.js';
 import type { FormDefinition, FormSubmission, Portal } from './state.js';
 
@@ -126,6 +128,7 @@ function submit(ctx: PublicRouteContext, secure: boolean): HubSpotReply {
   const submittedAt = Number(body['submittedAt']);
   const submission: FormSubmission = {
     formGuid,
+    conversionId: randomUUID(),
     fields: valid,
     submittedAt: Number.isFinite(submittedAt) && submittedAt > 0 ? submittedAt : ctx.now,
     secure,
@@ -171,5 +174,11 @@ export const formRoutes: Route[] = [
     auth: 'token',
     cors: true,
     handle: submitSecure,
+  },
+  {
+    method: 'GET',
+    pattern: '/form-integrations/v1/submissions/forms/:formGuid',
+    auth: 'token',
+    handle: listFormSubmissions,
   },
 ];

@@ -86,6 +86,8 @@ export interface FormDefinition {
 
 export interface FormSubmission {
   formGuid: string;
+  /** HubSpot's id of the submission, as the form submissions API lists it. */
+  conversionId: string;
   fields: Array<{ objectTypeId?: string; name: string; value: string }>;
   context?: Record<string, unknown>;
   legalConsentOptions?: unknown;

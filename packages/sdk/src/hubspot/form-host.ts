@@ -26,6 +26,13 @@ export interface FormHost {
   writePayment(transactionId: string, status: string): Promise<void>;
   /** Names of the hidden properties the form's definition lacks (so HubSpot would drop them). */
   missingFields(): Promise<string[]>;
+  /**
+   * Asks HubSpot's own validation of the fields the payer sees; HubSpot shows its errors. False
+   * while any shows. The frame embed cannot be asked: true.
+   */
+  validateFields(): Promise<boolean>;
+  /** False while a multi-step form shows a step before its last (its submit is HubSpot's Next). */
+  onLastStep(): boolean;
   /** Calls back when HubSpot reports this form submitted; returns an unsubscribe function. */
   onSubmitted(callback: () => void): () => void;
 }

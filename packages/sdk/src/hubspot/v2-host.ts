@@ -1,4 +1,5 @@
 import { contactFrom, STATUS_FIELD, TRANSACTION_FIELD, type FormHost } from './form-host.js';
+import { askHubSpot } from './host-validation.js';
 
 /**
  * A legacy v2 embed (hbspt.forms.create). Raw-HTML forms render inline; the default embed renders
@@ -42,6 +43,8 @@ export function createV2Host(form: HTMLFormElement, iframe: HTMLIFrameElement | 
     async missingFields() {
       return [TRANSACTION_FIELD, STATUS_FIELD].filter((name) => !input(name));
     },
+    validateFields: () => askHubSpot(form),
+    onLastStep: () => true,
     onSubmitted(callback) {
       const listener = (event: MessageEvent) => {
         const data = event.data as { type?: string; eventName?: string; id?: string } | null;

@@ -1,6 +1,7 @@
 import { OnePagePayError } from '../errors.js';
 import { wait } from '../pay-flow.js';
 import { contactFrom, STATUS_FIELD, TRANSACTION_FIELD, type FormHost } from './form-host.js';
+import { askHubSpot, isShown } from './host-validation.js';
 
 /** The part of a form object of `window.HubSpotFormsV4` that the SDK uses. */
 export interface HubSpotV4Form {
@@ -45,9 +46,16 @@ export function createV4Host(container: Element, api: HubSpotV4Form, form: HTMLF
     anchor: container,
     form,
     place(step) {
-      const navigation = form?.querySelector('.hsfc-NavigationRow,[type=submit]');
+      // A multi-step form has one navigation row per step: the payment goes beside the last one,
+      // the row of the real submit, so it shows only on the step that sends the form.
+      const navigation = [...(form?.querySelectorAll('.hsfc-NavigationRow') ?? [])].pop();
       if (navigation) navigation.before(step);
       else container.after(step);
+    },
+    validateFields: async () => !form || askHubSpot(form),
+    onLastStep() {
+      const steps = form?.querySelectorAll('.hsfc-Step');
+      return !steps || steps.length < 2 || isShown(steps[steps.length - 1]!);
     },
     async readContact() {
       return contactFrom(await values());

@@ -6,8 +6,11 @@ export interface PaymentSource {
   stripe: { paymentMethodId: string } | { confirmationTokenId: string };
 }
 
-/** Outcome of tokenizing: a source, or a message for the payer (nothing was sent to the relay). */
-export type TokenizeResult = { source: PaymentSource } | { error: string };
+/**
+ * Outcome of tokenizing: a source, or a message for the payer (nothing was sent to the relay);
+ * `shown` when the provider's own fields already display it.
+ */
+export type TokenizeResult = { source: PaymentSource } | { error: string; shown?: boolean };
 
 export interface MountOptions {
   amount: number;

@@ -59,7 +59,10 @@ export const stripeProvider: PaymentProviderFactory = (config: FormConfig) => {
             elements: elements!,
             params: { billing_details: { name: details.name, email: details.email } },
           });
-      if (result.error) return { error: result.error.message ?? 'Check your card details.' };
+      const error = result.error?.message ?? 'Check your card details.';
+      // The Payment Element shows what elements.submit() found beside the field itself.
+      if (submitted.error) return { error, shown: true };
+      if (result.error) return { error };
       return {
         source: {
           provider: 'stripe',

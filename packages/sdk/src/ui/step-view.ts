@@ -6,14 +6,15 @@ export interface StepView {
   root: HTMLElement;
   slot: HTMLElement;
   payButton: HTMLButtonElement | null;
-  show(message: string, tone?: 'error' | 'info'): void;
+  /** Shows `message`; `end` takes the payment fields and the pay button away for good. */
+  show(message: string, tone?: 'error' | 'info', end?: boolean): void;
   setBusy(busy: boolean): void;
 }
 
 export interface StepViewOptions {
   summary: string;
-  /** A pay button of its own, for forms whose submit the SDK cannot own (v4 frame). */
-  withPayButton: boolean;
+  /** A pay button of its own with this label, for forms whose submit the SDK cannot own (v4 frame). */
+  payLabel?: string | undefined;
   nonce?: string | undefined;
 }
 
@@ -32,7 +33,7 @@ export function createStepView(doc: Document, options: StepViewOptions): StepVie
   message.setAttribute('role', 'status');
   message.setAttribute('aria-live', 'polite');
   root.append(el('style', '', CSS), el('p', 'opp-summary', options.summary), slot);
-  const payButton = options.withPayButton ? el('button', 'opp-pay', 'Pay') : null;
+  const payButton = options.payLabel ? el('button', 'opp-pay', options.payLabel) : null;
   if (payButton) {
     payButton.type = 'button';
     root.append(payButton);
@@ -42,9 +43,13 @@ export function createStepView(doc: Document, options: StepViewOptions): StepVie
     root,
     slot,
     payButton,
-    show(text, tone = 'error') {
+    show(text, tone = 'error', end) {
       message.dataset.tone = tone;
       message.textContent = text;
+      if (end) {
+        slot.remove();
+        payButton?.remove();
+      }
     },
     setBusy(busy) {
       root.setAttribute('aria-busy', String(busy));

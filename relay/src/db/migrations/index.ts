@@ -10,6 +10,8 @@ import * as dropUnusedDefinerFunctions from './006-drop-unused-definer-functions
 import * as loginThrottle from './007-login-throttle.js';
 import * as markPendingInStatement from './008-mark-pending-in-statement.js';
 import * as tenantsReadOnlyOAuthStates from './010-tenants-read-only-oauth-states.js';
+import * as paypal from './012-paypal.js';
+import * as submittedEmail from './015-submitted-email.js';
 import * as outboxStats from './016-outbox-stats.js';
 
 interface Migration {
@@ -31,6 +33,8 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['007-login-throttle', loginThrottle],
   ['008-mark-pending-in-statement', markPendingInStatement],
   ['010-tenants-read-only-oauth-states', tenantsReadOnlyOAuthStates],
+  ['012-paypal', paypal],
+  ['015-submitted-email', submittedEmail],
   ['016-outbox-stats', outboxStats],
 ];
 

@@ -7,6 +7,8 @@ export class Tenant extends BaseModel {
   name!: string;
   allowedOrigins!: string[];
   stripeAccountId!: string | null;
+  /** A hosted tenant's PayPal merchant id: the payee of its PayPal orders (migration 012). */
+  paypalMerchantId!: string | null;
   createdAt!: Date;
   updatedAt!: Date;
 }

@@ -17,6 +17,8 @@ export class Transaction extends BaseModel {
   productName!: string;
   provider!: 'stripe' | 'paypal';
   providerPaymentId!: string | null;
+  /** PayPal's order id (migration 012); the capture id is providerPaymentId. */
+  providerOrderId!: string | null;
   status!: PaymentStatus;
   failureCode!: string | null;
   declineCode!: string | null;
@@ -25,6 +27,8 @@ export class Transaction extends BaseModel {
   claimedUntil!: Date | null;
   hutk!: string | null;
   pageUri!: string | null;
+  /** The email HubSpot received with the submission carrying this transaction, once known. */
+  submittedEmail!: string | null;
   /** HubSpot sync state (migration 002); null until the transaction is queued for HubSpot. */
   hubspotSyncState!: 'pending' | 'synced' | 'retrying' | 'failed' | null;
   hubspotSyncAttempts!: number;

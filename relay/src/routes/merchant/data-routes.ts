@@ -14,6 +14,7 @@ import {
 } from '../../merchants/merchant-reads.js';
 import { refundTransaction } from '../../merchants/refunds.js';
 import { readLimit, readTransactionFilters } from '../../merchants/transaction-listing.js';
+import type { PayPalAccounts } from '../../payments/providers/paypal/paypal-accounts.js';
 import type { StripeAccounts } from '../../payments/stripe-accounts.js';
 import { callerOf, requireMerchant, type MerchantAuthDeps } from './merchant-auth.js';
 
@@ -22,7 +23,9 @@ type Query = Record<string, string | string[] | undefined>;
 const cursorOf = (query: Query) => (typeof query.cursor === 'string' ? query.cursor : undefined);
 
 /** The merchant's data: transactions, CSV export, contacts, refunds and the audit log. No CORS. */
-export function dataRoutes(deps: MerchantAuthDeps & { stripe: StripeAccounts; knex: Knex }): Router {
+export function dataRoutes(
+  deps: MerchantAuthDeps & { stripe: StripeAccounts; paypal: PayPalAccounts; knex: Knex },
+): Router {
   const router = new Router({ prefix: '/v1' });
   const transactionsRead = requireMerchant(deps, { scope: 'transactions:read' });
 

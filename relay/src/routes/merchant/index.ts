@@ -4,6 +4,7 @@ import type { RelayConfig } from '../../config.js';
 import type { Database } from '../../db/open-database.js';
 import { TokenCipher } from '../../hubspot/token-cipher.js';
 import { LoginThrottle } from '../../merchants/login-throttle.js';
+import type { PayPalAccounts } from '../../payments/providers/paypal/paypal-accounts.js';
 import type { StripeAccounts } from '../../payments/stripe-accounts.js';
 import { accountRoutes } from './account-routes.js';
 import { dataRoutes } from './data-routes.js';
@@ -13,6 +14,7 @@ import { MERCHANT_ROUTE_DOCS } from './route-docs.js';
 export function merchantRouters(deps: {
   database: Database;
   stripe: StripeAccounts;
+  paypal: PayPalAccounts;
   config: Pick<RelayConfig, 'merchant' | 'encryptionKeys'>;
   now?: () => Date;
   throttle?: LoginThrottle;
@@ -20,6 +22,7 @@ export function merchantRouters(deps: {
   const shared = {
     knex: deps.database.knex,
     stripe: deps.stripe,
+    paypal: deps.paypal,
     dashboardOrigins: deps.config.merchant.dashboardOrigins,
     totpIssuer: deps.config.merchant.totpIssuer,
     throttle:

@@ -1,0 +1,46 @@
+import type { Knex } from 'knex';
+import type { CreateRefundRequest } from '@onepagepay/protocol';
+import { RelayError } from '../../errors.js';
+import type { StripeAccounts } from '../stripe-accounts.js';
+import type { PayPalAccounts } from './paypal/paypal-accounts.js';
+import { refundWithPayPal } from './paypal/refund-with-paypal.js';
+import { refundWithStripe } from './stripe/refund-with-stripe.js';
+
+/** One refund the merchant asked for, as every provider needs it. */
+export interface ProviderRefundRequest {
+  tenantId: string;
+  livemode: boolean;
+  transactionId: string;
+  /** Our refund row's id: the provider's idempotency key derives from it, so a retry is one refund. */
+  refundId: string;
+  /** The provider's payment: a Stripe PaymentIntent, a PayPal capture. */
+  providerPaymentId: string;
+  amount: number;
+  currency: string;
+  reason?: CreateRefundRequest['reason'];
+}
+
+export interface ProviderRefund {
+  id: string;
+  status: 'succeeded' | 'failed';
+}
+
+export interface RefundDeps {
+  knex: Knex;
+  stripe: StripeAccounts;
+  paypal: PayPalAccounts;
+}
+
+/**
+ * Refunds through the transaction's provider. A provider's refusal (a 4xx answer) throws an error
+ * with `statusCode`; no answer throws without one, so the caller keeps the refund pending.
+ */
+export function refundAtProvider(
+  deps: RefundDeps,
+  provider: string,
+  request: ProviderRefundRequest,
+): Promise<ProviderRefund> {
+  if (provider === 'stripe') return refundWithStripe(deps, request);
+  if (provider === 'paypal') return refundWithPayPal(deps.paypal, request);
+  throw new RelayError('invalid_request', `Payments of ${provider} cannot be refunded through the relay.`);
+}
