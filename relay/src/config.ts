@@ -54,7 +54,17 @@ export interface RelayConfig {
   /** AES-256-GCM keys for secrets at rest; the first is used to encrypt, all to decrypt. */
   encryptionKeys: EncryptionKey[];
   /** Merchant API: origins a merchant dashboard may send session requests from; issuer in 2FA apps. */
-  merchant: { dashboardOrigins: string[]; totpIssuer: string };
+  merchant: {
+    dashboardOrigins: string[];
+    totpIssuer: string;
+    /** Signup requests one client IP may make per hour. */
+    signupsPerIpPerHour: number;
+    /** The dashboard page the verification mail links to (`#token=…` appended). */
+    signupVerifyUrl: URL | undefined;
+    /** Where signup mails go out; without it they are written to the log (development only). */
+    smtpUrl: URL | undefined;
+    mailFrom: string;
+  };
   backups: BackupConfig;
   /** Bearer token for GET /metrics; the route does not exist without one. */
   metricsToken: string | undefined;
@@ -102,6 +112,11 @@ export interface HubSpotConfig {
 
 type Env = Record<string, string | undefined>;
 
+/** Where the embedded PGlite keeps its data (ONEPAGEPAY_DATA_DIR), as an absolute path. */
+export function readDataDir(env: Env = process.env): string {
+  return path.resolve(env.ONEPAGEPAY_DATA_DIR ?? '.data/pglite');
+}
+
 /** Reads and validates the environment once at start-up; every failure names its variable. */
 export function loadConfig(env: Env = process.env): RelayConfig {
   const stripeKeys = readStripeKeys(env);
@@ -110,7 +125,7 @@ export function loadConfig(env: Env = process.env): RelayConfig {
     host: env.HOST ?? '127.0.0.1',
     databaseUrl: readDatabaseUrl(env),
     databaseOwnerUrl: readDatabaseUrl(env, 'DATABASE_OWNER_URL'),
-    dataDir: path.resolve(env.ONEPAGEPAY_DATA_DIR ?? '.data/pglite'),
+    dataDir: readDataDir(env),
     logLevel: readChoice(env, 'LOG_LEVEL', 'info', [
       'fatal',
       'error',
@@ -143,6 +158,10 @@ export function loadConfig(env: Env = process.env): RelayConfig {
     merchant: {
       dashboardOrigins: readOrigins(env, 'MERCHANT_DASHBOARD_ORIGINS'),
       totpIssuer: env.MERCHANT_TOTP_ISSUER || 'OnePagePay',
+      signupsPerIpPerHour: readInteger(env, 'MERCHANT_SIGNUPS_PER_IP_PER_HOUR', 10, 1, 10_000_000),
+      signupVerifyUrl: readUrl(env, 'MERCHANT_SIGNUP_VERIFY_URL'),
+      smtpUrl: readSmtpUrl(env, 'MERCHANT_SMTP_URL'),
+      mailFrom: env.MERCHANT_MAIL_FROM || 'OnePagePay <no-reply@localhost>',
     },
     encryptionKeys: readEncryptionKeys(env, 'ONEPAGEPAY_ENCRYPTION_KEYS'),
     backups: readBackupConfig(env),
@@ -233,6 +252,16 @@ function readTrustedProxyHops(env: Env): number {
 }
 
 /** `kid:base64key,kid2:base64key2`: each key 32 bytes; the first one encrypts. */
+function readSmtpUrl(env: Env, name: string): URL | undefined {
+  const url = readUrl(env, name);
+  if (url && !['smtp:', 'smtps:'].includes(url.protocol)) {
+    throw new ConfigError(
+      `${name} must be an smtp:// or smtps:// URL, e.g. smtps://user:pass@smtp.example.com:465.`,
+    );
+  }
+  return url;
+}
+
 function readEncryptionKeys(env: Env, name: string): EncryptionKey[] {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return [];

@@ -10,6 +10,8 @@ export class RelayError extends Error {
   readonly status: number;
   readonly declineCode: string | undefined;
   readonly details: Array<{ path: string; message: string }> | undefined;
+  /** Sent as Retry-After (seconds) by the error boundary, e.g. on rate_limited. */
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(
     code: ErrorCode,
@@ -18,6 +20,7 @@ export class RelayError extends Error {
       cause?: unknown;
       declineCode?: string;
       details?: Array<{ path: string; message: string }>;
+      retryAfterSeconds?: number;
     } = {},
   ) {
     super(message, { cause: options.cause });
@@ -25,6 +28,7 @@ export class RelayError extends Error {
     this.status = httpStatusOf(code);
     this.declineCode = options.declineCode;
     this.details = options.details;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

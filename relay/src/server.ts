@@ -9,6 +9,8 @@ import { openDatabase, type Database } from './db/open-database.js';
 import { migrateToLatest } from './db/migrations/index.js';
 import type { Logger } from './logger.js';
 import { createPayPalAccounts, type PayPalAccounts } from './payments/providers/paypal/paypal-accounts.js';
+import { createMailer } from './mail/create-mailer.js';
+import type { Mailer } from './mail/mailer.js';
 import { createStripeAccounts, type StripeAccounts } from './payments/stripe-accounts.js';
 import { startHubSpotWorker } from './hubspot/start-worker.js';
 import { startBackupSchedule } from './backups/backup-schedule.js';
@@ -32,6 +34,8 @@ export interface StartRelayOptions {
   /** An already open database (tests); otherwise opened from the config and closed with the relay. */
   database?: Database;
   migrate?: boolean;
+  /** Sends signup verification mails; without one they go to the log (development only). */
+  mailer?: Mailer;
   extraRouters?: (deps: {
     database: Database;
     stripe: StripeAccounts;
@@ -71,7 +75,13 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     health,
     extraRouters: [
       ...hubspotRoutes({ config, knex: database.knex, logger }),
-      ...merchantRouters({ database, stripe, paypal, config }),
+      ...merchantRouters({
+        database,
+        stripe,
+        paypal,
+        config,
+        mailer: options.mailer ?? createMailer(config, logger),
+      }),
       ...(options.extraRouters?.({ database, stripe }) ?? []),
     ],
   });
@@ -85,6 +95,11 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url, database: database.kind }, 'relay listening');
+  if (config.encryptionKeys.length === 0) {
+    logger.warn(
+      'ONEPAGEPAY_ENCRYPTION_KEYS is unset: merchant two-factor enrolment and HubSpot connections are refused until it is set',
+    );
+  }
   const hubspotWorker = startHubSpotWorker({ config, logger, knex: database.knex });
   const backups = startBackupSchedule({ config, database, logger });
 

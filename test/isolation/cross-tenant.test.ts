@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { startStripeSandbox, type StripeSandbox } from '@onepagepay/sandbox';
-import { startTestRelay, type TestRelay } from '../../relay/src/testing/test-relay.js';
+import { startTestRelay, TEST_ENCRYPTION_KEYS, type TestRelay } from '../../relay/src/testing/test-relay.js';
 import {
   createApiKeyFor,
   enrolTotp,
@@ -41,10 +41,10 @@ describe('tenant and mode isolation across every merchant route', function () {
 
   before(async () => {
     stripe = await startStripeSandbox();
-    relay = await startTestRelay(stripe);
+    relay = await startTestRelay(stripe, { env: { ONEPAGEPAY_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS } });
     for (const name of ['a', 'b']) {
       const email = `isolation-${name}-${crypto.randomUUID().slice(0, 8)}@example.com`;
-      const testSession = await signUpMerchant(relay.url, email);
+      const testSession = await signUpMerchant(relay, email);
       const testKey = await createApiKeyFor(testSession, [
         'transactions:read',
         'contacts:read',

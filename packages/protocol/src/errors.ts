@@ -38,6 +38,8 @@ export const ERROR_CODES = {
   refund_failed: 402,
   instrument_declined: 402,
   order_not_approved: 409,
+  provider_payment_missing: 409,
+  encryption_not_configured: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

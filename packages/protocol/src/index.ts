@@ -1,6 +1,13 @@
 export { ERROR_CODES, ErrorBody, httpStatusOf, isErrorBody, type ErrorCode } from './errors.js';
 export { HUBSPOT_EMAIL_PATTERN, isHubSpotEmail } from './hubspot-email.js';
-export { currencyExponent, formatMoney, toMajorUnitString, CURRENCY_PATTERN } from './money.js';
+export {
+  currencyExponent,
+  formatMoney,
+  toMajorUnitString,
+  CURRENCY_PATTERN,
+  MAX_MINOR_AMOUNT,
+} from './money.js';
+export { isCurrencyCode } from './currencies.js';
 export { AttemptId, Currency, Email, MinorAmount, PersonName, Provider, Uuid } from './schemas/common.js';
 export { FormConfig, FormConfigParams } from './schemas/forms.js';
 export {
@@ -35,8 +42,11 @@ export {
   ReauthenticateRequest,
   RecoveryCode,
   RecoveryCodes,
+  SecondFactorRequest,
   SessionModeRequest,
+  SignupAccepted,
   SignupRequest,
+  SignupVerifyRequest,
   TotpCode,
   TotpConfirmRequest,
   TotpEnrolment,

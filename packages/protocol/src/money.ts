@@ -25,6 +25,9 @@ const THREE_DECIMAL = new Set(['BHD', 'JOD', 'KWD', 'OMR', 'TND']);
 
 export const CURRENCY_PATTERN = '^[A-Z]{3}$';
 
+/** The largest amount Stripe charges in one payment: eight digits of minor units ($999,999.99). */
+export const MAX_MINOR_AMOUNT = 99_999_999;
+
 /** How many decimal places the currency's minor unit has: 0 for JPY, 3 for KWD, otherwise 2. */
 export function currencyExponent(currency: string): number {
   const code = currency.toUpperCase();

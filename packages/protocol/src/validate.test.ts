@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { CreatePaymentRequest } from './schemas/payments.js';
 import { validate } from './validate.js';
 import { currencyExponent, formatMoney, toMajorUnitString } from './money.js';
-import { buildOpenApiDocument } from './openapi.js';
+import { buildOpenApiDocument, type RouteDoc } from './openapi.js';
 import { isHubSpotEmail } from './hubspot-email.js';
 
 const valid = {
@@ -65,6 +65,7 @@ describe('protocol: openapi', () => {
       {
         method: 'post',
         path: '/v1/payments/:id/confirm',
+        operationId: 'confirmPayment',
         summary: 's',
         tags: ['payments'],
         body: CreatePaymentRequest,
@@ -75,6 +76,24 @@ describe('protocol: openapi', () => {
     const operation = document.paths['/v1/payments/{id}/confirm']?.post as Record<string, unknown>;
     assert.ok(operation.requestBody);
     assert.match(JSON.stringify(operation.responses), /#\/components\/schemas\/ErrorBody/);
+    assert.equal(operation.operationId, 'confirmPayment');
+    assert.deepEqual(operation.security, [], 'a route without auth is public, and says so');
+    assert.deepEqual(document.servers, [{ url: '/', description: 'The relay that serves this document' }]);
+  });
+
+  it('refuses two operations with one operationId', () => {
+    const route: RouteDoc = {
+      method: 'get',
+      path: '/a',
+      operationId: 'getA',
+      summary: 's',
+      tags: [],
+      responses: {},
+    };
+    assert.throws(
+      () => buildOpenApiDocument({ title: 't', version: '1' }, [route, { ...route, path: '/b' }]),
+      /Duplicate operationId getA/,
+    );
   });
 });
 

@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { startStripeSandbox } from './index.js';
 
 const USAGE = `Usage: onepagepay-sandbox [--stripe-port 12111] [--host 127.0.0.1]
-                          [--stripe-webhook-url URL --stripe-webhook-secret whsec_...]`;
+                          [--stripe-webhook-url URL --stripe-webhook-secret whsec_...]
+                          [--stripe-state FILE]   keep the Stripe objects in FILE across restarts`;
 
 /** Starts the sandboxes from command-line arguments and keeps them running until a signal. */
 export async function runCli(args: string[]): Promise<void> {
@@ -13,6 +14,7 @@ export async function runCli(args: string[]): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       'stripe-webhook-url': { type: 'string' },
       'stripe-webhook-secret': { type: 'string' },
+      'stripe-state': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -33,6 +35,7 @@ export async function runCli(args: string[]): Promise<void> {
     port,
     host: values.host,
     webhook: webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret } : null,
+    ...(values['stripe-state'] === undefined ? {} : { stateFile: values['stripe-state'] }),
   });
   console.log(`Stripe sandbox listening on ${stripe.url}`);
   console.log(`  secret key ${stripe.keys.secretTest}, publishable key ${stripe.keys.publishableTest}`);

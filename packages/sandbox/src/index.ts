@@ -37,3 +37,5 @@ export type {
   PayPalResponseRecord,
   BuyerApproval as PayPalBuyerApproval,
 } from './paypal/types.js';
+export { startMailSandbox } from './mail/mail-sandbox.js';
+export type { CapturedMail, MailSandbox } from './mail/mail-sandbox.js';

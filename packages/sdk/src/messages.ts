@@ -1,16 +1,17 @@
 import type { OnePagePayError } from './errors.js';
 
-// The database failing over and the load balancer finding no relay read the same to a payer.
-const BRIEFLY_DOWN = 'Payments are briefly unavailable. Try again; you will not be charged twice.';
+// A lost answer, the database failing over and the load balancer finding no relay all mean the
+// same to a payer: try again, safely. One string keeps the CDN bundle within its budget.
+const TRY_AGAIN_SAFELY = 'No answer from the payment service. Try again; you will not be charged twice.';
 
 const MESSAGES: Record<string, string> = {
   payment_authentication_failed: 'Your bank did not confirm the payment. Try again or use another card.',
   provider_unavailable: 'Payments are unavailable right now. You were not charged. Try again soon.',
   price_changed: 'The price changed. Please reload the page.',
   form_unreachable: 'The form is still loading. You were not charged. Try again.',
-  network_error: 'No answer from the payment service. Try again; you will not be charged twice.',
-  database_unavailable: BRIEFLY_DOWN,
-  relay_unavailable: BRIEFLY_DOWN,
+  network_error: TRY_AGAIN_SAFELY,
+  database_unavailable: TRY_AGAIN_SAFELY,
+  relay_unavailable: TRY_AGAIN_SAFELY,
 };
 
 /** What the payer reads after a failure: what happened and what to do, never a stack trace. */

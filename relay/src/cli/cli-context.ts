@@ -12,6 +12,8 @@ export interface CliContext {
   /** The validated configuration, for commands that must not open the database first (restore). */
   config(): RelayConfig;
   print(line: string): void;
+  /** Prints `value` as JSON (dates as ISO strings), for `--json` and scripts such as `jq`. */
+  printJson(value: unknown): void;
 }
 
 export type RegisterCommands = (program: Command, context: CliContext) => void;
@@ -31,5 +33,6 @@ export function createCliContext(env: NodeJS.ProcessEnv, output: (line: string) 
     },
     config: () => loadConfig(env),
     print: output,
+    printJson: (value) => output(JSON.stringify(value, null, 2)),
   };
 }

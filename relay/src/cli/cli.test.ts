@@ -88,7 +88,7 @@ describe('onepagepay-relay CLI', function () {
           'form',
           'create',
           '--tenant',
-          'x',
+          '00000000-0000-4000-8000-000000000000',
           '--hubspot-form',
           'g',
           '--product',

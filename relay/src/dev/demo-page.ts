@@ -11,6 +11,11 @@ export interface DemoPageOptions {
   formGuids: string[];
   /** The Stripe sandbox; without it the page loads the real Stripe.js. */
   stripeSandboxUrl: string | undefined;
+  /**
+   * The HubSpot sandbox: the embeds submit to it (as HubSpot's do to HubSpot) and the page links to
+   * its view of the portal. Without it, submissions stay in the page.
+   */
+  hubspotSandbox?: { url: string; viewUrl: string } | undefined;
   port: number;
   host?: string;
   /** More pages to serve by path, e.g. a benchmark page (served from the same origin). */
@@ -55,13 +60,22 @@ function hubspotDefinitions(formGuids: string[]) {
 export function renderDemoPage(html: string, options: DemoPageOptions): string {
   const [legacy = '', v4 = ''] = options.formGuids;
   const head = [
-    `<script>window.__hubspotSandbox = ${JSON.stringify({ definitions: hubspotDefinitions(options.formGuids) })};</script>`,
+    `<script>window.__hubspotSandbox = ${JSON.stringify({
+      definitions: hubspotDefinitions(options.formGuids),
+      ...(options.hubspotSandbox ? { submitUrl: options.hubspotSandbox.url } : {}),
+    })};</script>`,
     ...(options.stripeSandboxUrl
       ? [`<script src="/__fakes/stripe.js" data-api-base="${options.stripeSandboxUrl}"></script>`]
       : []),
   ].join('\n    ');
+  const banner = options.hubspotSandbox
+    ? `<p class="demo-hubspot" style="font:14px system-ui,sans-serif;padding:.6rem 1rem;background:#fff4e5;border:1px solid #f5c26b;border-radius:6px">` +
+      `Demo: pay with 4242 4242 4242 4242, then <a id="hubspot-view" href="${options.hubspotSandbox.viewUrl}" target="_blank" rel="noopener">see what HubSpot received</a> ` +
+      `(contact, deal, line item and form submission, in the local HubSpot sandbox).</p>`
+    : '';
   return html
     .replace('<head>', `<head>\n    ${head}`)
+    .replace(/<body([^>]*)>/, `<body$1>\n    ${banner}`)
     .replace(/https:\/\/cdn\.jsdelivr\.net\/npm\/@onepagepay\/cdn[^"]*/g, '/onepagepay.min.js')
     .replaceAll('YOUR-TENANT-ID', options.tenantId)
     .replaceAll('https://pay.example.com', options.relayUrl)

@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { startStripeSandbox } from '@onepagepay/sandbox';
-import { loadConfig } from '../config.js';
+import path from 'node:path';
+import { startHubSpotSandbox, startStripeSandbox } from '@onepagepay/sandbox';
+import { loadConfig, readDataDir } from '../config.js';
 import { createLogger } from '../logger.js';
 import { startRelay, stopOnSignals } from '../server.js';
+import { connectDemoHubSpot } from './connect-demo-hubspot.js';
+import { demoSandboxStateFile } from './demo-data.js';
 import { serveDemoPage } from './demo-page.js';
+import { loadOrCreateDevEncryptionKeys } from './dev-encryption-key.js';
 import { seedDemo, DEMO_FORMS } from './seed-demo.js';
 
 /**
@@ -13,8 +17,12 @@ import { seedDemo, DEMO_FORMS } from './seed-demo.js';
 async function startDemo(): Promise<void> {
   const env = { ...process.env };
   const useSandbox = !env.STRIPE_SECRET_KEY && !env.STRIPE_TEST_SECRET_KEY && !env.STRIPE_LIVE_SECRET_KEY;
+  // The sandbox keeps its objects beside the database, so a restart leaves both consistent.
   const sandbox = useSandbox
-    ? await startStripeSandbox({ port: Number(env.STRIPE_SANDBOX_PORT ?? 12111) })
+    ? await startStripeSandbox({
+        port: Number(env.STRIPE_SANDBOX_PORT ?? 12111),
+        stateFile: demoSandboxStateFile(readDataDir(env)),
+      })
     : undefined;
   if (sandbox) {
     const webhookSecret = `whsec_demo_${randomBytes(16).toString('hex')}`;
@@ -24,6 +32,20 @@ async function startDemo(): Promise<void> {
       STRIPE_TEST_PUBLISHABLE_KEY: sandbox.keys.publishableTest,
       STRIPE_TEST_WEBHOOK_SECRET: webhookSecret,
     });
+  }
+  // Without HUBSPOT_API_BASE the relay pushes to the offline HubSpot sandbox, connected below.
+  const hubspot = env.HUBSPOT_API_BASE
+    ? undefined
+    : await startHubSpotSandbox({ port: Number(env.HUBSPOT_SANDBOX_PORT ?? 12112) });
+  if (hubspot) env.HUBSPOT_API_BASE = hubspot.url;
+  // Tokens and TOTP secrets are sealed as always. The demo keeps its key beside its data, so what
+  // an earlier run sealed (a merchant's 2FA secret) still opens after a restart.
+  if (!env.ONEPAGEPAY_ENCRYPTION_KEYS) {
+    const dataDir = path.resolve(env.ONEPAGEPAY_DATA_DIR ?? '.data/pglite');
+    env.ONEPAGEPAY_ENCRYPTION_KEYS = await loadOrCreateDevEncryptionKeys(dataDir);
+    console.warn(
+      `  DEV ONLY: ONEPAGEPAY_ENCRYPTION_KEYS is unset, so the demo seals secrets with a development key kept in ${path.dirname(dataDir)}/dev-encryption-key. Never use it in production.`,
+    );
   }
   const config = loadConfig(env);
   const logger = createLogger({ level: env.LOG_LEVEL ?? 'warn' });
@@ -36,11 +58,16 @@ async function startDemo(): Promise<void> {
   const demoPort = Number(env.DEMO_PORT ?? 8080);
   const demoOrigins = [`http://127.0.0.1:${demoPort}`, `http://localhost:${demoPort}`];
   const { tenant } = await seedDemo(relay.database.knex, demoOrigins);
+  const formGuids = Object.values(DEMO_FORMS).map((form) => form.guid);
+  const crm = hubspot
+    ? await connectDemoHubSpot({ knex: relay.database.knex, config, logger, hubspot }, tenant.id, formGuids)
+    : undefined;
   const demoPage = await serveDemoPage({
     relayUrl: relay.url,
     tenantId: tenant.id,
-    formGuids: Object.values(DEMO_FORMS).map((form) => form.guid),
+    formGuids,
     stripeSandboxUrl: sandbox?.url,
+    hubspotSandbox: hubspot && crm ? { url: hubspot.url, viewUrl: crm.viewUrl } : undefined,
     port: demoPort,
   });
 
@@ -50,12 +77,16 @@ async function startDemo(): Promise<void> {
   console.log(
     [
       ...banner,
-      `  Relay:        ${relay.url}   (ready: ${relay.url}/readyz, API: ${relay.url}/v1/openapi.json)`,
+      `  Relay:        ${relay.url}   (ready: ${relay.url}/readyz, API reference: ${relay.url}/docs)`,
       `  Database:     ${relay.database.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`,
       ...(sandbox
         ? [
             `  Stripe:       sandbox at ${sandbox.url} (test card 4242 4242 4242 4242, 3-D Secure 4000 0025 0000 3155)`,
+            `                objects kept in ${demoSandboxStateFile(config.dataDir)}; \`npm run demo:reset\` forgets both`,
           ]
+        : []),
+      ...(crm
+        ? [`  HubSpot:      sandbox portal ${crm.portalId}, connected; what it received: ${crm.viewUrl}`]
         : []),
       `  Demo tenant:  ${tenant.id}`,
       `  Demo forms:   ${DEMO_FORMS.legacyV2.guid} (HubSpot v2 embed), ${DEMO_FORMS.v4.guid} (v4 embed)`,
@@ -67,6 +98,7 @@ async function startDemo(): Promise<void> {
     await demoPage.close();
     await relay.close();
     await sandbox?.close();
+    await hubspot?.close();
   }, logger);
 }
 

@@ -45,7 +45,7 @@ describe('client IP behind trusted proxies', function () {
 
   it('records the address the proxy saw in the audit trail', async () => {
     const email = `owner.${crypto.randomUUID()}@example.com`;
-    const owner = await signUpMerchant(relay.url, email);
+    const owner = await signUpMerchant(relay, email);
     const { response } = await logInMerchantVia(email, viaProxy('6.6.6.6', '203.0.113.50'));
     assert.equal(response.status, 200);
     const latest = await relay.database

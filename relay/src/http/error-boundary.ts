@@ -50,6 +50,7 @@ export function errorBoundary(logger: Logger): Middleware {
         },
       };
       ctx.status = error.status;
+      if (error.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(error.retryAfterSeconds));
       ctx.body = body;
     } finally {
       logger.info(

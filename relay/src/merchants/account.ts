@@ -11,9 +11,9 @@ import {
   rotateSession,
   type ActiveSession,
 } from './sessions.js';
-import { acceptTotp, hashRecoveryCode } from './totp.js';
+import { checkSecondFactor } from './second-factor.js';
 import { findLoginCandidate, findUser, type MerchantUser } from './users.js';
-import { openTotpSecret, type SecretCipher } from './totp-secrets.js';
+import type { SecretCipher } from './totp-secrets.js';
 
 export type { SecretCipher };
 
@@ -39,12 +39,10 @@ export async function logIn(
   input: { email: string; password: string; totpCode?: string; recoveryCode?: string },
   client: Client,
 ): Promise<{ token: string; user: MerchantUser }> {
-  const ip = client.ip ?? 'unknown';
-  await deps.throttle.assertAllowed(input.email, ip);
+  const attempt = await deps.throttle.beginSignIn(input.email, client.ip ?? 'unknown');
   const candidate = await findLoginCandidate(deps.knex, input.email);
   if (!candidate) {
     await burnVerification(input.password);
-    await deps.throttle.recordFailure(input.email, ip);
     throw new RelayError('unauthorized', WRONG_CREDENTIALS);
   }
   const scope = { tenantId: candidate.tenant_id, livemode: false };
@@ -77,7 +75,6 @@ export async function logIn(
     return { ok: true as const, token, user };
   });
   if (!result.ok) {
-    await deps.throttle.recordFailure(input.email, ip);
     if (result.user) {
       await inTenantTransaction(deps.knex, scope, (trx) =>
         recordAuditEvent(
@@ -96,35 +93,8 @@ export async function logIn(
     }
     throw new RelayError('unauthorized', WRONG_CREDENTIALS);
   }
-  await deps.throttle.recordSuccess(input.email);
+  await attempt.succeeded();
   return { token: result.token, user: result.user };
-}
-
-/** A TOTP code (never reused: its time step must be newer than the last) or an unused recovery code. */
-async function checkSecondFactor(
-  deps: AccountDeps,
-  trx: Knex.Transaction,
-  user: MerchantUser,
-  input: { totpCode?: string | undefined; recoveryCode?: string | undefined },
-): Promise<boolean> {
-  if (input.totpCode && user.totp_secret) {
-    const last = user.totp_last_step === null ? null : Number(user.totp_last_step);
-    const step = await acceptTotp(openTotpSecret(deps, user, user.totp_secret), input.totpCode, last);
-    if (step === null) return false;
-    const updated = await trx('merchant_users')
-      .where({ tenant_id: user.tenant_id, id: user.id })
-      .where((q) => q.whereNull('totp_last_step').orWhere('totp_last_step', '<', step))
-      .update({ totp_last_step: step });
-    return updated === 1;
-  }
-  if (input.recoveryCode) {
-    const used = await trx('merchant_recovery_codes')
-      .where({ tenant_id: user.tenant_id, user_id: user.id, code_hash: hashRecoveryCode(input.recoveryCode) })
-      .whereNull('used_at')
-      .update({ used_at: trx.fn.now() });
-    return used === 1;
-  }
-  return false;
 }
 
 /** Confirms the password (and TOTP, with 2FA on) again before a sensitive change. */
@@ -132,25 +102,23 @@ export async function reauthenticate(
   deps: AccountDeps,
   active: ActiveSession,
   input: { password: string; totpCode?: string },
-  client: Client,
 ): Promise<void> {
   const user = active.user;
   const scope = { tenantId: user.tenant_id, livemode: false };
-  const ip = client.ip ?? 'unknown';
-  await deps.throttle.assertAllowed(user.email, ip);
+  const attempt = await deps.throttle.beginCredentialCheck(user.id);
   const ok = await inTenantTransaction(deps.knex, scope, async (trx) => {
     const fresh = await findUser(trx, user.tenant_id, user.id);
     if (!fresh || !(await verifyPassword(fresh.password_hash, input.password))) return false;
     if (fresh.totp_enabled_at && !(await checkSecondFactor(deps, trx, fresh, input))) return false;
+    // The only place, with sign-in and password change, that proves the password: nothing else
+    // (session rotation, mode switch, 2FA step-up) may move this time forward.
     await trx('merchant_sessions')
       .where({ tenant_id: user.tenant_id, id: active.session.id })
       .update({ reauthenticated_at: deps.now() });
     return true;
   });
-  if (!ok) {
-    await deps.throttle.recordFailure(user.email, ip);
-    throw new RelayError('unauthorized', WRONG_CREDENTIALS);
-  }
+  if (!ok) throw new RelayError('unauthorized', WRONG_CREDENTIALS);
+  await attempt.succeeded();
 }
 
 export function assertRecentlyReauthenticated(deps: AccountDeps, active: ActiveSession): void {
@@ -172,10 +140,12 @@ export async function changePassword(
 ): Promise<{ token: string }> {
   const user = active.user;
   checkPasswordPolicy(input.newPassword, { email: user.email });
+  // Counted per user, not per email: guesses from a session must not lock the owner's sign-in.
+  const attempt = await deps.throttle.beginCredentialCheck(user.id);
   if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
-    await deps.throttle.recordFailure(user.email, client.ip ?? 'unknown');
     throw new RelayError('unauthorized', WRONG_CREDENTIALS);
   }
+  await attempt.succeeded();
   const passwordHash = await hashPassword(input.newPassword);
   const scope = { tenantId: user.tenant_id, livemode: false };
   return inTenantTransaction(deps.knex, scope, async (trx) => {

@@ -122,6 +122,14 @@ export async function refundTransaction(
         { status: 'failed', providerRefundId: null },
         actor,
       );
+      if (isMissingPaymentIntent(error)) {
+        throw new RelayError(
+          'provider_payment_missing',
+          `Stripe no longer has this payment (${started.providerPaymentId!}), so it cannot be refunded here. ` +
+            "Check that the tenant charges on the Stripe account the payment was made on, or refund it in that account's dashboard.",
+          { cause: error },
+        );
+      }
       throw new RelayError('refund_failed', (error as Error).message || 'The provider refused the refund.', {
         cause: error,
       });
@@ -144,6 +152,12 @@ export async function refundTransaction(
     actor,
   );
   return presentRefund(deps.knex, scope, finished);
+}
+
+/** Stripe does not know the PaymentIntent: deleted with its account, made on another account, or reset. */
+function isMissingPaymentIntent(error: unknown): boolean {
+  const { code, param } = error as { code?: string; param?: string };
+  return code === 'resource_missing' && param === 'payment_intent';
 }
 
 async function finishRefund(

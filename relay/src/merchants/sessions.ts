@@ -39,6 +39,8 @@ export async function createSession(
     livemode?: boolean;
     ip: string | null;
     userAgent: string | null;
+    /** When the password was last proven, if not now (a verified signup: when it was typed). */
+    reauthenticatedAt?: Date;
   },
   now: Date,
 ): Promise<{ token: string; session: SessionRow }> {
@@ -50,7 +52,7 @@ export async function createSession(
       token_hash: sha256Hex(token),
       livemode: input.livemode ?? false,
       mfa_verified_at: input.mfaVerified ? now : null,
-      reauthenticated_at: now,
+      reauthenticated_at: input.reauthenticatedAt ?? now,
       created_at: now,
       last_seen_at: now,
       expires_at: new Date(now.getTime() + SESSION_ABSOLUTE_MS),
@@ -62,8 +64,10 @@ export async function createSession(
 }
 
 /**
- * Replaces the session's token (at 2FA step-up, password change): the old token stops working at
- * once, and the new session keeps the absolute expiry of the old one.
+ * Replaces the session's token (at 2FA step-up, mode switch): the old token stops working at once,
+ * and the new session keeps the absolute expiry and the re-authentication time of the old one.
+ * Rotation proves nothing about the password, so it must never make a session "recently
+ * re-authenticated" (that let a stolen cookie reach 2FA and API keys through a mode switch).
  */
 export async function rotateSession(
   trx: Knex.Transaction,
@@ -82,7 +86,7 @@ export async function rotateSession(
       token_hash: sha256Hex(token),
       livemode: changes.livemode ?? current.livemode,
       mfa_verified_at: changes.mfaVerified ? now : current.mfa_verified_at,
-      reauthenticated_at: now,
+      reauthenticated_at: current.reauthenticated_at,
       created_at: current.created_at,
       last_seen_at: now,
       expires_at: current.expires_at,

@@ -8,10 +8,13 @@ export interface SecretCipher {
 
 const totpContext = (user: MerchantUser) => `totp:${user.tenant_id}:${user.id}`;
 
-/** TOTP secrets are sealed (AES-256-GCM, bound to the user) when keys are configured. */
+/** TOTP secrets are sealed (AES-256-GCM, bound to the user); enrolment refuses without a key. */
 export function sealTotpSecret(deps: { cipher?: SecretCipher }, user: MerchantUser, secret: string): string {
-  return deps.cipher?.configured ? deps.cipher.seal(secret, totpContext(user)) : secret;
+  if (!deps.cipher?.configured) throw new Error('sealTotpSecret needs a configured cipher');
+  return deps.cipher.seal(secret, totpContext(user));
 }
+
+/** Secrets stored in plain text by releases that allowed it still open, so no one is locked out. */
 
 export function openTotpSecret(deps: { cipher?: SecretCipher }, user: MerchantUser, stored: string): string {
   return stored.startsWith('v1.') && deps.cipher ? deps.cipher.open(stored, totpContext(user)) : stored;

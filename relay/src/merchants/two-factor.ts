@@ -2,21 +2,46 @@ import type { Knex } from 'knex';
 import { inTenantTransaction } from '../db/tenant-scope.js';
 import { RelayError } from '../errors.js';
 import type { AccountDeps, Client } from './account.js';
+import { assertCurrentSecondFactor, type SecondFactorProof } from './second-factor.js';
 import { recordAuditEvent } from './audit.js';
 import { revokeUserSessions, rotateSession, type ActiveSession } from './sessions.js';
 import { acceptTotp, describeEnrolment, hashRecoveryCode, newRecoveryCodes, newTotpSecret } from './totp.js';
 import { openTotpSecret, sealTotpSecret } from './totp-secrets.js';
 import { findUser, type MerchantUser } from './users.js';
 
-/** Starts 2FA enrolment: a pending secret, shown once as text, otpauth URI and QR code. */
+/**
+ * Starts 2FA enrolment: a pending secret, shown once as text, otpauth URI and QR code. Refused
+ * while 2FA is on (turning it off first needs a current code), so a session alone can never swap
+ * the owner's authenticator for another; refused without an encryption key to seal the secret.
+ */
 export async function beginTotpEnrolment(deps: AccountDeps, active: ActiveSession) {
+  // A TOTP secret is a password equivalent: it is only ever stored sealed, never in plain text.
+  if (!deps.cipher?.configured) {
+    throw new RelayError(
+      'encryption_not_configured',
+      'Two-factor enrolment needs ONEPAGEPAY_ENCRYPTION_KEYS on the relay (make a key with: openssl rand -base64 32).',
+    );
+  }
   const secret = newTotpSecret();
-  await inTenantTransaction(deps.knex, { tenantId: active.user.tenant_id, livemode: false }, (trx) =>
-    trx('merchant_users')
-      .where({ tenant_id: active.user.tenant_id, id: active.user.id })
-      .update({ pending_totp_secret: sealTotpSecret(deps, active.user, secret) }),
+  const sealed = sealTotpSecret(deps, active.user, secret);
+  const updated = await inTenantTransaction(
+    deps.knex,
+    { tenantId: active.user.tenant_id, livemode: false },
+    (trx) =>
+      trx('merchant_users')
+        .where({ tenant_id: active.user.tenant_id, id: active.user.id })
+        .whereNull('totp_enabled_at')
+        .update({ pending_totp_secret: sealed }),
   );
+  if (updated !== 1) throw alreadyEnabled();
   return describeEnrolment(secret, deps.totpIssuer, active.user.email);
+}
+
+function alreadyEnabled(): RelayError {
+  return new RelayError(
+    'conflict',
+    'Two-factor authentication is already on. Turn it off first (with a current code), then enrol again.',
+  );
 }
 
 /**
@@ -33,6 +58,7 @@ export async function confirmTotpEnrolment(
   const scope = { tenantId: user.tenant_id, livemode: false };
   return inTenantTransaction(deps.knex, scope, async (trx) => {
     const fresh = await findUser(trx, user.tenant_id, user.id);
+    if (fresh?.totp_enabled_at) throw alreadyEnabled();
     const secret = fresh?.pending_totp_secret
       ? openTotpSecret(deps, fresh, fresh.pending_totp_secret)
       : undefined;
@@ -67,15 +93,20 @@ export async function confirmTotpEnrolment(
   });
 }
 
-/** Turns 2FA off (after re-authentication); every session ends, this one continues in test mode. */
+/**
+ * Turns 2FA off (after re-authentication and with a current code); every session ends, this one
+ * continues in test mode.
+ */
 export async function disableTotp(
   deps: AccountDeps,
   active: ActiveSession,
+  proof: SecondFactorProof,
   client: Client,
 ): Promise<{ token: string }> {
   const user = active.user;
   const scope = { tenantId: user.tenant_id, livemode: false };
   return inTenantTransaction(deps.knex, scope, async (trx) => {
+    await assertCurrentSecondFactor(deps, trx, await freshUser(trx, user), proof);
     const now = deps.now();
     await trx('merchant_users').where({ tenant_id: user.tenant_id, id: user.id }).update({
       totp_secret: null,
@@ -105,12 +136,19 @@ export async function disableTotp(
   });
 }
 
-export async function regenerateRecoveryCodes(deps: AccountDeps, active: ActiveSession, client: Client) {
+/** New recovery codes (the old ones stop working), with a current code as proof. */
+export async function regenerateRecoveryCodes(
+  deps: AccountDeps,
+  active: ActiveSession,
+  proof: SecondFactorProof,
+  client: Client,
+) {
   const user = active.user;
   if (!user.totp_enabled_at)
     throw new RelayError('invalid_request', 'Turn on two-factor authentication first.');
   const scope = { tenantId: user.tenant_id, livemode: false };
   return inTenantTransaction(deps.knex, scope, async (trx) => {
+    await assertCurrentSecondFactor(deps, trx, await freshUser(trx, user), proof);
     const codes = await replaceRecoveryCodes(trx, user);
     await recordAuditEvent(
       trx,
@@ -123,6 +161,13 @@ export async function regenerateRecoveryCodes(deps: AccountDeps, active: ActiveS
     );
     return codes;
   });
+}
+
+/** The user as stored now: the TOTP step and 2FA state must not come from the session's copy. */
+async function freshUser(trx: Knex.Transaction, user: MerchantUser): Promise<MerchantUser> {
+  const fresh = await findUser(trx, user.tenant_id, user.id);
+  if (!fresh) throw new RelayError('unauthorized', 'The session ended.');
+  return fresh;
 }
 
 async function replaceRecoveryCodes(trx: Knex.Transaction, user: MerchantUser): Promise<string[]> {

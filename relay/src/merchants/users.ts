@@ -22,15 +22,17 @@ export function normalizeLoginEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-/** Signup: a new tenant and its first (owner) user, in one database transaction. */
+/**
+ * A verified signup: a new tenant and its first (owner) user, in one database transaction. The
+ * password was checked against the policy and hashed when the signup was requested (signup.ts).
+ */
 export async function signUp(
   knex: Knex,
-  input: { email: string; password: string; businessName: string },
+  input: { email: string; passwordHash: string; businessName: string },
   actor: Actor,
 ): Promise<{ tenantId: string; user: MerchantUser }> {
   const email = normalizeLoginEmail(input.email);
-  checkPasswordPolicy(input.password, { email, businessName: input.businessName });
-  const passwordHash = await hashPassword(input.password);
+  const { passwordHash } = input;
   return knex.transaction(async (trx) => {
     const tenant = { id: await createSignupTenant(trx, input.businessName) };
     const scope = { tenantId: tenant.id, livemode: false };

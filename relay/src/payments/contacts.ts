@@ -10,17 +10,35 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/** A payer this tenant has seen, and the customer id made for them at one Stripe account, if any. */
+export interface KnownPayer {
+  contact: Contact;
+  stripeCustomerId: string | null;
+}
+
+/**
+ * Finds the payer by email, with their customer id at `stripeAccount` (a connected account id, or
+ * null for the platform's own account): never the id of another account, which that account would
+ * not know.
+ */
 export async function findContactByEmail(
   sql: SqlSession,
   scope: TenantScope,
   email: string,
-): Promise<Contact | undefined> {
+  stripeAccount: string | null,
+): Promise<KnownPayer | undefined> {
   const [row] = await sql.rows(PAYMENT_SQL.findContactByEmail, [
     scope.tenantId,
     scope.livemode,
     normalizeEmail(email),
+    stripeAccount,
   ]);
-  return row ? Contact.fromDatabaseJson(row) : undefined;
+  if (!row) return undefined;
+  const { account_customer_id: stripeCustomerId, ...contact } = row;
+  return {
+    contact: Contact.fromDatabaseJson(contact),
+    stripeCustomerId: (stripeCustomerId as string | null) ?? null,
+  };
 }
 
 /**
@@ -30,12 +48,15 @@ export async function findContactByEmail(
  * made outside it. The create is idempotent per tenant, mode and email, so two concurrent first
  * payments by one person make one customer; if they differ in name, Stripe refuses the second create
  * as an idempotency error and the customer the first one made is looked up by email instead.
+ * `idempotencyKey` replaces that per-email key where a customer must be made anew (the stored one
+ * was deleted): the per-email key would replay the deleted customer.
  */
 export async function createStripeCustomer(options: {
   stripe: Stripe;
   stripeAccount: string | null;
   scope: TenantScope;
   contact: PaymentContact;
+  idempotencyKey?: string;
 }): Promise<string> {
   const { stripe, scope, contact } = options;
   const email = normalizeEmail(contact.email);
@@ -53,7 +74,9 @@ export async function createStripeCustomer(options: {
     },
     {
       ...requestOptions,
-      idempotencyKey: `opp_cus_${scope.tenantId}_${scope.livemode ? 'live' : 'test'}_${emailHash}`,
+      idempotencyKey:
+        options.idempotencyKey ??
+        `opp_cus_${scope.tenantId}_${scope.livemode ? 'live' : 'test'}_${emailHash}`,
     },
   );
   try {
@@ -66,10 +89,20 @@ export async function createStripeCustomer(options: {
   }
 }
 
+/**
+ * Records the payer and, when known, their customer id at `stripeAccount` (null or absent: the
+ * platform's own account). Ids stored for other accounts are kept.
+ */
 export async function upsertContact(
   sql: SqlSession,
   scope: TenantScope,
-  contact: { email: string; firstName: string; lastName: string; stripeCustomerId: string | null },
+  contact: {
+    email: string;
+    firstName: string;
+    lastName: string;
+    stripeCustomerId: string | null;
+    stripeAccount?: string | null;
+  },
 ): Promise<Contact> {
   const [row] = await sql.rows(PAYMENT_SQL.upsertContact, [
     scope.tenantId,
@@ -78,6 +111,7 @@ export async function upsertContact(
     contact.firstName,
     contact.lastName,
     contact.stripeCustomerId,
+    contact.stripeAccount ?? null,
   ]);
   return Contact.fromDatabaseJson(row as Record<string, unknown>);
 }

@@ -9,7 +9,8 @@ import type { TenantScope } from '../db/tenant-scope.js';
 import { notFound, RelayError } from '../errors.js';
 import { assertOriginAllowed } from './own-payment.js';
 import type { PaymentDeps } from './payment-deps.js';
-import { createStripeCustomer, findContactByEmail, normalizeEmail, upsertContact } from './contacts.js';
+import { chargeWithStripe, type StripePayer } from './charge-stripe.js';
+import { findContactByEmail, normalizeEmail, upsertContact } from './contacts.js';
 import { chargeFailure, isUnansweredStripeError } from './stripe-failures.js';
 import { statusFromPaymentIntent } from './transaction-status.js';
 import {
@@ -87,7 +88,7 @@ async function chargeOnce(deps: PaymentDeps, context: ChargeContext): Promise<Pa
         pageUri: request.pageUri ?? null,
       });
       const knownContact = claim.claimed
-        ? await findContactByEmail(sql, scope, request.contact.email)
+        ? await findContactByEmail(sql, scope, request.contact.email, tenant.stripeAccountId)
         : undefined;
       return { ...claim, knownContact };
     },
@@ -95,39 +96,22 @@ async function chargeOnce(deps: PaymentDeps, context: ChargeContext): Promise<Pa
   if (transaction.requestFingerprint !== context.fingerprint) throw attemptConflict();
   if (!claimed) return answerFromRecord(deps, tenant, await settledOrWaited(deps, transaction));
 
-  let customerId: string | null = knownContact?.stripeCustomerId ?? null;
+  const payer: StripePayer = { customerId: knownContact?.stripeCustomerId ?? null };
   let change: StatusChange;
   let clientSecret: string | undefined;
   try {
-    customerId ??= await createStripeCustomer({
-      stripe,
-      stripeAccount: tenant.stripeAccountId,
-      scope,
-      contact: request.contact,
-    });
-    const intent = await stripe.paymentIntents.create(
+    const intent = await chargeWithStripe(
       {
+        stripe,
+        logger: deps.logger,
+        tenant,
+        form,
+        scope,
+        request,
         amount: context.amount,
-        currency: form.currency.toLowerCase(),
-        customer: customerId,
-        ...('paymentMethodId' in request.stripe
-          ? { payment_method: request.stripe.paymentMethodId }
-          : { confirmation_token: request.stripe.confirmationTokenId }),
-        confirm: true,
-        automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
-        description: form.productName,
-        metadata: {
-          onepagepay_tenant_id: tenant.id,
-          onepagepay_form_id: form.id,
-          onepagepay_hubspot_form_guid: form.hubspotFormGuid,
-          onepagepay_transaction_id: transaction.id,
-          onepagepay_attempt_id: request.attemptId,
-        },
+        transactionId: transaction.id,
       },
-      {
-        idempotencyKey: `opp_pi_${tenant.id}_${request.attemptId}`,
-        ...(tenant.stripeAccountId ? { stripeAccount: tenant.stripeAccountId } : {}),
-      },
+      payer,
     );
     change = { status: statusFromPaymentIntent(intent), providerPaymentId: intent.id };
     clientSecret = intent.client_secret ?? undefined;
@@ -146,8 +130,12 @@ async function chargeOnce(deps: PaymentDeps, context: ChargeContext): Promise<Pa
     change = chargeFailure(error as Stripe.errors.StripeError);
   }
   const { transaction: recorded } = await inTenantSqlTransaction(deps.knex, scope, async (sql) => {
-    const contact = customerId
-      ? await upsertContact(sql, scope, { ...request.contact, stripeCustomerId: customerId })
+    const contact = payer.customerId
+      ? await upsertContact(sql, scope, {
+          ...request.contact,
+          stripeCustomerId: payer.customerId,
+          stripeAccount: tenant.stripeAccountId,
+        })
       : undefined;
     return applyStatusChange(sql, transaction, { ...change, ...(contact ? { contactId: contact.id } : {}) });
   });
@@ -186,10 +174,30 @@ async function answerFromRecord(
         transaction.providerPaymentId,
         {},
         tenant.stripeAccountId ? { stripeAccount: tenant.stripeAccountId } : {},
-      );
+      )
+      .catch((error: unknown) => {
+        throw replayFailure(error, transaction.providerPaymentId!);
+      });
     return resultOrThrow(transaction, intent.client_secret ?? undefined);
   }
   return resultOrThrow(transaction);
+}
+
+/** Why a replayed 3-D Secure step cannot be answered: Stripe is silent, or no longer has the payment. */
+function replayFailure(error: unknown, paymentIntentId: string): unknown {
+  if (isUnansweredStripeError(error)) {
+    return new RelayError(
+      'provider_unavailable',
+      'The payment provider is not answering. Try again shortly.',
+    );
+  }
+  if ((error as { code?: string }).code === 'resource_missing') {
+    return new RelayError(
+      'provider_payment_missing',
+      `Stripe no longer has this payment (${paymentIntentId}). Start a new payment with a new attempt id.`,
+    );
+  }
+  return error;
 }
 
 /** Declines are answered as errors with the provider's decline code, the same on every replay. */

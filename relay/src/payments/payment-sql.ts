@@ -29,12 +29,28 @@ export const PAYMENT_SQL = {
        returning tenant_id, transaction_id)
      update transactions t set hubspot_sync_state = 'pending'
        from job where t.tenant_id = job.tenant_id and t.id = job.transaction_id`,
-  findContactByEmail: 'select * from contacts where tenant_id = $1 and livemode = $2 and email = $3 limit 1',
-  upsertContact: `insert into contacts (tenant_id, livemode, email, first_name, last_name, stripe_customer_id)
-     values ($1, $2, $3, $4, $5, $6)
-     on conflict (tenant_id, livemode, email) do update set first_name = excluded.first_name,
-       last_name = excluded.last_name, stripe_customer_id = excluded.stripe_customer_id, updated_at = now()
-     returning *`,
+  // The payer's contact and its customer id at the Stripe account the tenant charges on now ($4: the
+  // connected account, or null for the platform's own).
+  findContactByEmail: `select c.*, pc.customer_id as account_customer_id from contacts c
+       left join contact_provider_customers pc on pc.tenant_id = c.tenant_id and pc.livemode = c.livemode
+         and pc.contact_id = c.id and pc.provider = 'stripe' and pc.account is not distinct from $4::text
+     where c.tenant_id = $1 and c.livemode = $2 and c.email = $3 limit 1`,
+  // The contact, and (when $6 is known) its customer id at account $7, in one statement: the ids of
+  // other accounts stay as they are, so switching back finds them.
+  upsertContact: `with contact as (
+       insert into contacts (tenant_id, livemode, email, first_name, last_name, stripe_customer_id)
+       values ($1, $2, $3, $4, $5, $6)
+       on conflict (tenant_id, livemode, email) do update set first_name = excluded.first_name,
+         last_name = excluded.last_name, stripe_customer_id = coalesce(excluded.stripe_customer_id,
+         contacts.stripe_customer_id), updated_at = now()
+       returning *),
+     customer as (
+       insert into contact_provider_customers (tenant_id, livemode, contact_id, provider, account, customer_id)
+       select tenant_id, livemode, id, 'stripe', $7::text, $6 from contact where $6::text is not null
+       on conflict (tenant_id, livemode, contact_id, provider, account) do update
+         set customer_id = excluded.customer_id, updated_at = now()
+         where contact_provider_customers.customer_id <> excluded.customer_id)
+     select * from contact`,
 } as const;
 
 /** Values for PAYMENT_SQL.claimAttempt, in its parameter order. */

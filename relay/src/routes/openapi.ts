@@ -19,18 +19,23 @@ import {
 const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((status) => [status, { description: 'An error with a stable code' }]));
 
+/** With REQUIRE_HTTPS=true every route, health checks included, refuses plain HTTP. */
+const plainHttpRefused = { 403: { description: 'Plain HTTP to a relay with REQUIRE_HTTPS=true' } };
+
 /** Every public route, described from the protocol package's schemas. Add new routes here. */
 export const CORE_ROUTE_DOCS: RouteDoc[] = [
   {
     method: 'get',
     path: '/v1/status',
+    operationId: 'getStatus',
     summary: 'Upstream payment provider health (cached)',
     tags: ['public'],
-    responses: { 200: { description: 'Health of each provider', schema: StatusResponse } },
+    responses: { 200: { description: 'Health of each provider', schema: StatusResponse }, ...errors(429) },
   },
   {
     method: 'get',
     path: '/v1/forms/:tenantId/:formId',
+    operationId: 'getFormConfig',
     summary: 'What the SDK needs to render the payment step of a HubSpot form',
     tags: ['public'],
     params: { tenantId: Type.String({ format: 'uuid' }), formId: Type.String() },
@@ -39,6 +44,7 @@ export const CORE_ROUTE_DOCS: RouteDoc[] = [
   {
     method: 'post',
     path: '/v1/payments',
+    operationId: 'createPayment',
     summary: 'Charge a form submission with the price the relay decides',
     tags: ['public'],
     body: CreatePaymentRequest,
@@ -53,6 +59,7 @@ export const CORE_ROUTE_DOCS: RouteDoc[] = [
   {
     method: 'post',
     path: '/v1/payments/:id/confirm',
+    operationId: 'confirmPayment',
     summary: "Finish a payment after the browser handled Stripe's next action",
     tags: ['public'],
     params: { id: Type.String({ format: 'uuid' }) },
@@ -65,6 +72,7 @@ export const CORE_ROUTE_DOCS: RouteDoc[] = [
   {
     method: 'post',
     path: '/v1/payments/:id/form-submitted',
+    operationId: 'reportFormSubmitted',
     summary:
       "The SDK's report that HubSpot accepted the form after this payment (stops the server-side submission)",
     tags: ['public'],
@@ -78,6 +86,7 @@ export const CORE_ROUTE_DOCS: RouteDoc[] = [
   {
     method: 'post',
     path: '/v1/webhooks/stripe',
+    operationId: 'receiveStripeWebhook',
     summary: 'Stripe webhook endpoint (signature-verified)',
     tags: ['webhooks'],
     auth: 'webhook_signature',
@@ -86,6 +95,7 @@ export const CORE_ROUTE_DOCS: RouteDoc[] = [
   {
     method: 'post',
     path: '/v1/paypal/orders',
+    operationId: 'createPayPalOrder',
     summary: "Create the PayPal order of a form submission (the Buttons' createOrder), at the form's price",
     tags: ['public'],
     body: CreatePayPalOrderRequest,
@@ -97,6 +107,7 @@ export const CORE_ROUTE_DOCS: RouteDoc[] = [
   {
     method: 'post',
     path: '/v1/paypal/orders/:id/capture',
+    operationId: 'capturePayPalOrder',
     summary: "Capture the order the payer approved (the Buttons' onApprove) and record the payment",
     tags: ['public'],
     params: PayPalOrderParams.properties,
@@ -109,24 +120,27 @@ export const CORE_ROUTE_DOCS: RouteDoc[] = [
   {
     method: 'post',
     path: '/v1/webhooks/paypal',
+    operationId: 'receivePayPalWebhook',
+    // Not Stripe's signature scheme: each event is checked with PayPal's verify-webhook-signature API.
     summary: "PayPal webhook endpoint (verified with PayPal's verify-webhook-signature API)",
     tags: ['webhooks'],
-    auth: 'webhook_signature',
     responses: { 200: { description: 'Received' }, ...errors(400, 413, 503) },
   },
   {
     method: 'get',
     path: '/healthz',
+    operationId: 'checkLiveness',
     summary: 'Liveness',
     tags: ['operations'],
-    responses: { 200: { description: 'The process answers' } },
+    responses: { 200: { description: 'The process answers' }, ...plainHttpRefused },
   },
   {
     method: 'get',
     path: '/readyz',
+    operationId: 'checkReadiness',
     summary: 'Readiness: database reachable and migrations current',
     tags: ['operations'],
-    responses: { 200: { description: 'Ready' }, ...errors(503) },
+    responses: { 200: { description: 'Ready' }, ...plainHttpRefused, ...errors(503) },
   },
 ];
 

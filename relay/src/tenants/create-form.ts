@@ -1,9 +1,10 @@
 import type { Knex } from 'knex';
-import { currencyExponent } from '@onepagepay/protocol';
+import { currencyExponent, isCurrencyCode, MAX_MINOR_AMOUNT } from '@onepagepay/protocol';
 import { Form } from '../db/models/form.js';
 import { Tenant } from '../db/models/tenant.js';
 import { inTenantTransaction } from '../db/tenant-scope.js';
 import { RelayError } from '../errors.js';
+import { isUuid } from '../ids.js';
 
 export interface NewForm {
   tenantId: string;
@@ -20,10 +21,10 @@ export interface NewForm {
 const PROVIDERS = new Set(['stripe', 'paypal']);
 
 export async function createForm(knex: Knex, input: NewForm): Promise<Form> {
-  const tenant = await Tenant.query(knex).findById(input.tenantId);
-  if (!tenant) throw new RelayError('not_found', `No tenant ${input.tenantId}.`);
+  // Everything is checked before the first query, so a malformed id never reaches a uuid cast.
+  if (!isUuid(input.tenantId)) throw new RelayError('not_found', `No tenant ${input.tenantId}.`);
   const currency = input.currency.toUpperCase();
-  if (!/^[A-Z]{3}$/.test(currency))
+  if (!isCurrencyCode(currency))
     throw new RelayError('invalid_request', 'currency must be an ISO 4217 code such as USD.');
   if (!/^[A-Za-z0-9-]{1,64}$/.test(input.hubspotFormGuid)) {
     throw new RelayError('invalid_request', 'The HubSpot form id must be the form GUID from its embed code.');
@@ -41,16 +42,18 @@ export async function createForm(knex: Knex, input: NewForm): Promise<Form> {
     if (
       value !== null &&
       value !== undefined &&
-      (!Number.isSafeInteger(value) || value <= 0 || value > 99_999_999)
+      (!Number.isSafeInteger(value) || value <= 0 || value > MAX_MINOR_AMOUNT)
     ) {
       throw new RelayError(
         'invalid_request',
-        `Amounts are whole numbers in the currency's minor unit (${currencyExponent(currency)} decimals for ${currency}), from 1 to 99999999.`,
+        `Amounts are whole numbers in the currency's minor unit (${currencyExponent(currency)} decimals for ${currency}), from 1 to ${MAX_MINOR_AMOUNT}.`,
       );
     }
   }
   if (custom && custom.max < custom.min)
     throw new RelayError('invalid_request', 'The custom amount max is below its min.');
+  const tenant = await Tenant.query(knex).findById(input.tenantId);
+  if (!tenant) throw new RelayError('not_found', `No tenant ${input.tenantId}.`);
   return inTenantTransaction(
     knex,
     { tenantId: tenant.id, livemode: input.livemode ?? false },

@@ -16,6 +16,14 @@ export function normalizeOrigin(value: string): string {
       `"${value}" must be an http(s) origin such as https://www.example.com.`,
     );
   }
+  // A browser's Origin header never has a path, query or fragment: an entry with one is a pasted
+  // page URL, and silently cutting it down would hide that mistake.
+  if (url.pathname !== '/' || url.search || url.hash) {
+    throw new RelayError(
+      'invalid_request',
+      `"${value}" must be an origin (scheme, host and port) with no path, such as https://www.example.com.`,
+    );
+  }
   if (url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
     throw new RelayError(
       'invalid_request',

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { generate } from 'otplib';
 import { createForm } from '../tenants/create-form.js';
+import type { MailCapture } from './mail-capture.js';
 
 /** A JSON answer as tests read it: loosely typed on purpose, since tests probe every shape. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -82,23 +83,39 @@ export function merchantClient(
   return client;
 }
 
+/**
+ * Signs up as a merchant does: asks for an account, takes the token from the mail the relay sent
+ * (captured by the test relay's mailbox) and verifies it, which signs in.
+ */
 export async function signUpMerchant(
-  baseUrl: string,
+  relay: { url: string; mailbox: MailCapture },
   email: string,
   password = GOOD_PASSWORD,
   businessName = 'Acme Workshops',
 ) {
-  const response = await sendJson(baseUrl, 'POST', '/v1/merchant/signup', {
+  const requested = await sendJson(relay.url, 'POST', '/v1/merchant/signup', {
     body: { email, password, businessName },
-    headers: { origin: baseUrl },
+    headers: { origin: relay.url },
   });
+  if (requested.status !== 202)
+    throw new Error(`signup failed: ${requested.status} ${JSON.stringify(requested.body)}`);
+  const token = relay.mailbox.signupTokenFor(email);
+  if (!token) throw new Error(`no verification mail reached ${email}`);
+  const response = await verifySignupToken(relay.url, token);
   if (response.status !== 201)
-    throw new Error(`signup failed: ${response.status} ${JSON.stringify(response.body)}`);
+    throw new Error(`signup verification failed: ${response.status} ${JSON.stringify(response.body)}`);
   const cookie = sessionCookieFrom(response.headers)!;
-  return merchantClient(baseUrl, {
+  return merchantClient(relay.url, {
     cookie,
     csrfToken: response.body.csrfToken,
     tenantId: response.body.tenantId,
+  });
+}
+
+export function verifySignupToken(baseUrl: string, token: string): Promise<JsonAnswer> {
+  return sendJson(baseUrl, 'POST', '/v1/merchant/signup/verify', {
+    body: { token },
+    headers: { origin: baseUrl },
   });
 }
 

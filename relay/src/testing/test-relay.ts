@@ -3,10 +3,16 @@ import { loadConfig, type RelayConfig } from '../config.js';
 import type { Database } from '../db/open-database.js';
 import { createLogger } from '../logger.js';
 import { startRelay, type RunningRelay, type StartRelayOptions } from '../server.js';
+import { MailCapture } from './mail-capture.js';
 import { createTestDatabase } from './test-database.js';
 
 export const TEST_WEBHOOK_SECRET = 'whsec_test_onepagepay_relay_suite';
 export const LIVE_WEBHOOK_SECRET = 'whsec_live_onepagepay_relay_suite';
+/**
+ * For suites that enrol 2FA (it refuses without a key). Not a default: with a key the relay also
+ * starts its HubSpot worker, which suites that do not expect it must not have.
+ */
+export const TEST_ENCRYPTION_KEYS = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
 
 export interface StripeSandboxLike {
   url: string;
@@ -18,12 +24,19 @@ export interface TestRelay extends RunningRelay {
   database: Database;
   /** Every log line the relay wrote, for assertions that nothing secret is logged. */
   logLines: string[];
+  /** Every mail the relay sent (signup verification). */
+  mailbox: MailCapture;
 }
 
 /** A real relay on a random port, on a fresh database, pointed at a Stripe sandbox. */
 export async function startTestRelay(
   stripe: StripeSandboxLike,
-  options: { env?: Record<string, string>; extraRouters?: StartRelayOptions['extraRouters'] } = {},
+  options: {
+    env?: Record<string, string>;
+    extraRouters?: StartRelayOptions['extraRouters'];
+    /** False: send mail as configured (MERCHANT_SMTP_URL or the log) instead of into `mailbox`. */
+    captureMail?: boolean;
+  } = {},
 ): Promise<TestRelay> {
   const config = loadConfig({
     PORT: '0',
@@ -39,6 +52,7 @@ export async function startTestRelay(
     STATUS_CACHE_MS: '0',
     RATE_LIMIT_PAYMENTS_PER_MINUTE: '100000',
     RATE_LIMIT_PUBLIC_READS_PER_MINUTE: '100000',
+    MERCHANT_SIGNUPS_PER_IP_PER_HOUR: '100000',
     SHUTDOWN_GRACE_MS: '1000',
     ...options.env,
   });
@@ -51,9 +65,11 @@ export async function startTestRelay(
   });
   const logger = createLogger({ level: config.logLevel, destination });
   const database = await createTestDatabase();
+  const mailbox = new MailCapture();
   const relay = await startRelay({
     config,
     logger,
+    ...(options.captureMail === false ? {} : { mailer: mailbox }),
     database: database.app ?? database,
     migrate: false,
     ...(options.extraRouters ? { extraRouters: options.extraRouters } : {}),
@@ -63,6 +79,7 @@ export async function startTestRelay(
     config,
     database,
     logLines,
+    mailbox,
     close: async () => {
       await relay.close();
       await database.close();

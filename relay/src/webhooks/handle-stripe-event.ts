@@ -180,6 +180,7 @@ async function recordMissingPayment(
     firstName: customer.metadata?.first_name || firstName || customer.email,
     lastName: customer.metadata?.last_name || rest.join(' ') || '-',
     stripeCustomerId: customer.id,
+    stripeAccount: tenant.stripeAccountId,
   });
   const transactionId = intent.metadata?.onepagepay_transaction_id;
   const created = await Transaction.query(trx)

@@ -10,7 +10,8 @@ import {
  * The database work the relay does for one successful payment of a new payer, statement for
  * statement (the very texts of relay/src/payments/payment-sql.ts and the tenant binding of
  * relay/src/db/sql-session.ts) and in the same two transactions (relay/src/payments/create-payment.ts):
- * the attempt claim with the contact lookup, then the contact upsert, the status change and its outbox
+ * the attempt claim with the contact lookup (with its customer id at the platform's own Stripe
+ * account), then the contact upsert (with that customer id), the status change and its outbox
  * row. Tenant and form come from the relay's few-second cache, so they cost no query per payment. Like
  * the relay, each transaction runs as the app role, so row-level security is evaluated on both sides.
  */
@@ -51,7 +52,7 @@ export async function issueRelaySqlForOnePayment(
         pageUri: null,
       }),
     );
-    await client.query(PAYMENT_SQL.findContactByEmail, [ids.tenantId, false, email]);
+    await client.query(PAYMENT_SQL.findContactByEmail, [ids.tenantId, false, email, null]);
     return inserted.rows[0] as { id: string };
   });
   await scope(async (client) => {
@@ -62,6 +63,7 @@ export async function issueRelaySqlForOnePayment(
       'Bench',
       'Payer',
       'cus_x',
+      null,
     ]);
     await client.query(PAYMENT_SQL.lockTransaction, [ids.tenantId, claimed.id]);
     const update = statusUpdateStatement(

@@ -4,17 +4,23 @@
  * The relay, the sandbox and the load generator run as separate processes.
  *
  *   npm run bench:payments -- [--payments=3000] [--concurrency=16] [--warm-up=3000] [--rounds=5]
- *                             [--vacuum=false]
+ *                             [--vacuum=false] [--sandbox-state=true]
  *
  * After the same warm-up on both sides, it runs `rounds` rounds of `payments` payments through the
  * relay and as many baseline transactions, alternating which side goes first, each round on freshly
  * vacuumed tables, and prints every round's ratio and the median.
+ *
+ * `--sandbox-state=true` runs the sandbox as `npm start` does, keeping its objects in a state file
+ * (written in batched snapshots), to show what that costs the payment path.
  *
  * PostgreSQL comes from BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); a
  * database is created for the run and dropped after.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import knexFactory from 'knex';
 import pg from 'pg';
 import { createForm } from '../../../relay/src/tenants/create-form.js';
@@ -32,6 +38,8 @@ const warmUp = Number(args['warm-up'] ?? 3000);
 const rounds = Math.max(1, Number(args.rounds ?? 5));
 const vacuumBetweenRounds = args.vacuum !== 'false';
 const concurrency = Number(args.concurrency ?? 16);
+const stateDir =
+  args['sandbox-state'] === 'true' ? mkdtempSync(path.join(os.tmpdir(), 'bench-sandbox-')) : undefined;
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const databaseName = `onepagepay_bench_${randomBytes(4).toString('hex')}`;
 const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${databaseName}` }).toString();
@@ -51,7 +59,11 @@ const stripeUrl = `http://127.0.0.1:${stripePort}`;
 const relayUrl = `http://127.0.0.1:${relayPort}`;
 const sandbox = await startProcess(
   'packages/sandbox/bin/onepagepay-sandbox.js',
-  ['--stripe-port', String(stripePort)],
+  [
+    '--stripe-port',
+    String(stripePort),
+    ...(stateDir ? ['--stripe-state', path.join(stateDir, 'stripe.json')] : []),
+  ],
   {},
   `${stripeUrl}/js/stripe.js`,
 );
@@ -81,7 +93,8 @@ try {
   });
   console.log(
     `# payments bench: ${rounds} rounds of ${total} payments after ${warmUp} warm-up, concurrency ${concurrency}, ` +
-      `PostgreSQL${vacuumBetweenRounds ? ', vacuumed between rounds' : ''}, relay/sandbox/load in separate processes`,
+      `PostgreSQL${vacuumBetweenRounds ? ', vacuumed between rounds' : ''}, relay/sandbox/load in separate processes` +
+      (stateDir ? ', sandbox keeping a state file' : ''),
   );
   const paymentMethods: string[] = [];
   await runConcurrently(rounds * total + warmUp, 8, async () => {
@@ -150,6 +163,7 @@ try {
   await sandbox.stop();
   await admin.raw(`drop database if exists "${databaseName}" with (force)`);
   await admin.destroy();
+  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
 }
 
 function printRound(label: string, { relay: r, baseline: b }: { relay: Round; baseline: Round }) {

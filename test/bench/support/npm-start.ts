@@ -16,7 +16,12 @@ export interface NpmStart {
  * its own free ports and the given PGlite data directory.
  */
 export async function startNpmStart(dataDir: string): Promise<NpmStart> {
-  const [port, stripePort, demoPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, stripePort, demoPort, hubspotPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const env = { ...process.env };
   for (const name of Object.keys(env))
     if (name.startsWith('STRIPE_') || name === 'DATABASE_URL') delete env[name];
@@ -28,6 +33,7 @@ export async function startNpmStart(dataDir: string): Promise<NpmStart> {
       PORT: String(port),
       STRIPE_SANDBOX_PORT: String(stripePort),
       DEMO_PORT: String(demoPort),
+      HUBSPOT_SANDBOX_PORT: String(hubspotPort),
       ONEPAGEPAY_DATA_DIR: dataDir,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { CURRENCY_PATTERN } from '../money.js';
+import { CURRENCY_PATTERN, MAX_MINOR_AMOUNT } from '../money.js';
 import { HUBSPOT_EMAIL_PATTERN } from '../hubspot-email.js';
 
 /** A random UUID (v4) as the relay issues for tenants, forms and transactions. */
@@ -19,7 +19,7 @@ export const Currency = Type.String({ pattern: CURRENCY_PATTERN, description: 'I
 
 export const MinorAmount = Type.Integer({
   minimum: 1,
-  maximum: 99_999_999,
+  maximum: MAX_MINOR_AMOUNT,
   description: "Integer in the currency's minor unit (cents for USD, yen for JPY)",
 });
 

@@ -25,6 +25,24 @@ export const SignupRequest = Type.Object(
 );
 export type SignupRequest = Static<typeof SignupRequest>;
 
+/** Signup answers the same for every address: the next step is in the mail. */
+export const SignupAccepted = Type.Object({
+  status: Type.Literal('verification_sent'),
+  message: Type.String(),
+});
+export type SignupAccepted = Static<typeof SignupAccepted>;
+
+export const SignupVerifyRequest = Type.Object(
+  {
+    token: Type.String({
+      pattern: '^[A-Za-z0-9_-]{43}$',
+      description: 'The verification token from the signup mail; works once, within 1 hour',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type SignupVerifyRequest = Static<typeof SignupVerifyRequest>;
+
 export const LoginRequest = Type.Object(
   {
     email: LoginEmail,
@@ -48,6 +66,13 @@ export const ChangePasswordRequest = Type.Object(
   { additionalProperties: false },
 );
 export type ChangePasswordRequest = Static<typeof ChangePasswordRequest>;
+
+/** Proof of the second factor now, to turn 2FA off or replace the recovery codes: one of the two. */
+export const SecondFactorRequest = Type.Object(
+  { totpCode: Type.Optional(TotpCode), recoveryCode: Type.Optional(RecoveryCode) },
+  { additionalProperties: false },
+);
+export type SecondFactorRequest = Static<typeof SecondFactorRequest>;
 
 export const TotpConfirmRequest = Type.Object({ code: TotpCode }, { additionalProperties: false });
 export type TotpConfirmRequest = Static<typeof TotpConfirmRequest>;

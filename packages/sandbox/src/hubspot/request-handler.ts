@@ -13,6 +13,7 @@ import {
   type HubSpotRequest,
 } from './http-kit.js';
 import { oauthRoutes } from './oauth-routes.js';
+import { portalViewRoutes } from './portal-view-routes.js';
 import { objectBatchRoutes } from './objects-batch-routes.js';
 import { objectRoutes } from './objects-routes.js';
 import { objectSearchRoutes } from './objects-search-routes.js';
@@ -29,6 +30,7 @@ const ROUTES: Route[] = [
   ...associationRoutes,
   ...oauthRoutes,
   ...formRoutes,
+  ...portalViewRoutes,
 ];
 
 const CORS_HEADERS = {

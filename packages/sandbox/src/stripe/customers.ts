@@ -64,7 +64,31 @@ export function findCustomer(ctx: ApiContext, id: string, param = 'id'): Custome
   return customer;
 }
 
-export const retrieveCustomer: Handler = (ctx, [id = '']) => findCustomer(ctx, id);
+/** Stripe answers a deleted customer's id with this stub on retrieve and delete. */
+function deletedStub(id: string) {
+  return { id, object: 'customer', deleted: true };
+}
+
+export const retrieveCustomer: Handler = (ctx, [id = '']) =>
+  ctx.ledger.deletedCustomers.has(id) ? deletedStub(id) : findCustomer(ctx, id);
+
+/**
+ * `DELETE /v1/customers/:id`, as a merchant does in the dashboard: the customer is gone for good,
+ * so every later use of the id (update, attach, `customer` on a PaymentIntent) is resource_missing;
+ * only a retrieve still answers, with the deleted stub. Its payment methods are detached.
+ */
+export const deleteCustomer: Handler = (ctx, [id = '']) => {
+  const customer = findCustomer(ctx, id);
+  rejectUnknownParams(ctx.params, []);
+  ctx.ledger.customers.delete(id);
+  ctx.ledger.customersByEmail.regroup(customer, customer.email, null);
+  ctx.ledger.deletedCustomers.add(id);
+  for (const paymentMethod of ctx.ledger.paymentMethods.values()) {
+    if (paymentMethod.customer === id) paymentMethod.customer = null;
+  }
+  ctx.emit('customer.deleted', customer);
+  return deletedStub(id);
+};
 
 export const updateCustomer: Handler = (ctx, [id = '']) => {
   const customer = findCustomer(ctx, id);

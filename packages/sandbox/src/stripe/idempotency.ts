@@ -10,6 +10,14 @@ export interface SavedResponse {
 
 type DumpedResponse = Omit<SavedResponse, 'body'> & { body: string };
 
+/** One finished idempotent request as a state file keeps it. */
+export interface SavedIdempotency {
+  id: string;
+  path: string;
+  fingerprint: string;
+  saved: DumpedResponse;
+}
+
 interface Entry {
   path: string;
   fingerprint: string;
@@ -80,6 +88,22 @@ export class IdempotencyStore {
     if (!entry) return;
     if (response === undefined) this.entries.delete(id);
     else entry.saved = response;
+  }
+
+  /** Every finished request, to keep in a state file: a request still running is never restored. */
+  exportFinished(): SavedIdempotency[] {
+    const finished: SavedIdempotency[] = [];
+    for (const [id, { path, fingerprint, saved }] of this.entries) {
+      if (saved)
+        finished.push({ id, path, fingerprint, saved: { ...saved, body: saved.body.toString('utf8') } });
+    }
+    return finished;
+  }
+
+  importFinished(entries: readonly SavedIdempotency[]): void {
+    for (const { id, path, fingerprint, saved } of entries) {
+      this.entries.set(id, { path, fingerprint, saved: { ...saved, body: Buffer.from(saved.body, 'utf8') } });
+    }
   }
 
   /** Everything stored, for inspection in tests. */

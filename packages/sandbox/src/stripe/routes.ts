@@ -4,6 +4,7 @@ import { createConfirmationToken, retrieveConfirmationToken } from './confirmati
 import type { Handler } from './context.js';
 import {
   createCustomer,
+  deleteCustomer,
   listCustomers,
   retrieveCustomer,
   searchCustomers,
@@ -32,7 +33,7 @@ import { completeThreeDSecure } from './three-d-secure.js';
 export type Access = 'secret' | 'publishable';
 
 export interface Route {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   path: string;
   pattern: RegExp;
   access: Access;
@@ -57,6 +58,7 @@ export const ROUTES: readonly Route[] = [
   route('GET', '/v1/customers/search', searchCustomers),
   route('GET', '/v1/customers/:id', retrieveCustomer),
   route('POST', '/v1/customers/:id', updateCustomer),
+  route('DELETE', '/v1/customers/:id', deleteCustomer),
   route('POST', '/v1/payment_intents', createPaymentIntent),
   route('GET', '/v1/payment_intents', listPaymentIntents),
   route('GET', '/v1/payment_intents/:id', retrievePaymentIntent, 'publishable'),

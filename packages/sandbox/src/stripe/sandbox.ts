@@ -4,6 +4,7 @@ import { buildEvent } from './events.js';
 import { GroupIndex } from './group-index.js';
 import { DEFAULT_API_VERSION, handleRequest } from './handle-request.js';
 import { IdempotencyStore } from './idempotency.js';
+import { readSandboxState, serializeSandbox, StateFileWriter } from './persistence.js';
 import { publishEvent, type SandboxState } from './sandbox-state.js';
 import { World, type Scope, type StripeObject } from './store.js';
 import type { StripeSandbox, StripeSandboxOptions } from './types.js';
@@ -48,9 +49,10 @@ function dumpWorld(state: SandboxState) {
 /** Starts a local fake of the Stripe API that the real `stripe` package can talk to. */
 export async function startStripeSandbox(options: StripeSandboxOptions = {}): Promise<StripeSandbox> {
   const clock = options.clock ?? Date.now;
+  const restored = options.stateFile === undefined ? undefined : await readSandboxState(options.stateFile);
   const state: SandboxState = {
-    world: new World(),
-    idempotency: new IdempotencyStore(),
+    world: restored?.world ?? new World(),
+    idempotency: restored?.idempotency ?? new IdempotencyStore(),
     webhooks: new WebhookDispatcher(
       options.webhook ?? null,
       options.webhookRetryDelaysMs ?? [100, 500, 2000],
@@ -63,11 +65,18 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
     baseUrl: '',
     browserDir: options.browserDir,
   };
+  const stateFile =
+    options.stateFile === undefined
+      ? undefined
+      : new StateFileWriter(options.stateFile, () => serializeSandbox(state.world, state.idempotency));
   const server = createServer((request, response) => {
-    handleRequest(state, request, response).catch(() => {
-      if (!response.headersSent) response.writeHead(500);
-      response.end();
-    });
+    handleRequest(state, request, response)
+      .catch(() => {
+        if (!response.headersSent) response.writeHead(500);
+        response.end();
+      })
+      // Only GETs change nothing; the write comes later, batched, off the request's path.
+      .finally(() => request.method !== 'GET' && stateFile?.schedule());
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -116,6 +125,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
         // The caller's object stays theirs to change: the event keeps a deep copy.
         structuredClone(object),
       );
+      stateFile?.schedule();
       await publishEvent(state, scope, event);
     },
     settleWebhooks: () => state.webhooks.settle(),
@@ -124,6 +134,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
       await state.webhooks.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stateFile?.flush();
     },
   };
 }

@@ -79,6 +79,8 @@ export class Ledger {
   readonly charges = new Map<string, Charge>();
   readonly refunds = new Map<string, StripeObject>();
   readonly disputes = new Map<string, StripeObject>();
+  /** Ids of deleted customers: a retrieve answers them with the deleted stub, everything else 404s. */
+  readonly deletedCustomers = new Set<string>();
   readonly events: StripeObject[] = [];
   /** What each payment method will do when a payment confirms with it, by payment method id. */
   readonly cardOutcomes = new Map<string, CardOutcome>();
@@ -108,12 +110,18 @@ export class Ledger {
 
 /** All ledgers and the Connect accounts of one sandbox. */
 export class World {
-  readonly platformAccountId = createId('acct').slice(0, 21);
   private readonly ledgers = new Map<string, Ledger>();
   private readonly accounts = new Map<string, StripeObject>();
 
+  /** A restored sandbox passes its saved platform id, so ids already handed out stay the platform's. */
+  constructor(readonly platformAccountId = createId('acct').slice(0, 21)) {}
+
   ledger(scope: Scope): Ledger {
-    const key = describeScope(scope);
+    return this.ledgerNamed(describeScope(scope));
+  }
+
+  /** The ledger by its `describeScope` name, made on first use. */
+  ledgerNamed(key: string): Ledger {
     let ledger = this.ledgers.get(key);
     if (!ledger) {
       ledger = new Ledger();

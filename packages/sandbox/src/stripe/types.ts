@@ -16,6 +16,12 @@ export interface StripeSandboxOptions {
   webhookRetryDelaysMs?: number[];
   /** Directory served at `/js/*`; default `packages/sandbox/browser/`. */
   browserDir?: string;
+  /**
+   * A JSON file that keeps the sandbox's objects (customers, payment methods, PaymentIntents,
+   * charges, refunds, events, Connect accounts, idempotency records) across restarts: read at start,
+   * written a moment after each change and on close. In memory only by default.
+   */
+  stateFile?: string;
 }
 
 /** `down`: every API call answers 500 api_error; `reset`: connections are dropped; `slow`: calls wait. */

@@ -1,30 +1,21 @@
-import { InvalidArgumentError } from 'commander';
 import { toMajorUnitString } from '@onepagepay/protocol';
 import { Form } from '../../db/models/form.js';
 import { createForm } from '../../tenants/create-form.js';
+import { currencyCode, minorUnits, tenantUuid } from '../arguments.js';
 import type { RegisterCommands } from '../cli-context.js';
-
-function minorUnits(value: string): number {
-  if (!/^\d{1,8}$/.test(value)) {
-    throw new InvalidArgumentError(
-      'give a whole number in minor units, e.g. 1999 for $19.99 or 500 for ¥500',
-    );
-  }
-  return Number(value);
-}
 
 export const registerFormCommands: RegisterCommands = (program, context) => {
   const form = program.command('form').description('Manage the payment configuration of HubSpot forms');
   form
     .command('create')
     .description('Configure the price and providers of one HubSpot form')
-    .requiredOption('--tenant <uuid>', 'the tenant UUID')
+    .requiredOption('--tenant <uuid>', 'the tenant UUID', tenantUuid)
     .requiredOption(
       '--hubspot-form <guid>',
       'the HubSpot form GUID (data-form-id / formId in the embed code)',
     )
     .requiredOption('--product <name>', 'the product name payers and merchants see')
-    .requiredOption('--currency <code>', 'ISO 4217 currency code, e.g. USD')
+    .requiredOption('--currency <code>', 'ISO 4217 currency code, e.g. USD', currencyCode)
     .option('--amount <minor>', 'fixed price in minor units', minorUnits)
     .option('--min <minor>', 'payer-chosen amount: minimum in minor units', minorUnits)
     .option('--max <minor>', 'payer-chosen amount: maximum in minor units', minorUnits)
@@ -63,12 +54,28 @@ export const registerFormCommands: RegisterCommands = (program, context) => {
   form
     .command('list')
     .description('List form configurations')
-    .option('--tenant <uuid>', 'only this tenant')
-    .action(async (options: { tenant?: string }) => {
+    .option('--tenant <uuid>', 'only this tenant', tenantUuid)
+    .option('--json', 'print a JSON array instead of text', false)
+    .action(async (options: { tenant?: string; json: boolean }) => {
       const forms = await context.withDatabase(({ knex }) => {
         const query = Form.query(knex).orderBy('created_at');
         return options.tenant ? query.where('tenant_id', options.tenant) : query;
       });
+      if (options.json) {
+        return context.printJson(
+          forms.map((row) => ({
+            id: row.id,
+            tenantId: row.tenantId,
+            livemode: row.livemode,
+            hubspotFormGuid: row.hubspotFormGuid,
+            productName: row.productName,
+            amount: row.amount,
+            currency: row.currency,
+            customAmount: row.amount === null ? { min: row.customAmountMin, max: row.customAmountMax } : null,
+            providers: row.providers,
+          })),
+        );
+      }
       for (const row of forms) {
         const price =
           row.amount !== null

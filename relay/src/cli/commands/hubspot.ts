@@ -8,14 +8,9 @@ import { buildConnectUrl, connectPrivateApp } from '../../hubspot/oauth.js';
 import { backfillTransactions, replayDeadLetters } from '../../hubspot/requeue.js';
 import { TokenCipher } from '../../hubspot/token-cipher.js';
 import { createLogger } from '../../logger.js';
+import { tenantUuid } from '../arguments.js';
 import type { RegisterCommands } from '../cli-context.js';
 import { progressBar } from '../progress-bar.js';
-import { isUuid } from '../../ids.js';
-
-function tenantId(value: string): string {
-  if (!isUuid(value)) throw new InvalidArgumentError('give the tenant UUID (see `tenant list`)');
-  return value;
-}
 
 function since(value: string): Date {
   const date = new Date(value);
@@ -36,7 +31,7 @@ export const registerHubSpotCommands: RegisterCommands = (program, context) => {
   hubspot
     .command('connect-url')
     .description("Print the HubSpot install link for a tenant's portal admin (OAuth)")
-    .requiredOption('--tenant <uuid>', 'the tenant UUID', tenantId)
+    .requiredOption('--tenant <uuid>', 'the tenant UUID', tenantUuid)
     .option('--live', 'connect the portal for live-mode payments (default: test mode)', false)
     .action(async (options: { tenant: string; live: boolean }) => {
       await context.withDatabase(async (_database, config) => {
@@ -54,7 +49,7 @@ export const registerHubSpotCommands: RegisterCommands = (program, context) => {
   hubspot
     .command('set-token')
     .description('Connect a portal with a private-app access token (read from HUBSPOT_PRIVATE_APP_TOKEN)')
-    .requiredOption('--tenant <uuid>', 'the tenant UUID', tenantId)
+    .requiredOption('--tenant <uuid>', 'the tenant UUID', tenantUuid)
     .requiredOption('--portal <id>', 'the HubSpot portal (hub) id', portalId)
     .option('--live', 'for live-mode payments (default: test mode)', false)
     .action(async (options: { tenant: string; portal: number; live: boolean }) => {
@@ -117,7 +112,7 @@ export const registerHubSpotCommands: RegisterCommands = (program, context) => {
   hubspot
     .command('replay')
     .description('Re-queue dead-lettered HubSpot jobs with a fresh attempt budget')
-    .option('--tenant <uuid>', 'only this tenant', tenantId)
+    .option('--tenant <uuid>', 'only this tenant', tenantUuid)
     .option('--since <date>', 'only jobs created since this date', since)
     .action(async (options: { tenant?: string; since?: Date }) => {
       const bar = progressBar('replay');
@@ -131,7 +126,7 @@ export const registerHubSpotCommands: RegisterCommands = (program, context) => {
   hubspot
     .command('backfill')
     .description('Queue a HubSpot push for paid transactions that are not synced (or all of them with --all)')
-    .option('--tenant <uuid>', 'only this tenant', tenantId)
+    .option('--tenant <uuid>', 'only this tenant', tenantUuid)
     .option('--since <date>', 'only transactions created since this date', since)
     .option('--all', 'also re-push transactions already synced', false)
     .action(async (options: { tenant?: string; since?: Date; all: boolean }) => {

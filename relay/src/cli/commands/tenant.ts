@@ -1,5 +1,6 @@
 import { Tenant } from '../../db/models/tenant.js';
 import { createTenant } from '../../tenants/create-tenant.js';
+import { collectOrigin } from '../arguments.js';
 import type { RegisterCommands } from '../cli-context.js';
 
 export const registerTenantCommands: RegisterCommands = (program, context) => {
@@ -8,7 +9,11 @@ export const registerTenantCommands: RegisterCommands = (program, context) => {
     .command('create')
     .description('Create a tenant and print its UUID')
     .requiredOption('--name <name>', 'the merchant name')
-    .requiredOption('--origin <origin...>', 'origins allowed to take payments, e.g. https://www.example.com')
+    .requiredOption(
+      '--origin <origin...>',
+      'origins allowed to take payments: https://host[:port], or http://localhost[:port] for development',
+      collectOrigin,
+    )
     .option('--stripe-account <acct>', 'a Stripe connected account id (acct_...) to charge on')
     .action(async (options: { name: string; origin: string[]; stripeAccount?: string }) => {
       const created = await context.withDatabase(({ knex }) =>
@@ -23,8 +28,20 @@ export const registerTenantCommands: RegisterCommands = (program, context) => {
   tenant
     .command('list')
     .description('List tenants')
-    .action(async () => {
+    .option('--json', 'print a JSON array instead of text', false)
+    .action(async (options: { json: boolean }) => {
       const tenants = await context.withDatabase(({ knex }) => Tenant.query(knex).orderBy('created_at'));
+      if (options.json) {
+        return context.printJson(
+          tenants.map((row) => ({
+            id: row.id,
+            name: row.name,
+            allowedOrigins: row.allowedOrigins,
+            stripeAccountId: row.stripeAccountId,
+            createdAt: row.createdAt,
+          })),
+        );
+      }
       for (const row of tenants) {
         context.print(
           `${row.id}  ${row.name}  ${row.allowedOrigins.join(',')}  ${row.stripeAccountId ?? '-'}`,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { InvalidArgumentError } from 'commander';
 import type { Actor } from '../../merchants/audit.js';
 import { inviteUser } from '../../merchants/users.js';
+import { tenantUuid } from '../arguments.js';
 import type { RegisterCommands } from '../cli-context.js';
 
 export const CLI_ACTOR: Actor = {
@@ -29,7 +30,7 @@ export const registerUserCommands: RegisterCommands = (program, context) => {
   user
     .command('invite')
     .description('Add a user to a tenant; prints a one-time password unless --password-stdin is given')
-    .requiredOption('--tenant <uuid>', 'the tenant UUID')
+    .requiredOption('--tenant <uuid>', 'the tenant UUID', tenantUuid)
     .requiredOption('--email <email>', 'the email the user signs in with')
     .option('--role <role>', 'owner or member', role, 'member')
     .option('--password-stdin', 'read the password from standard input instead of generating one', false)

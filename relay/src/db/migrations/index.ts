@@ -9,7 +9,9 @@ import * as merchantKeyAuth from './005-merchant-key-auth.js';
 import * as dropUnusedDefinerFunctions from './006-drop-unused-definer-functions.js';
 import * as loginThrottle from './007-login-throttle.js';
 import * as markPendingInStatement from './008-mark-pending-in-statement.js';
+import * as merchantSignups from './009-merchant-signups.js';
 import * as tenantsReadOnlyOAuthStates from './010-tenants-read-only-oauth-states.js';
+import * as contactProviderCustomers from './011-contact-provider-customers.js';
 import * as paypal from './012-paypal.js';
 import * as submittedEmail from './015-submitted-email.js';
 import * as outboxStats from './016-outbox-stats.js';
@@ -32,7 +34,9 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['006-drop-unused-definer-functions', dropUnusedDefinerFunctions],
   ['007-login-throttle', loginThrottle],
   ['008-mark-pending-in-statement', markPendingInStatement],
+  ['009-merchant-signups', merchantSignups],
   ['010-tenants-read-only-oauth-states', tenantsReadOnlyOAuthStates],
+  ['011-contact-provider-customers', contactProviderCustomers],
   ['012-paypal', paypal],
   ['015-submitted-email', submittedEmail],
   ['016-outbox-stats', outboxStats],

@@ -17,6 +17,7 @@ export const OAUTH_CALLBACK_DOCS: RouteDoc[] = [
   {
     method: 'get',
     path: '/v1/hubspot/oauth/callback',
+    operationId: 'completeHubSpotInstall',
     summary: "HubSpot's redirect after a portal admin installed the app (from `hubspot connect-url`)",
     tags: ['hubspot'],
     query: {

@@ -11,6 +11,7 @@ export const OAUTH_START_DOCS: RouteDoc[] = [
   {
     method: 'get',
     path: '/v1/hubspot/oauth/start',
+    operationId: 'startHubSpotInstall',
     summary:
       'The install link from `hubspot connect-url`: binds the install to this browser, then goes to HubSpot',
     tags: ['hubspot'],

@@ -5,10 +5,13 @@ import {
   CreateApiKeyRequest,
   LoginRequest,
   ReauthenticateRequest,
+  SecondFactorRequest,
   SessionModeRequest,
   SignupRequest,
+  SignupVerifyRequest,
   TotpConfirmRequest,
   type MerchantSession,
+  type SignupAccepted,
 } from '@onepagepay/protocol';
 import { RelayError } from '../../errors.js';
 import { readJsonBody } from '../../http/read-body.js';
@@ -35,7 +38,7 @@ import {
   SESSION_IDLE_MS,
   sessionCookie,
 } from '../../merchants/sessions.js';
-import { signUp } from '../../merchants/users.js';
+import { requestSignup, startSignupSession, verifySignup, type SignupDeps } from '../../merchants/signup.js';
 import {
   assertAllowedOrigin,
   callerOf,
@@ -45,7 +48,7 @@ import {
 } from './merchant-auth.js';
 
 /** Signup, sign-in, 2FA, sessions and API keys: the merchant's account, used with a session cookie. */
-export function accountRoutes(deps: AccountDeps & MerchantAuthDeps): Router {
+export function accountRoutes(deps: AccountDeps & SignupDeps & MerchantAuthDeps): Router {
   const router = new Router({ prefix: '/v1/merchant' });
   const session = requireMerchant(deps, { sessionOnly: true });
   const ownerSession = requireMerchant(deps, { sessionOnly: true, ownerOnly: true });
@@ -80,10 +83,21 @@ export function accountRoutes(deps: AccountDeps & MerchantAuthDeps): Router {
   router.post('/signup', async (ctx) => {
     assertAllowedOrigin(ctx, deps);
     const input = await readJsonBody(ctx, SignupRequest);
+    await requestSignup(deps, input, requestActor(ctx));
+    ctx.status = 202;
+    const body: SignupAccepted = {
+      status: 'verification_sent',
+      message: 'Check your inbox: the next step is in the mail we sent. The link works for 1 hour.',
+    };
+    ctx.body = body;
+  });
+
+  router.post('/signup/verify', async (ctx) => {
+    assertAllowedOrigin(ctx, deps);
+    const input = await readJsonBody(ctx, SignupVerifyRequest);
     const client = requestActor(ctx);
-    await signUp(deps.knex, input, { type: 'anonymous', id: null, ...client });
-    const { token } = await logIn(deps, { email: input.email, password: input.password }, client);
-    ctx.status = 201;
+    const { user, passwordCheckedAt } = await verifySignup(deps, input.token, client);
+    const { token } = await startSignupSession(deps, user, passwordCheckedAt, client);
     await answerWithSession(ctx, token);
     ctx.status = 201;
   });
@@ -115,7 +129,7 @@ export function accountRoutes(deps: AccountDeps & MerchantAuthDeps): Router {
   router.post('/reauthenticate', session, async (ctx) => {
     const input = await readJsonBody(ctx, ReauthenticateRequest);
     const active = callerOf(ctx).session!;
-    await reauthenticate(deps, active, input, requestActor(ctx));
+    await reauthenticate(deps, active, input);
     await answerWithSession(ctx, active.token);
   });
 
@@ -149,15 +163,17 @@ export function accountRoutes(deps: AccountDeps & MerchantAuthDeps): Router {
   router.post('/two-factor/disable', session, async (ctx) => {
     const active = callerOf(ctx).session!;
     assertRecentlyReauthenticated(deps, active);
-    const { token } = await disableTotp(deps, active, requestActor(ctx));
+    const proof = await readSecondFactor(ctx);
+    const { token } = await disableTotp(deps, active, proof, requestActor(ctx));
     await answerWithSession(ctx, token);
   });
 
   router.post('/two-factor/recovery-codes', session, async (ctx) => {
     const active = callerOf(ctx).session!;
     assertRecentlyReauthenticated(deps, active);
+    const proof = await readSecondFactor(ctx);
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = { recoveryCodes: await regenerateRecoveryCodes(deps, active, requestActor(ctx)) };
+    ctx.body = { recoveryCodes: await regenerateRecoveryCodes(deps, active, proof, requestActor(ctx)) };
   });
 
   router.get('/api-keys', ownerSession, async (ctx) => {
@@ -185,4 +201,15 @@ export function accountRoutes(deps: AccountDeps & MerchantAuthDeps): Router {
   });
 
   return router;
+}
+
+async function readSecondFactor(ctx: Context): Promise<SecondFactorRequest> {
+  const proof = await readJsonBody(ctx, SecondFactorRequest);
+  if (!proof.totpCode && !proof.recoveryCode) {
+    throw new RelayError(
+      'invalid_request',
+      'Send totpCode (from your authenticator app) or recoveryCode: turning 2FA off or replacing recovery codes needs one.',
+    );
+  }
+  return proof;
 }

@@ -3,6 +3,7 @@ import type { RouteDoc } from '@onepagepay/protocol';
 import type { RelayConfig } from '../../config.js';
 import type { Database } from '../../db/open-database.js';
 import { TokenCipher } from '../../hubspot/token-cipher.js';
+import type { Mailer } from '../../mail/mailer.js';
 import { LoginThrottle } from '../../merchants/login-throttle.js';
 import type { PayPalAccounts } from '../../payments/providers/paypal/paypal-accounts.js';
 import type { StripeAccounts } from '../../payments/stripe-accounts.js';
@@ -18,6 +19,8 @@ export function merchantRouters(deps: {
   config: Pick<RelayConfig, 'merchant' | 'encryptionKeys'>;
   now?: () => Date;
   throttle?: LoginThrottle;
+  /** Sends signup verification mails. */
+  mailer: Mailer;
 }): Array<{ router: Router; docs: RouteDoc[] }> {
   const shared = {
     knex: deps.database.knex,
@@ -27,7 +30,12 @@ export function merchantRouters(deps: {
     totpIssuer: deps.config.merchant.totpIssuer,
     throttle:
       deps.throttle ??
-      new LoginThrottle(undefined, deps.database.kind === 'postgres' ? deps.database.knex : undefined),
+      new LoginThrottle(
+        { signupsPerIp: deps.config.merchant.signupsPerIpPerHour },
+        deps.database.kind === 'postgres' ? deps.database.knex : undefined,
+      ),
+    mailer: deps.mailer,
+    signupVerifyUrl: deps.config.merchant.signupVerifyUrl,
     now: deps.now ?? (() => new Date()),
     cipher: new TokenCipher(deps.config.encryptionKeys),
   };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { startStripeSandbox, type StripeSandbox } from '@onepagepay/sandbox';
 import { generate } from 'otplib';
-import { startTestRelay, type TestRelay } from '../../testing/test-relay.js';
+import { startTestRelay, TEST_ENCRYPTION_KEYS, type TestRelay } from '../../testing/test-relay.js';
 import {
   createApiKeyFor,
   enrolTotp,
@@ -11,6 +11,7 @@ import {
   sendJson,
   sessionCookieFrom,
   signUpMerchant,
+  verifySignupToken,
 } from '../../testing/merchant-fixtures.js';
 
 describe('merchant accounts: passwords, lockout, 2FA, sessions, CSRF', function () {
@@ -21,7 +22,7 @@ describe('merchant accounts: passwords, lockout, 2FA, sessions, CSRF', function 
   before(async () => {
     stripe = await startStripeSandbox();
     relay = await startTestRelay(stripe, {
-      env: { ONEPAGEPAY_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}` },
+      env: { ONEPAGEPAY_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS },
     });
   });
   after(async () => {
@@ -35,11 +36,14 @@ describe('merchant accounts: passwords, lockout, 2FA, sessions, CSRF', function 
 
   it('signs up with a strong password, hashed with argon2id, and sets a strict session cookie', async () => {
     const address = email();
-    const response = await post('/v1/merchant/signup', {
+    const requested = await post('/v1/merchant/signup', {
       email: address,
       password: GOOD_PASSWORD,
       businessName: 'Acme',
     });
+    assert.equal(requested.status, 202, JSON.stringify(requested.body));
+    assert.equal(requested.headers.get('set-cookie'), null, 'no session before the email is verified');
+    const response = await verifySignupToken(relay.url, relay.mailbox.signupTokenFor(address)!);
     assert.equal(response.status, 201, JSON.stringify(response.body));
     const setCookie = response.headers.get('set-cookie') ?? '';
     assert.match(setCookie, /^opp_session=[A-Za-z0-9_-]{43};/);
@@ -77,12 +81,12 @@ describe('merchant accounts: passwords, lockout, 2FA, sessions, CSRF', function 
       password: long,
       businessName: 'Acme',
     });
-    assert.equal(accepted.status, 201, JSON.stringify(accepted.body));
+    assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
   });
 
   it('locks an account after 5 failures with the same answer as for an unknown account', async () => {
     const address = email();
-    await signUpMerchant(relay.url, address);
+    await signUpMerchant(relay, address);
     const unknown = await post('/v1/merchant/login', { email: email(), password: 'wrong-password-123' });
     const wrong = await post('/v1/merchant/login', { email: address, password: 'wrong-password-123' });
     assert.equal(unknown.status, 401);
@@ -110,7 +114,7 @@ describe('merchant accounts: passwords, lockout, 2FA, sessions, CSRF', function 
 
   it('enrols TOTP, requires it at login, refuses a reused code and accepts each recovery code once', async () => {
     const address = email();
-    const client = await signUpMerchant(relay.url, address);
+    const client = await signUpMerchant(relay, address);
     const before = client.cookie;
     const { secret, recoveryCodes } = await enrolTotp(client);
     assert.equal(recoveryCodes.length, 10);
@@ -171,7 +175,7 @@ describe('merchant accounts: passwords, lockout, 2FA, sessions, CSRF', function 
   });
 
   it('needs 2FA for live mode, and rotates the token when switching', async () => {
-    const client = await signUpMerchant(relay.url, email());
+    const client = await signUpMerchant(relay, email());
     const refused = await client.post('/v1/merchant/mode', { livemode: true });
     assert.equal(refused.status, 403);
     assert.equal(refused.body.error.code, 'mfa_required');
@@ -184,7 +188,7 @@ describe('merchant accounts: passwords, lockout, 2FA, sessions, CSRF', function 
   });
 
   it('ends sessions after 30 minutes idle and 12 hours in all', async () => {
-    const idle = await signUpMerchant(relay.url, email());
+    const idle = await signUpMerchant(relay, email());
     assert.equal((await idle.get('/v1/merchant/session')).status, 200);
     await relay.database
       .knex('merchant_sessions')
@@ -194,7 +198,7 @@ describe('merchant accounts: passwords, lockout, 2FA, sessions, CSRF', function 
       });
     assert.equal((await idle.get('/v1/merchant/session')).status, 401);
 
-    const active = await signUpMerchant(relay.url, email());
+    const active = await signUpMerchant(relay, email());
     await relay.database
       .knex('merchant_sessions')
       .where({ tenant_id: active.tenantId })
@@ -220,7 +224,7 @@ describe('merchant accounts: passwords, lockout, 2FA, sessions, CSRF', function 
   });
 
   it('needs the CSRF token and a matching Origin on state-changing session requests', async () => {
-    const client = await signUpMerchant(relay.url, email());
+    const client = await signUpMerchant(relay, email());
     const body = { password: GOOD_PASSWORD };
     const noToken = await client.post('/v1/merchant/reauthenticate', body, { 'x-csrf-token': '' });
     assert.equal(noToken.status, 403);
@@ -243,7 +247,7 @@ describe('merchant accounts: passwords, lockout, 2FA, sessions, CSRF', function 
 
   it('needs re-authentication for keys and 2FA, and logs out everywhere after a password change', async () => {
     const address = email();
-    const client = await signUpMerchant(relay.url, address);
+    const client = await signUpMerchant(relay, address);
     await relay.database
       .knex('merchant_sessions')
       .where({ tenant_id: client.tenantId })
@@ -269,7 +273,7 @@ describe('merchant accounts: passwords, lockout, 2FA, sessions, CSRF', function 
   });
 
   it('shows an API key once, stores its SHA-256, enforces scopes and refuses it once revoked', async () => {
-    const client = await signUpMerchant(relay.url, email());
+    const client = await signUpMerchant(relay, email());
     const key = await createApiKeyFor(client, ['contacts:read']);
     assert.match(key.secret, /^opp_test_[A-Za-z0-9_-]{43}$/);
     const row = await relay.database.knex('merchant_api_keys').where({ id: key.id }).first();
@@ -305,7 +309,7 @@ describe('merchant accounts: passwords, lockout, 2FA, sessions, CSRF', function 
   });
 
   it('keeps the audit log append-only for the app role', async () => {
-    const client = await signUpMerchant(relay.url, email());
+    const client = await signUpMerchant(relay, email());
     const app = relay.database.app?.knex ?? relay.database.knex;
     const attempt = app.transaction(async (trx) => {
       await trx.raw(
@@ -328,6 +332,7 @@ describe('merchant accounts: passwords, lockout, 2FA, sessions, CSRF', function 
       ['/v1/contacts/{id}', 'get'],
       ['/v1/audit-events', 'get'],
       ['/v1/merchant/signup', 'post'],
+      ['/v1/merchant/signup/verify', 'post'],
       ['/v1/merchant/login', 'post'],
       ['/v1/merchant/two-factor/confirm', 'post'],
       ['/v1/merchant/api-keys', 'post'],
@@ -335,14 +340,16 @@ describe('merchant accounts: passwords, lockout, 2FA, sessions, CSRF', function 
       assert.ok(document.paths[path!]?.[method!], `${method} ${path}`);
     }
     const list = document.paths['/v1/transactions'].get;
-    assert.deepEqual(list.security, [{ api_key: [] }]);
+    // An API key or the dashboard's session cookie: either one is enough.
+    assert.deepEqual(list.security, [{ api_key: [] }, { session: [] }]);
+    assert.equal(list.operationId, 'listTransactions');
     assert.ok(list.parameters.some((parameter: { name: string }) => parameter.name === 'contact_email'));
     const item = list.responses['200'].content['application/json'].schema.properties.data.items;
     assert.equal('clientSecret' in item.properties, false);
   });
 
   it('logs out, and the cookie no longer works', async () => {
-    const client = await signUpMerchant(relay.url, email());
+    const client = await signUpMerchant(relay, email());
     const cookie = client.cookie;
     const out = await client.post('/v1/merchant/logout');
     assert.equal(out.status, 204);

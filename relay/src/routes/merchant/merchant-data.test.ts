@@ -25,7 +25,7 @@ describe('merchant API: transactions, contacts, CSV export, refunds', function (
   before(async () => {
     stripe = await startStripeSandbox();
     relay = await startTestRelay(stripe);
-    merchant = await signUpMerchant(relay.url, `owner-${crypto.randomUUID().slice(0, 8)}@example.com`);
+    merchant = await signUpMerchant(relay, `owner-${crypto.randomUUID().slice(0, 8)}@example.com`);
     key = (await createApiKeyFor(merchant, ['transactions:read', 'contacts:read', 'refunds:write'])).secret;
   });
   after(async () => {

@@ -31,10 +31,7 @@ describe('examples/merchant-api', function () {
   });
 
   it("lists yesterday's transactions and exports them as CSV with an API key", async () => {
-    const merchant = await signUpMerchant(
-      relay.url,
-      `example-${crypto.randomUUID().slice(0, 8)}@example.com`,
-    );
+    const merchant = await signUpMerchant(relay, `example-${crypto.randomUUID().slice(0, 8)}@example.com`);
     const key = await createApiKeyFor(merchant, ['transactions:read']);
     const seeded = await seedTransactions(relay.database.knex, merchant.tenantId, { count: 3 });
     const midYesterday = new Date();

@@ -34,7 +34,7 @@ describe('merchant API: refunds of PayPal captures', function () {
   });
 
   it('refunds a PayPal capture partially then fully, idempotent by Idempotency-Key, within what was paid', async () => {
-    const merchant = await signUpMerchant(relay.url, `owner-${crypto.randomUUID().slice(0, 8)}@example.com`);
+    const merchant = await signUpMerchant(relay, `owner-${crypto.randomUUID().slice(0, 8)}@example.com`);
     const key = (await createApiKeyFor(merchant, ['transactions:read', 'refunds:write'])).secret;
     const knex = relay.database.knex;
     await knex('tenants')

@@ -21,7 +21,7 @@ describe('merchant roles: members read, owners also refund and manage keys', fun
   before(async () => {
     stripe = await startStripeSandbox();
     relay = await startTestRelay(stripe);
-    owner = await signUpMerchant(relay.url, `owner-${crypto.randomUUID().slice(0, 8)}@example.com`);
+    owner = await signUpMerchant(relay, `owner-${crypto.randomUUID().slice(0, 8)}@example.com`);
     const memberEmail = `member-${crypto.randomUUID().slice(0, 8)}@example.com`;
     await inviteUser(
       relay.database.knex,

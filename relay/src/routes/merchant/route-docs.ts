@@ -16,8 +16,11 @@ import {
   MerchantTransaction,
   ReauthenticateRequest,
   RecoveryCodes,
+  SecondFactorRequest,
   SessionModeRequest,
+  SignupAccepted,
   SignupRequest,
+  SignupVerifyRequest,
   TotpConfirmRequest,
   TotpEnrolment,
   TransactionFilters,
@@ -30,19 +33,22 @@ const errors = (...statuses: number[]) =>
 const id = { id: Type.String({ format: 'uuid' }) };
 const { limit: _limit, cursor: _cursor, ...csvFilters } = TransactionFilters;
 const sessionPost = (
+  operationId: string,
   path: string,
   summary: string,
   body: RouteDoc['body'],
   response: RouteDoc['responses'][number],
+  status = 200,
 ) =>
   ({
     method: 'post',
     path: `/v1/merchant${path}`,
+    operationId,
     summary: `${summary} (session; X-CSRF-Token and Origin required)`,
     tags: ['merchant account'],
     auth: 'session',
     ...(body ? { body } : {}),
-    responses: { 200: response, ...errors(400, 401, 403, 429) },
+    responses: { [status]: response, ...errors(400, 401, 403, 429) },
   }) satisfies RouteDoc;
 
 /** The merchant API in /v1/openapi.json, from the protocol package's schemas. */
@@ -50,15 +56,34 @@ export const MERCHANT_ROUTE_DOCS: RouteDoc[] = [
   {
     method: 'post',
     path: '/v1/merchant/signup',
-    summary: 'Create a tenant and its first user; answers with a session cookie',
+    operationId: 'signUp',
+    summary:
+      'Ask for an account: the same 202 whether or not the email is registered; a verification link is mailed. Limited per IP',
     tags: ['merchant account'],
     auth: 'none',
     body: SignupRequest,
-    responses: { 201: { description: 'Signed in', schema: MerchantSession }, ...errors(400, 403, 409) },
+    responses: {
+      202: { description: 'Mail sent (to a new or a registered address alike)', schema: SignupAccepted },
+      ...errors(400, 403, 429, 503),
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/merchant/signup/verify',
+    operationId: 'verifySignUp',
+    summary: 'Create the tenant and its owner from the mailed token (once, within 1 hour) and sign in',
+    tags: ['merchant account'],
+    auth: 'none',
+    body: SignupVerifyRequest,
+    responses: {
+      201: { description: 'Signed in; Set-Cookie opp_session', schema: MerchantSession },
+      ...errors(400, 403, 404, 409),
+    },
   },
   {
     method: 'post',
     path: '/v1/merchant/login',
+    operationId: 'logIn',
     summary: 'Sign in with email, password and (with 2FA on) a TOTP or recovery code; throttled',
     tags: ['merchant account'],
     auth: 'none',
@@ -71,16 +96,30 @@ export const MERCHANT_ROUTE_DOCS: RouteDoc[] = [
   {
     method: 'get',
     path: '/v1/merchant/session',
+    operationId: 'getSession',
     summary: 'The current session, with its CSRF token',
     tags: ['merchant account'],
     auth: 'session',
     responses: { 200: { description: 'Session', schema: MerchantSession }, ...errors(401) },
   },
-  sessionPost('/logout', 'End this session', undefined, { description: 'No content' }),
-  sessionPost('/logout-everywhere', 'End every session of this user', undefined, {
-    description: 'No content',
-  }),
   sessionPost(
+    'logOut',
+    '/logout',
+    'End this session',
+    undefined,
+    { description: 'Signed out; the cookie is cleared' },
+    204,
+  ),
+  sessionPost(
+    'logOutEverywhere',
+    '/logout-everywhere',
+    'End every session of this user',
+    undefined,
+    { description: 'Signed out everywhere; the cookie is cleared' },
+    204,
+  ),
+  sessionPost(
+    'reauthenticate',
     '/reauthenticate',
     'Confirm the password (and TOTP) before a sensitive change; valid 5 minutes',
     ReauthenticateRequest,
@@ -90,6 +129,7 @@ export const MERCHANT_ROUTE_DOCS: RouteDoc[] = [
     },
   ),
   sessionPost(
+    'switchMode',
     '/mode',
     'Switch the session between test and live data (live needs 2FA); rotates the token',
     SessionModeRequest,
@@ -98,15 +138,28 @@ export const MERCHANT_ROUTE_DOCS: RouteDoc[] = [
       schema: MerchantSession,
     },
   ),
-  sessionPost('/password', 'Change the password; ends every other session', ChangePasswordRequest, {
-    description: 'Session',
-    schema: MerchantSession,
-  }),
-  sessionPost('/two-factor/setup', 'Start TOTP enrolment (after re-authentication)', undefined, {
-    description: 'Secret, otpauth URI and QR code',
-    schema: TotpEnrolment,
-  }),
   sessionPost(
+    'changePassword',
+    '/password',
+    'Change the password; ends every other session',
+    ChangePasswordRequest,
+    {
+      description: 'Session',
+      schema: MerchantSession,
+    },
+  ),
+  sessionPost(
+    'beginTwoFactorSetup',
+    '/two-factor/setup',
+    'Start TOTP enrolment (after re-authentication; 409 while 2FA is on; 503 without ONEPAGEPAY_ENCRYPTION_KEYS)',
+    undefined,
+    {
+      description: 'Secret, otpauth URI and QR code',
+      schema: TotpEnrolment,
+    },
+  ),
+  sessionPost(
+    'confirmTwoFactor',
     '/two-factor/confirm',
     'Confirm TOTP enrolment; returns 10 recovery codes once and rotates the token',
     TotpConfirmRequest,
@@ -116,18 +169,20 @@ export const MERCHANT_ROUTE_DOCS: RouteDoc[] = [
     },
   ),
   sessionPost(
+    'disableTwoFactor',
     '/two-factor/disable',
-    'Turn 2FA off (after re-authentication); ends every session',
-    undefined,
+    'Turn 2FA off (after re-authentication, with a current TOTP or recovery code); ends every session',
+    SecondFactorRequest,
     {
       description: 'Session',
       schema: MerchantSession,
     },
   ),
   sessionPost(
+    'regenerateRecoveryCodes',
     '/two-factor/recovery-codes',
-    'Replace the recovery codes (after re-authentication)',
-    undefined,
+    'Replace the recovery codes (after re-authentication, with a current TOTP or recovery code)',
+    SecondFactorRequest,
     {
       description: 'New codes, shown once',
       schema: RecoveryCodes,
@@ -136,12 +191,14 @@ export const MERCHANT_ROUTE_DOCS: RouteDoc[] = [
   {
     method: 'get',
     path: '/v1/merchant/api-keys',
+    operationId: 'listApiKeys',
     summary: "API keys of the session's mode (never their secrets)",
     tags: ['merchant account'],
     auth: 'session',
     responses: { 200: { description: 'Keys', schema: ApiKeyList }, ...errors(401) },
   },
   sessionPost(
+    'createApiKey',
     '/api-keys',
     "Create an API key for the session's mode; the secret is shown once",
     CreateApiKeyRequest,
@@ -149,9 +206,10 @@ export const MERCHANT_ROUTE_DOCS: RouteDoc[] = [
       description: 'The key with its secret',
       schema: CreatedApiKey,
     },
+    201,
   ),
   {
-    ...sessionPost('/api-keys/:id/revoke', 'Revoke an API key', undefined, {
+    ...sessionPost('revokeApiKey', '/api-keys/:id/revoke', 'Revoke an API key', undefined, {
       description: 'The revoked key',
       schema: ApiKey,
     }),
@@ -160,19 +218,21 @@ export const MERCHANT_ROUTE_DOCS: RouteDoc[] = [
   {
     method: 'get',
     path: '/v1/transactions',
+    operationId: 'listTransactions',
     summary:
       'Transactions, newest first, keyset-paginated (scope transactions:read); mode from the key or session',
     tags: ['merchant data'],
-    auth: 'api_key',
+    auth: 'api_key_or_session',
     query: TransactionFilters,
     responses: { 200: { description: 'A page', schema: TransactionPage }, ...errors(400, 401, 403) },
   },
   {
     method: 'get',
     path: '/v1/transactions.csv',
+    operationId: 'exportTransactionsCsv',
     summary: 'All transactions matching the filters as a streamed CSV export (scope transactions:read)',
     tags: ['merchant data'],
-    auth: 'api_key',
+    auth: 'api_key_or_session',
     query: csvFilters,
     responses: {
       200: { description: 'CSV with a header row', schema: Type.String(), contentType: 'text/csv' },
@@ -182,18 +242,20 @@ export const MERCHANT_ROUTE_DOCS: RouteDoc[] = [
   {
     method: 'get',
     path: '/v1/transactions/:id',
+    operationId: 'getTransaction',
     summary: 'One transaction (404 for any id not of this tenant and mode)',
     tags: ['merchant data'],
-    auth: 'api_key',
+    auth: 'api_key_or_session',
     params: id,
     responses: { 200: { description: 'Transaction', schema: MerchantTransaction }, ...errors(401, 403, 404) },
   },
   {
     method: 'post',
     path: '/v1/transactions/:id/refunds',
+    operationId: 'createRefund',
     summary: 'Refund all or part of a transaction (scope refunds:write); send an Idempotency-Key header',
     tags: ['merchant data'],
-    auth: 'api_key',
+    auth: 'api_key_or_session',
     params: id,
     body: CreateRefundRequest,
     responses: {
@@ -204,18 +266,20 @@ export const MERCHANT_ROUTE_DOCS: RouteDoc[] = [
   {
     method: 'get',
     path: '/v1/contacts',
+    operationId: 'listContacts',
     summary: 'Contacts, newest first, keyset-paginated (scope contacts:read)',
     tags: ['merchant data'],
-    auth: 'api_key',
+    auth: 'api_key_or_session',
     query: ContactFilters,
     responses: { 200: { description: 'A page', schema: ContactPage }, ...errors(400, 401, 403) },
   },
   {
     method: 'get',
     path: '/v1/contacts/:id',
+    operationId: 'getContact',
     summary: 'One contact with its latest 100 transactions (scope contacts:read)',
     tags: ['merchant data'],
-    auth: 'api_key',
+    auth: 'api_key_or_session',
     params: id,
     responses: {
       200: { description: 'Contact', schema: MerchantContactWithTransactions },
@@ -225,6 +289,7 @@ export const MERCHANT_ROUTE_DOCS: RouteDoc[] = [
   {
     method: 'get',
     path: '/v1/audit-events',
+    operationId: 'listAuditEvents',
     summary: "The tenant's audit log: logins, 2FA changes, keys, refunds, exports (session only)",
     tags: ['merchant data'],
     auth: 'session',
