@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 /** Licences a runtime dependency may carry: permissive ones compatible with our MIT licence. */
 export const ALLOWED_LICENSES = new Set([
   'MIT',
+  'MIT-0',
   'ISC',
   'Apache-2.0',
   'BSD-2-Clause',
