@@ -33,7 +33,7 @@ describe('npm start', function () {
       );
     } finally {
       await start.stop();
-      await fs.rm(dataDir, { recursive: true, force: true });
+      await fs.rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     }
   });
 });

@@ -61,6 +61,20 @@ export async function startNpmStart(dataDir: string): Promise<NpmStart> {
     async stop() {
       if (child.exitCode === null) process.kill(-child.pid!, 'SIGTERM');
       await exited;
+      // npm can exit before the relay it started has closed PGlite: wait for the whole group.
+      const deadline = Date.now() + 15_000;
+      while (Date.now() < deadline && processGroupAlive(child.pid!)) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
     },
   };
+}
+
+function processGroupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
