@@ -1,10 +1,10 @@
 import type pg from 'pg';
-import { BIND_TENANT_SQL, bindTenantValues } from '../../../relay/src/db/sql-session.js';
 import {
   claimAttemptValues,
   PAYMENT_SQL,
   statusUpdateStatement,
 } from '../../../relay/src/payments/payment-sql.js';
+import { tenantTransactions } from './tenant-transaction.js';
 import { PAYPAL_SQL } from '../../../relay/src/payments/providers/paypal/paypal-sql.js';
 
 /**
@@ -18,21 +18,7 @@ export async function issueRelaySqlForOnePayPalPayment(
   ids: { tenantId: string; formId: string; index: number; id: string },
 ): Promise<void> {
   const tenant = { tenantId: ids.tenantId, livemode: false };
-  const scope = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
-    const client = await pool.connect();
-    try {
-      await client.query('begin');
-      await client.query(BIND_TENANT_SQL, bindTenantValues(tenant));
-      const result = await work(client);
-      await client.query('commit');
-      return result;
-    } catch (error) {
-      await client.query('rollback');
-      throw error;
-    } finally {
-      client.release();
-    }
-  };
+  const scope = tenantTransactions(pool, tenant);
   const attemptId = `baseline_${ids.id}`;
   const claimed = await scope(async (client) => {
     const inserted = await client.query(
