@@ -91,20 +91,23 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
     return contact;
   }
 
-  async function pay(): Promise<void> {
-    if (!flow || !view || !config) return;
+  /** Runs one payment through `using`: the card flow on submit, or a button provider's own flow. */
+  async function pay(using = flow): Promise<void> {
+    if (!using || !view || !config) return;
     state = 'paying';
     view.setBusy(true);
     view.show('Processing your payment…', 'info');
     emit('onepagepay:payment-started', { amount: config.amount! });
     try {
-      const result = await flow.pay({
+      const result = await using.pay({
         tenantId: options.tenantId,
         formId: config.formId,
         contact: readAcceptedContact(),
         hutk: readHutk(),
       });
       paid = result;
+      // The paid attempt (card or button) is the one the form-submitted report names.
+      flow = using;
       state = 'paid';
       await host.writePayment(result.transactionId, result.status);
       const { transactionId, status } = result;
@@ -178,11 +181,12 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
       if (!amount || !provider || status?.providers[provider.name]?.status === 'down') return step.block();
       flow = createPayFlow(options.relay, provider);
       try {
+        // The step's options carry the relay, appearance and nonce the provider needs.
         await provider.mount(view!.slot, {
+          ...options,
           amount,
           currency,
-          appearance: options.appearance,
-          nonce: options.nonce,
+          pay: (own) => state === 'ready' && pay(own),
         });
       } catch (error) {
         step.block();
