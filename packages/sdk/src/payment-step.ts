@@ -73,8 +73,7 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
     if (!host.onLastStep()) return;
     event.preventDefault();
     event.stopImmediatePropagation();
-    if (state === 'ready') void pay();
-    else if (state === 'loading') view?.show('The payment form is still loading.', 'info');
+    if (!payIfReady() && state === 'loading') view?.show('The payment form is still loading.', 'info');
   };
 
   /**
@@ -91,17 +90,22 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
     return contact;
   }
 
-  /** Runs one payment through `using`: the card flow on submit, or a button provider's own flow. */
-  async function pay(using = flow): Promise<void> {
-    if (!using || !view || !config) return;
+  /** Pays (the card flow, or a button provider's `own`) if the step is ready; false if not. */
+  const payIfReady = (own?: PayFlow) => state === 'ready' && pay(own);
+
+  /**
+   * Runs one payment through `using`: the card flow on submit, or a button provider's own flow.
+   * Only called through payIfReady: ready means the view, the config and the card flow exist.
+   */
+  async function pay(using = flow!): Promise<void> {
     state = 'paying';
-    view.setBusy(true);
-    view.show('Processing your payment…', 'info');
-    emit('onepagepay:payment-started', { amount: config.amount! });
+    view!.setBusy(true);
+    view!.show('Processing your payment…', 'info');
+    emit('onepagepay:payment-started', { amount: config!.amount! });
     try {
       const result = await using.pay({
         tenantId: options.tenantId,
-        formId: config.formId,
+        formId: config!.formId,
         contact: readAcceptedContact(),
         hutk: readHutk(),
       });
@@ -115,22 +119,22 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
       const receipt = receiptFor(price, transactionId);
       provider?.destroy();
       if (form) {
-        view.show(`${receipt} Sending the form…`, 'info', true);
+        view!.show(`${receipt} Sending the form…`, 'info', true);
         sentEmail = (await host.readContact().catch(() => undefined))?.email;
         letThrough = true;
         form.requestSubmit();
         letThrough = false;
-      } else view.show(`${receipt} Now submit the form to finish.`, 'info', true);
+      } else view!.show(`${receipt} Now submit the form to finish.`, 'info', true);
     } catch (error) {
       if ((state as State) === 'destroyed') return;
       state = 'ready';
       const message = messageFor(error);
       const { code = 'unknown', declineCode, shownBy } = error as OnePagePayError;
       // An error the card fields or HubSpot's form already show beside the field is not repeated.
-      view.show(shownBy ? '' : message);
+      view!.show(shownBy ? '' : message);
       emit('onepagepay:payment-failed', { code, declineCode, message });
     } finally {
-      view.setBusy(false);
+      view!.setBusy(false);
     }
   }
 
@@ -158,7 +162,7 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
     view = createStepView(anchor.ownerDocument, { summary, payLabel, nonce: options.nonce });
     if (options.container) options.container.append(view.root);
     else host.place(view.root);
-    view.payButton?.addEventListener('click', () => state === 'ready' && void pay());
+    view.payButton?.addEventListener('click', () => payIfReady());
   }
 
   const doc = form?.ownerDocument;
@@ -186,7 +190,7 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
           ...options,
           amount,
           currency,
-          pay: (own) => state === 'ready' && pay(own),
+          pay: payIfReady,
         });
       } catch (error) {
         step.block();
