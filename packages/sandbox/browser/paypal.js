@@ -230,6 +230,15 @@
           resolve();
         });
       },
+      updateProps: function (props) {
+        Object.assign(options, props);
+        return Promise.resolve();
+      },
+      // No redirect flow in the sandbox: the payer never leaves the page.
+      hasReturned: function () {
+        return false;
+      },
+      resume: noop,
       close: function () {
         closed = true;
         closeWindow();
