@@ -78,6 +78,30 @@ export function definePayPalScenarios(kind) {
     equal(state.orders.length, 1, 'still one order');
   });
 
+  it(`${kind}: PayPal declines the funding source: told, nothing sent, the payer approves again and pays once`, async () => {
+    const { formId, target, step } = await setUp({ query: 'providers=paypal' });
+    await driver.fill(target);
+    window.__paypalSandbox.buyer = { instrument: 'declined' };
+    const failed = nextEvent(document, 'onepagepay:payment-failed');
+    try {
+      (await paypalButton(step)).click();
+      (await payerWindow()).querySelector('[data-paypal-approve]').click();
+      const failure = await failed;
+      equal(failure.detail.code, 'instrument_declined', 'failure code');
+    } finally {
+      window.__paypalSandbox.buyer = null;
+    }
+    ok(
+      /PayPal declined that payment method/.test(step.textContent),
+      `the payer is told: ${step.textContent}`,
+    );
+    await sleep(150);
+    equal(submissionsFor(formId).length, 0, 'nothing sent');
+    (await paypalButton(step)).click();
+    (await payerWindow()).querySelector('[data-paypal-approve]').click();
+    await expectPaidWithPayPal(formId);
+  });
+
   it(`${kind}: a double click on PayPal and on approve make one order, captured once`, async () => {
     const { formId, target, step } = await setUp({ query: 'providers=paypal' });
     await driver.fill(target);

@@ -25,6 +25,9 @@ export function besideCard(
       async mount(slot, options) {
         const doc = slot.ownerDocument;
         const [fieldsSlot, buttonSlot] = [doc.createElement('div'), doc.createElement('div')];
+        // As on everything else the SDK injects (a policy may check more than scripts and styles).
+        if (options.nonce)
+          for (const div of [fieldsSlot, buttonSlot]) div.setAttribute('nonce', options.nonce);
         buttonSlot.className = 'opp-buttons';
         buttonSlot.style.marginTop = '12px';
         slot.append(fieldsSlot, buttonSlot);

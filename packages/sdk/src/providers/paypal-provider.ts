@@ -176,6 +176,7 @@ export const paypalProvider: PaymentProviderFactory = (config) => {
       note.className = 'opp-message';
       note.setAttribute('role', 'status');
       note.setAttribute('aria-live', 'polite');
+      if (options.nonce) note.setAttribute('nonce', options.nonce);
       slot.append(note);
     },
     // The form's own submit cannot open PayPal's window (it needs the payer's press on the button).
