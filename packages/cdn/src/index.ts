@@ -10,13 +10,13 @@ const api = { attach, attachAll, version: VERSION };
 const tenantId = script?.dataset.tenant;
 const relayUrl = script?.dataset.relay;
 if (tenantId && relayUrl) {
-  // The tag's own nonce (CSP) also goes on everything the SDK injects.
-  const nonce = script?.nonce || script?.getAttribute('nonce') || undefined;
+  // The tag's own nonce (CSP) also goes on everything the SDK injects; data-providers narrows the
+  // providers each form takes (e.g. "paypal").
   attachAll({
     tenantId,
     relayUrl,
-    only: script?.dataset.providers,
-    ...(nonce ? { nonce } : {}),
+    only: script!.dataset.providers,
+    nonce: script!.nonce || script!.getAttribute('nonce') || undefined,
   });
 } else if (script && (tenantId || relayUrl)) {
   console.error('[OnePagePay] Set both data-tenant and data-relay.');

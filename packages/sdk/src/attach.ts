@@ -16,7 +16,7 @@ export interface CommonOptions {
   /** Stripe Elements appearance (theme, variables). */
   appearance?: unknown;
   /** CSP nonce put on every element the SDK injects. */
-  nonce?: string;
+  nonce?: string | undefined;
   /**
    * Payment providers in order of preference; default: the card fields (Stripe) and, for forms whose
    * config enables PayPal, PayPal's buttons beside them.
