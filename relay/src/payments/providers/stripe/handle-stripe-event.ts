@@ -1,17 +1,16 @@
 import type Stripe from 'stripe';
 import type { Knex } from 'knex';
-import { Form } from '../db/models/form.js';
-import { Tenant } from '../db/models/tenant.js';
-import { Transaction } from '../db/models/transaction.js';
-import { sqlSessionOf } from '../db/sql-session.js';
-import { inTenantTransaction, type TenantScope } from '../db/tenant-scope.js';
-import type { PaymentDeps } from '../payments/payment-deps.js';
-import { upsertContact } from '../payments/contacts.js';
-import { statusFromPaymentIntent } from '../payments/transaction-status.js';
-import { applyStatusChange, type StatusChange } from '../payments/transaction-store.js';
-import { isUuid } from '../ids.js';
-
-export type WebhookOutcome = 'processed' | 'duplicate' | 'ignored';
+import { Form } from '../../../db/models/form.js';
+import { Tenant } from '../../../db/models/tenant.js';
+import { Transaction } from '../../../db/models/transaction.js';
+import { sqlSessionOf } from '../../../db/sql-session.js';
+import { inTenantTransaction, type TenantScope } from '../../../db/tenant-scope.js';
+import type { PaymentDeps } from '../../payment-deps.js';
+import { upsertContact } from '../../contacts.js';
+import { statusFromPaymentIntent } from './payment-intent-status.js';
+import { applyStatusChange, type StatusChange } from '../../transaction-store.js';
+import { isUuid } from '../../../ids.js';
+import type { WebhookOutcome } from '../payment-provider.js';
 
 const HANDLED = new Set([
   'payment_intent.succeeded',

@@ -1,10 +1,10 @@
 import Stripe from 'stripe';
 import type { CreatePaymentRequest } from '@onepagepay/protocol';
-import type { Form } from '../db/models/form.js';
-import type { Tenant } from '../db/models/tenant.js';
-import type { TenantScope } from '../db/tenant-scope.js';
-import type { Logger } from '../logger.js';
-import { createStripeCustomer } from './contacts.js';
+import type { Form } from '../../../db/models/form.js';
+import type { Tenant } from '../../../db/models/tenant.js';
+import type { TenantScope } from '../../../db/tenant-scope.js';
+import type { Logger } from '../../../logger.js';
+import { createStripeCustomer } from './stripe-customers.js';
 
 /** One charge of one attempt at Stripe. */
 export interface StripeCharge {
