@@ -113,6 +113,7 @@ async function chargeOnce(deps: PaymentDeps, context: ChargeContext): Promise<Pa
       request,
       amount: context.amount,
       transactionId: transaction.id,
+      attemptStartedAt: transaction.createdAt,
       knownPayer,
     });
   } catch (error) {

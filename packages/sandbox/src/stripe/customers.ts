@@ -10,6 +10,7 @@ import {
 } from './form.js';
 import { createId, randomToken } from './ids.js';
 import { listPage } from './lists.js';
+import { searchHandler } from './search.js';
 import { frozenPart } from './snapshot.js';
 import type { Customer } from './store.js';
 
@@ -125,26 +126,9 @@ export const listCustomers: Handler = (ctx) => {
   return listPage(ctx.params, matching, '/v1/customers');
 };
 
-/** `GET /v1/customers/search`: supports `email:'x'`, `name:'x'` and `metadata['k']:'v'` clauses joined by AND. */
-export const searchCustomers: Handler = (ctx) => {
-  const query = requireString(ctx.params, 'query');
-  const clauses = query.split(/\s+AND\s+/i).map((clause) => {
-    const match = /^(email|name|phone|metadata\[['"]([^'"]+)['"]\])\s*:\s*['"]([^'"]*)['"]$/.exec(
-      clause.trim(),
-    );
-    if (!match) throw invalidParam(`The sandbox cannot parse the search clause: ${clause}`, 'query');
-    return { field: match[1] ?? '', metadataKey: match[2], value: match[3] ?? '' };
-  });
-  const data = [...ctx.ledger.customers.values()].filter((customer) =>
-    clauses.every(({ field, metadataKey, value }) =>
-      metadataKey === undefined ? customer[field] === value : customer.metadata[metadataKey] === value,
-    ),
-  );
-  return {
-    object: 'search_result',
-    data: data.reverse(),
-    has_more: false,
-    next_page: null,
-    url: '/v1/customers/search',
-  };
-};
+/** `GET /v1/customers/search`: `email:'x'`, `name:'x'`, `phone:'x'` and `metadata['k']:'v'` clauses joined by AND. */
+export const searchCustomers: Handler = searchHandler(
+  '/v1/customers/search',
+  ['email', 'name', 'phone'],
+  (ctx) => ctx.ledger.customers.values(),
+);

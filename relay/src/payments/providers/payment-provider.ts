@@ -34,6 +34,8 @@ export interface ChargeAttempt {
   request: CreatePaymentRequest;
   amount: number;
   transactionId: string;
+  /** When the attempt was first claimed: a retry long after it may outlive the provider's idempotency. */
+  attemptStartedAt: Date;
   /** The payer as this tenant knows them at the provider's account (`payerAccountOf`), if seen before. */
   knownPayer: KnownPayer | undefined;
 }

@@ -30,7 +30,7 @@ export const stripeCardPayments: CardPayments = {
       );
       return withPayer(
         {
-          change: { status: statusFromPaymentIntent(intent), providerPaymentId: intent.id },
+          change: { ...changeFromIntent(intent), providerPaymentId: intent.id },
           ...(intent.client_secret ? { clientSecret: intent.client_secret } : {}),
         },
         payerRecord(),
@@ -105,18 +105,23 @@ async function confirmWithStripe(
     if (isUnansweredStripeError(error)) throw new ProviderUnansweredError(error);
     return { change: chargeFailure(error as Stripe.errors.StripeError) };
   }
+  return {
+    change: changeFromIntent(intent),
+    ...(intent.client_secret ? { clientSecret: intent.client_secret } : {}),
+  };
+}
+
+/** The intent's status and, when it carries one, its last error's codes. */
+function changeFromIntent(intent: Stripe.PaymentIntent): ChargeOutcome['change'] {
   const lastError = intent.last_payment_error;
   return {
-    change: {
-      status: statusFromPaymentIntent(intent),
-      ...(lastError
-        ? {
-            failureCode: lastError.code ?? 'payment_failed',
-            declineCode: lastError.decline_code ?? null,
-            failureMessage: lastError.message ?? 'The payment failed.',
-          }
-        : {}),
-    },
-    ...(intent.client_secret ? { clientSecret: intent.client_secret } : {}),
+    status: statusFromPaymentIntent(intent),
+    ...(lastError
+      ? {
+          failureCode: lastError.code ?? 'payment_failed',
+          declineCode: lastError.decline_code ?? null,
+          failureMessage: lastError.message ?? 'The payment failed.',
+        }
+      : {}),
   };
 }
