@@ -1,13 +1,6 @@
 import type { ApiContext, Handler } from './context.js';
-import { invalidParam, resourceMissing } from './errors.js';
-import {
-  mergeMetadata,
-  readLimitedString,
-  readObject,
-  readString,
-  rejectUnknownParams,
-  requireString,
-} from './form.js';
+import { resourceMissing } from './errors.js';
+import { mergeMetadata, readLimitedString, readObject, readString, rejectUnknownParams } from './form.js';
 import { createId, randomToken } from './ids.js';
 import { listPage } from './lists.js';
 import { searchHandler } from './search.js';
