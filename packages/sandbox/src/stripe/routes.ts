@@ -10,7 +10,7 @@ import {
   searchCustomers,
   updateCustomer,
 } from './customers.js';
-import { createDispute, retrieveDispute } from './disputes.js';
+import { createDispute, retrieveDispute, updateDispute } from './disputes.js';
 import { listEvents, retrieveEvent } from './events.js';
 import {
   cancelPaymentIntent,
@@ -81,6 +81,7 @@ export const ROUTES: readonly Route[] = [
   route('GET', '/v1/refunds', listRefunds),
   route('GET', '/v1/refunds/:id', retrieveRefund),
   route('GET', '/v1/disputes/:id', retrieveDispute),
+  route('POST', '/v1/disputes/:id', updateDispute),
   route('POST', '/v1/test_helpers/sandbox/disputes', createDispute),
   route('GET', '/v1/balance', retrieveBalance),
   route('GET', '/v1/events', listEvents),

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { settleAsyncPayments } from './async-payments.js';
 import { buildEvent } from './events.js';
 import { GroupIndex } from './group-index.js';
 import { DEFAULT_API_VERSION, handleRequest } from './handle-request.js';
@@ -110,6 +111,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
       clockOffsetMs += ms;
     },
     now: clock,
+    settleAsyncPayments: () => settleAsyncPayments(state),
     setRateLimit(perSecond) {
       state.rateLimit = { perSecond, recent: [] };
     },

@@ -85,6 +85,8 @@ export class Ledger {
   /** What each payment method will do when a payment confirms with it, by payment method id. */
   readonly cardOutcomes = new Map<string, CardOutcome>();
   readonly pendingCards = new Map<string, PendingCard>();
+  /** PaymentIntents left `processing` by an async test card, and how each will settle. */
+  readonly asyncPayments = new Map<string, 'succeed' | 'fail'>();
   /** PaymentIntents whose 3-D Secure challenge has passed. */
   readonly authenticated = new Set<string>();
   // What list filters read instead of scanning every object; see GroupIndex for who keeps them.

@@ -2,6 +2,8 @@
 export type CardOutcome =
   | { kind: 'succeed' }
   | { kind: 'authenticate' }
+  /** Sandbox only: the payment stays `processing` until the test settles it (settleAsyncPayments). */
+  | { kind: 'async'; result: 'succeed' | 'fail' }
   | { kind: 'decline'; code: string; declineCode?: string; message: string; param?: string };
 
 function decline(declineCode: string, message = 'Your card was declined.'): CardOutcome {
@@ -16,6 +18,10 @@ export const TEST_CARDS: Readonly<Record<string, CardOutcome>> = {
   '4000002500003155': { kind: 'authenticate' },
   '4000002760003184': { kind: 'authenticate' },
   '4000000000003220': { kind: 'authenticate' },
+  // Sandbox-only numbers: a payment method that settles later, as bank debits do at Stripe
+  // (payment_intent.processing, then payment_intent.succeeded or payment_intent.payment_failed).
+  '4000000000007700': { kind: 'async', result: 'succeed' },
+  '4000000000007718': { kind: 'async', result: 'fail' },
   '4000000000000002': decline('generic_decline'),
   '4000000000009995': decline('insufficient_funds', 'Your card has insufficient funds.'),
   '4000000000009987': decline('lost_card'),

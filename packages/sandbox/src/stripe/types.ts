@@ -66,6 +66,11 @@ export interface StripeSandbox {
    * then pruned as at Stripe, and `created` stamps and webhook signatures follow.
    */
   advanceClock(ms: number): void;
+  /**
+   * Settles the payments the sandbox-only async cards (4000 0000 0000 7700 succeeds, …7718 fails)
+   * left `processing`, emitting their events; returns how many settled.
+   */
+  settleAsyncPayments(): number;
   /** The sandbox's clock now, in ms since the epoch. */
   now(): number;
   /** PaymentIntents of the platform or of one connected account, test and live (or one mode). */

@@ -11,20 +11,25 @@ import { statusFromPaymentIntent } from './payment-intent-status.js';
 import { applyStatusChange, type StatusChange } from '../../transaction-store.js';
 import { isUuid } from '../../../ids.js';
 import type { WebhookOutcome } from '../payment-provider.js';
+import { inPinnedVersion } from './event-version.js';
 
 const HANDLED = new Set([
+  'payment_intent.processing',
   'payment_intent.succeeded',
   'payment_intent.payment_failed',
   'charge.refunded',
   'charge.dispute.created',
+  'charge.dispute.updated',
+  'charge.dispute.closed',
 ]);
 
 /**
  * Applies one verified Stripe event. The event id is recorded in the same database transaction as
  * its effects, so a replayed event does nothing and a failed one is retried by Stripe.
  */
-export async function handleStripeEvent(deps: PaymentDeps, event: Stripe.Event): Promise<WebhookOutcome> {
-  if (!HANDLED.has(event.type)) return 'ignored';
+export async function handleStripeEvent(deps: PaymentDeps, received: Stripe.Event): Promise<WebhookOutcome> {
+  if (!HANDLED.has(received.type)) return 'ignored';
+  const event = await inPinnedVersion(deps.stripe, deps.logger, received);
   const intent = await paymentIntentOf(deps, event);
   if (!intent) return 'ignored';
   const tenant = await tenantOf(deps.knex, event, intent);
@@ -62,12 +67,16 @@ export async function handleStripeEvent(deps: PaymentDeps, event: Stripe.Event):
       );
       return 'ignored';
     }
-    await applyStatusChange(sqlSessionOf(trx), transaction, changeFor(event, intent));
+    await applyStatusChange(sqlSessionOf(trx), transaction, changeFor(event, intent, transaction));
     return 'processed';
   });
 }
 
-function changeFor(event: Stripe.Event, intent: Stripe.PaymentIntent): StatusChange {
+function changeFor(
+  event: Stripe.Event,
+  intent: Stripe.PaymentIntent,
+  transaction: Transaction,
+): StatusChange {
   if (event.type === 'charge.refunded') {
     const charge = event.data.object as Stripe.Charge;
     return {
@@ -75,7 +84,11 @@ function changeFor(event: Stripe.Event, intent: Stripe.PaymentIntent): StatusCha
       amountRefunded: charge.amount_refunded,
     };
   }
-  if (event.type === 'charge.dispute.created') return { status: 'disputed' };
+  if (event.type === 'charge.dispute.created' || event.type === 'charge.dispute.updated') {
+    return { status: 'disputed' };
+  }
+  if (event.type === 'charge.dispute.closed')
+    return disputeClosure(event.data.object as Stripe.Dispute, transaction);
   const lastError = intent.last_payment_error;
   return {
     status: event.type === 'payment_intent.succeeded' ? 'succeeded' : statusFromPaymentIntent(intent),
@@ -88,6 +101,20 @@ function changeFor(event: Stripe.Event, intent: Stripe.PaymentIntent): StatusCha
           failureMessage: lastError?.message ?? 'The payment failed.',
         }
       : {}),
+  };
+}
+
+/**
+ * A won dispute gives the money back: the payment is paid again (less what was refunded before).
+ * A lost one stays `disputed`, which already told HubSpot; `warning_closed` (an inquiry that never
+ * became a dispute) is treated like a win.
+ */
+function disputeClosure(dispute: Stripe.Dispute, transaction: Transaction): StatusChange {
+  if (dispute.status === 'lost') return { status: 'disputed' };
+  const refunded = transaction.amountRefunded;
+  return {
+    status: refunded >= transaction.amount ? 'refunded' : refunded > 0 ? 'partially_refunded' : 'succeeded',
+    disputeWon: true,
   };
 }
 

@@ -1,0 +1,56 @@
+import { completePayment, failPayment } from './confirm-payment.js';
+import { StripeFailure } from './errors.js';
+import { createRequestId } from './ids.js';
+import { RequestContext } from './request-context.js';
+import type { SandboxState } from './sandbox-state.js';
+import type { Scope } from './store.js';
+
+const ASYNC_DECLINE = {
+  kind: 'decline',
+  code: 'card_declined',
+  declineCode: 'generic_decline',
+  message: 'Your card was declined.',
+} as const;
+
+/**
+ * Settles every payment an async test card left `processing`: succeeded (payment_intent.succeeded)
+ * or failed (payment_intent.payment_failed, back to requires_payment_method with
+ * last_payment_error), as a bank debit settles at Stripe days later. Returns how many settled.
+ */
+export function settleAsyncPayments(state: SandboxState): number {
+  let settled = 0;
+  for (const [name, ledger] of state.world.allLedgers()) {
+    for (const [intentId, result] of [...ledger.asyncPayments]) {
+      ledger.asyncPayments.delete(intentId);
+      const intent = ledger.paymentIntents.get(intentId);
+      const paymentMethod = intent?.payment_method
+        ? ledger.paymentMethods.get(intent.payment_method)
+        : undefined;
+      if (!intent || intent.status !== 'processing' || !paymentMethod) continue;
+      const ctx = new RequestContext(state, scopeNamed(name, intent.livemode), {
+        keyKind: 'secret',
+        params: {},
+        requestId: createRequestId(),
+        idempotencyKey: undefined,
+        apiVersion: state.accountApiVersion,
+      });
+      intent.processing = null;
+      if (result === 'succeed') completePayment(ctx, intent, paymentMethod);
+      else {
+        try {
+          failPayment(ctx, intent, paymentMethod, ASYNC_DECLINE);
+        } catch (error) {
+          if (!(error instanceof StripeFailure)) throw error;
+        }
+      }
+      settled += 1;
+    }
+  }
+  return settled;
+}
+
+/** The scope a ledger name (`describeScope`) stands for. */
+function scopeNamed(name: string, livemode: boolean): Scope {
+  const account = /acct_[A-Za-z0-9]+/.exec(name)?.[0];
+  return account === undefined ? { livemode } : { livemode, account };
+}
