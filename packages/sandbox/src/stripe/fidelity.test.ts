@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import type { StripeSandbox } from '../index.js';
 import { CARDS, createCard, startSandbox, stripeFor } from './sandbox-harness.test.js';
 
