@@ -27,7 +27,7 @@ export function settleAsyncPayments(state: SandboxState): number {
         ? ledger.paymentMethods.get(intent.payment_method)
         : undefined;
       if (!intent || intent.status !== 'processing' || !paymentMethod) continue;
-      const ctx = new RequestContext(state, scopeNamed(name, intent.livemode), {
+      const ctx = new RequestContext(state, scopeNamed(name, intent.livemode === true), {
         keyKind: 'secret',
         params: {},
         requestId: createRequestId(),

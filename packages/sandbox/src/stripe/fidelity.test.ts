@@ -36,7 +36,7 @@ function checkShape(resource: string, object: unknown): void {
   delete sent.lastResponse;
   for (const [key, value] of Object.entries(sent)) {
     assert.ok(key in fixture, `${resource}.${key}: Stripe has no such field`);
-    const expected = fixture[key];
+    const expected: unknown = fixture[key];
     if (value !== null && expected !== null) {
       assert.equal(kindOf(value), kindOf(expected), `${resource}.${key}: type differs from Stripe's`);
     }

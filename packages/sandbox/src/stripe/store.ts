@@ -3,11 +3,12 @@ import { GroupIndex } from './group-index.js';
 import { createId } from './ids.js';
 import type { CardOutcome } from './test-cards.js';
 
-/** Any stored Stripe object: `id`, `object`, `livemode` and the rest of its fields. */
+/** Any stored Stripe object: `id`, `object`, `livemode` (not every kind has it) and the rest. */
 export interface StripeObject {
   id: string;
   object: string;
-  livemode: boolean;
+  /** Absent on kinds Stripe sends without it (refunds). */
+  livemode?: boolean;
   [field: string]: unknown;
 }
 
