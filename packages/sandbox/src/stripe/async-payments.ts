@@ -45,8 +45,37 @@ export function settleAsyncPayments(state: SandboxState): number {
       }
       settled += 1;
     }
+    for (const refundId of [...ledger.failingRefunds]) {
+      ledger.failingRefunds.delete(refundId);
+      if (failRefund(state, name, refundId)) settled += 1;
+    }
   }
   return settled;
+}
+
+/**
+ * A refund of Stripe's async-refund-failure card fails: status `failed`, the money back on the
+ * charge, and `refund.failed`, `refund.updated` and `charge.refund.updated` as Stripe sends them.
+ */
+function failRefund(state: SandboxState, ledgerName: string, refundId: string): boolean {
+  const ledger = state.world.ledgerNamed(ledgerName);
+  const refund = ledger.refunds.get(refundId);
+  const charge = refund ? ledger.charges.get(String(refund.charge)) : undefined;
+  if (!refund || !charge || refund.status !== 'succeeded') return false;
+  const ctx = new RequestContext(state, scopeNamed(ledgerName, charge.livemode === true), {
+    keyKind: 'secret',
+    params: {},
+    requestId: createRequestId(),
+    idempotencyKey: undefined,
+    apiVersion: state.accountApiVersion,
+  });
+  Object.assign(refund, { status: 'failed', failure_reason: 'expired_or_canceled_card' });
+  charge.amount_refunded -= Number(refund.amount);
+  charge.refunded = false;
+  ctx.emit('refund.failed', refund);
+  ctx.emit('refund.updated', refund, { status: 'succeeded' });
+  ctx.emit('charge.refund.updated', refund, { status: 'succeeded' });
+  return true;
 }
 
 /** The scope a ledger name (`describeScope`) stands for. */

@@ -89,6 +89,8 @@ export const createRefund: Handler = (ctx) => {
     transfer_reversal: null,
   };
   ctx.ledger.refunds.set(refund.id, refund);
+  const outcome = ctx.ledger.cardOutcomes.get(String(charge.payment_method));
+  if (outcome?.kind === 'succeed' && outcome.refundFails) ctx.ledger.failingRefunds.add(refund.id);
   const previous = { amount_refunded: charge.amount_refunded, refunded: charge.refunded };
   charge.amount_refunded += amount;
   charge.refunded = charge.amount_refunded === charge.amount;

@@ -88,6 +88,8 @@ export class Ledger {
   readonly pendingCards = new Map<string, PendingCard>();
   /** PaymentIntents left `processing` by an async test card, and how each will settle. */
   readonly asyncPayments = new Map<string, 'succeed' | 'fail'>();
+  /** Refunds of the async-refund-failure card, which fail when settled. */
+  readonly failingRefunds = new Set<string>();
   /** PaymentIntents whose 3-D Secure challenge has passed. */
   readonly authenticated = new Set<string>();
   // What list filters read instead of scanning every object; see GroupIndex for who keeps them.

@@ -1,6 +1,6 @@
 /** What confirming a payment with a test card does. */
 export type CardOutcome =
-  | { kind: 'succeed' }
+  | { kind: 'succeed'; refundFails?: true }
   | { kind: 'authenticate' }
   /** Sandbox only: the payment stays `processing` until the test settles it (settleAsyncPayments). */
   | { kind: 'async'; result: 'succeed' | 'fail' }
@@ -22,6 +22,9 @@ export const TEST_CARDS: Readonly<Record<string, CardOutcome>> = {
   // (payment_intent.processing, then payment_intent.succeeded or payment_intent.payment_failed).
   '4000000000007700': { kind: 'async', result: 'succeed' },
   '4000000000007718': { kind: 'async', result: 'fail' },
+  // Stripe's "asynchronous refund failure" card: a refund starts `succeeded`, then fails later
+  // (refund.failed); here when the test calls settleAsyncPayments().
+  '4000000000005126': { kind: 'succeed', refundFails: true },
   '4000000000000002': decline('generic_decline'),
   '4000000000009995': decline('insufficient_funds', 'Your card has insufficient funds.'),
   '4000000000009987': decline('lost_card'),

@@ -68,7 +68,8 @@ export interface StripeSandbox {
   advanceClock(ms: number): void;
   /**
    * Settles the payments the sandbox-only async cards (4000 0000 0000 7700 succeeds, …7718 fails)
-   * left `processing`, emitting their events; returns how many settled.
+   * left `processing`, and fails the refunds of Stripe's async-refund-failure card 4000 0000 0000
+   * 5126, emitting their events; returns how many settled.
    */
   settleAsyncPayments(): number;
   /** The sandbox's clock now, in ms since the epoch. */

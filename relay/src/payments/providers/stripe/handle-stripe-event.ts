@@ -21,6 +21,8 @@ const HANDLED = new Set([
   'charge.dispute.created',
   'charge.dispute.updated',
   'charge.dispute.closed',
+  'refund.failed',
+  'refund.updated',
 ]);
 
 /**
@@ -30,6 +32,9 @@ const HANDLED = new Set([
 export async function handleStripeEvent(deps: PaymentDeps, received: Stripe.Event): Promise<WebhookOutcome> {
   if (!HANDLED.has(received.type)) return 'ignored';
   const event = await inPinnedVersion(deps.stripe, deps.logger, received);
+  // Only a refund that failed changes the payment; other refund updates (a reference number) do not.
+  const refundFailure = await refundFailureOf(deps, event);
+  if (event.type.startsWith('refund.') && !refundFailure) return 'ignored';
   const intent = await paymentIntentOf(deps, event);
   if (!intent) return 'ignored';
   const tenant = await tenantOf(deps.knex, event, intent);
@@ -67,7 +72,16 @@ export async function handleStripeEvent(deps: PaymentDeps, received: Stripe.Even
       );
       return 'ignored';
     }
-    await applyStatusChange(sqlSessionOf(trx), transaction, changeFor(event, intent, transaction));
+    await applyStatusChange(
+      sqlSessionOf(trx),
+      transaction,
+      refundFailure ? afterFailedRefund(refundFailure, transaction) : changeFor(event, intent, transaction),
+    );
+    if (refundFailure) {
+      await trx('merchant_refunds')
+        .where({ tenant_id: tenant.id, provider_refund_id: refundFailure.refund.id })
+        .update({ status: 'failed', updated_at: trx.fn.now() });
+    }
     return 'processed';
   });
 }
@@ -115,6 +129,36 @@ function disputeClosure(dispute: Stripe.Dispute, transaction: Transaction): Stat
   return {
     status: refunded >= transaction.amount ? 'refunded' : refunded > 0 ? 'partially_refunded' : 'succeeded',
     disputeWon: true,
+  };
+}
+
+interface RefundFailure {
+  refund: Stripe.Refund;
+  /** What the charge has refunded now that the refund failed: read from Stripe, never subtracted. */
+  amountRefunded: number;
+}
+
+/**
+ * A failed refund (`refund.failed`, and the `refund.updated` that comes with it) gives the money
+ * back to the merchant. What stays refunded is read from the charge at Stripe, so the two events of
+ * one failure, or an event replayed, land on the same total.
+ */
+async function refundFailureOf(deps: PaymentDeps, event: Stripe.Event): Promise<RefundFailure | undefined> {
+  if (event.type !== 'refund.failed' && event.type !== 'refund.updated') return undefined;
+  const refund = event.data.object as Stripe.Refund;
+  if (refund.status !== 'failed' || typeof refund.charge !== 'string') return undefined;
+  const charge = await deps.stripe
+    .clientFor(event.livemode)
+    .charges.retrieve(refund.charge, {}, event.account ? { stripeAccount: event.account } : {});
+  return { refund, amountRefunded: charge.amount_refunded };
+}
+
+function afterFailedRefund(failure: RefundFailure, transaction: Transaction): StatusChange {
+  const refunded = failure.amountRefunded;
+  return {
+    status: refunded >= transaction.amount ? 'refunded' : refunded > 0 ? 'partially_refunded' : 'succeeded',
+    amountRefunded: refunded,
+    refundFailed: true,
   };
 }
 

@@ -18,7 +18,7 @@ const DAY_AND_AN_HOUR_MS = 25 * 60 * 60 * 1000;
  * PaymentIntent before creating one for an attempt that old.
  */
 describe('Stripe: a retry after the idempotency window is reconciled, never charged twice', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let sandbox: StripeSandbox;
   let proxy: Awaited<ReturnType<typeof startAnswerDroppingProxy>>;
   let relay: TestRelay;

@@ -19,7 +19,7 @@ const ASYNC_FAILS = '4000000000007718';
  * endpoint's API version rather than the relay's.
  */
 describe('Stripe webhooks: async payments, dispute closure, endpoint API versions', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let sandbox: StripeSandbox;
   let relay: TestRelay;
   let seeded: Awaited<ReturnType<typeof seedTenantWithForm>>;
@@ -126,6 +126,26 @@ describe('Stripe webhooks: async payments, dispute closure, endpoint API version
     assert.equal(closed.status, 'lost');
     assert.equal((await row(id)).status, 'disputed');
     assert.deepEqual(await outboxReasons(id), ['succeeded:0', 'disputed:0']);
+  });
+
+  it('gives the money back to the payment when its refund fails later, and tells HubSpot', async () => {
+    const paid = await pay('4000000000005126');
+    assert.equal(paid.body.status, 'succeeded');
+    const id = paid.body.transactionId;
+    const intentId = (await row(id)).provider_payment_id as string;
+    const refund = await stripe.refunds.create({ payment_intent: intentId });
+    assert.equal(refund.status, 'succeeded', 'Stripe reports the refund succeeded at first');
+    await sandbox.settleWebhooks();
+    assert.equal((await row(id)).status, 'refunded');
+
+    assert.equal(sandbox.settleAsyncPayments(), 1);
+    await sandbox.settleWebhooks();
+    const types = sandbox.webhookAttempts().map((attempt) => attempt.type);
+    assert.ok(types.includes('refund.failed') && types.includes('refund.updated'));
+    const after = await row(id);
+    assert.equal(after.status, 'succeeded');
+    assert.equal(after.amount_refunded, 0);
+    assert.deepEqual(await outboxReasons(id), ['succeeded:0', 'refunded:4900', 'succeeded:0:refund-failed']);
   });
 
   it("reads events sent in the endpoint's API version through the API, in the pinned one, and says so", async () => {
