@@ -11,7 +11,9 @@ import { statusFromPaymentIntent } from './payment-intent-status.js';
 import { applyStatusChange, type StatusChange } from '../../transaction-store.js';
 import { isUuid } from '../../../ids.js';
 import type { WebhookOutcome } from '../payment-provider.js';
+import { recordDeauthorization } from './account-deauthorized.js';
 import { inPinnedVersion } from './event-version.js';
+import { afterFailedRefund, refundFailureOf } from './refund-failure.js';
 
 const HANDLED = new Set([
   'payment_intent.processing',
@@ -30,6 +32,7 @@ const HANDLED = new Set([
  * its effects, so a replayed event does nothing and a failed one is retried by Stripe.
  */
 export async function handleStripeEvent(deps: PaymentDeps, received: Stripe.Event): Promise<WebhookOutcome> {
+  if (received.type === 'account.application.deauthorized') return recordDeauthorization(deps, received);
   if (!HANDLED.has(received.type)) return 'ignored';
   const event = await inPinnedVersion(deps.stripe, deps.logger, received);
   // Only a refund that failed changes the payment; other refund updates (a reference number) do not.
@@ -129,36 +132,6 @@ function disputeClosure(dispute: Stripe.Dispute, transaction: Transaction): Stat
   return {
     status: refunded >= transaction.amount ? 'refunded' : refunded > 0 ? 'partially_refunded' : 'succeeded',
     disputeWon: true,
-  };
-}
-
-interface RefundFailure {
-  refund: Stripe.Refund;
-  /** What the charge has refunded now that the refund failed: read from Stripe, never subtracted. */
-  amountRefunded: number;
-}
-
-/**
- * A failed refund (`refund.failed`, and the `refund.updated` that comes with it) gives the money
- * back to the merchant. What stays refunded is read from the charge at Stripe, so the two events of
- * one failure, or an event replayed, land on the same total.
- */
-async function refundFailureOf(deps: PaymentDeps, event: Stripe.Event): Promise<RefundFailure | undefined> {
-  if (event.type !== 'refund.failed' && event.type !== 'refund.updated') return undefined;
-  const refund = event.data.object as Stripe.Refund;
-  if (refund.status !== 'failed' || typeof refund.charge !== 'string') return undefined;
-  const charge = await deps.stripe
-    .clientFor(event.livemode)
-    .charges.retrieve(refund.charge, {}, event.account ? { stripeAccount: event.account } : {});
-  return { refund, amountRefunded: charge.amount_refunded };
-}
-
-function afterFailedRefund(failure: RefundFailure, transaction: Transaction): StatusChange {
-  const refunded = failure.amountRefunded;
-  return {
-    status: refunded >= transaction.amount ? 'refunded' : refunded > 0 ? 'partially_refunded' : 'succeeded',
-    amountRefunded: refunded,
-    refundFailed: true,
   };
 }
 

@@ -148,6 +148,33 @@ describe('Stripe webhooks: async payments, dispute closure, endpoint API version
     assert.deepEqual(await outboxReasons(id), ['succeeded:0', 'refunded:4900', 'succeeded:0:refund-failed']);
   });
 
+  it('tells the operator when a connected account disconnects the platform, once per event', async () => {
+    const account = await fetch(`${sandbox.url}/v1/accounts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sandbox.keys.secretTest}` },
+    }).then((response) => response.json() as Promise<{ id: string }>);
+    await relay.database
+      .knex('tenants')
+      .where({ id: seeded.tenant.id })
+      .update({ stripe_account_id: account.id });
+    try {
+      const application = { id: 'ca_onepagepay', object: 'application', name: 'OnePagePay' };
+      await sandbox.emitEvent('account.application.deauthorized', application, account.id);
+      const [event] = sandbox.events(account.id, false);
+      assert.equal(event?.type, 'account.application.deauthorized');
+      const attempts = sandbox.webhookAttempts().filter((attempt) => attempt.eventId === event?.id);
+      assert.equal(attempts.at(-1)?.status, 200);
+      const warnings = relay.logLines.filter((line) => line.includes('disconnected the platform'));
+      assert.equal(warnings.length, 1);
+      assert.ok(warnings[0]?.includes(seeded.tenant.id));
+    } finally {
+      await relay.database
+        .knex('tenants')
+        .where({ id: seeded.tenant.id })
+        .update({ stripe_account_id: null });
+    }
+  });
+
   it("reads events sent in the endpoint's API version through the API, in the pinned one, and says so", async () => {
     const otherVersion = '2025-01-27.acacia';
     assert.notEqual(otherVersion, PINNED_API_VERSION);
