@@ -9,13 +9,13 @@ import { OriginDirectory } from './http/cors.js';
 import { requireHttps, securityHeaders } from './http/security-headers.js';
 import { PaymentFormCache } from './payments/payment-form-cache.js';
 import type { PayPalAccounts } from './payments/providers/paypal/paypal-accounts.js';
-import type { StripeAccounts } from './payments/stripe-accounts.js';
+import type { StripeAccounts } from './payments/providers/stripe/stripe-accounts.js';
 import { apiReferenceRoutes } from './routes/api-reference.js';
 import { healthRoutes } from './routes/health.js';
 import { CORE_ROUTE_DOCS, openApiRoutes } from './routes/openapi.js';
 import { paypalRoutes } from './routes/paypal.js';
 import { publicPaymentRoutes } from './routes/public-payments.js';
-import { stripeWebhookRoutes } from './routes/stripe-webhooks.js';
+import { providerWebhookRoutes } from './routes/provider-webhooks.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { RelayMetrics } from './observability/metrics.js';
 import type { UpstreamHealthMonitor } from './status/upstream-health.js';
@@ -56,7 +56,7 @@ export function buildApp(deps: AppDeps): { app: Koa; origins: OriginDirectory } 
     healthRoutes(deps.knex),
     metricsRoutes(metrics, deps.config.metricsToken),
     publicPaymentRoutes({ ...paymentDeps, origins, rateLimits: deps.config.rateLimits }),
-    stripeWebhookRoutes(paymentDeps),
+    providerWebhookRoutes(paymentDeps),
     paypalRoutes({ ...paymentDeps, origins, rateLimits: deps.config.rateLimits }),
     ...(deps.extraRouters ?? []).map((extra) => extra.router),
   ];

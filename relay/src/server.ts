@@ -11,7 +11,7 @@ import type { Logger } from './logger.js';
 import { createPayPalAccounts, type PayPalAccounts } from './payments/providers/paypal/paypal-accounts.js';
 import { createMailer } from './mail/create-mailer.js';
 import type { Mailer } from './mail/mailer.js';
-import { createStripeAccounts, type StripeAccounts } from './payments/stripe-accounts.js';
+import { createStripeAccounts, type StripeAccounts } from './payments/providers/stripe/stripe-accounts.js';
 import { startHubSpotWorker } from './hubspot/start-worker.js';
 import { startBackupSchedule } from './backups/backup-schedule.js';
 import { hubspotRoutes } from './routes/hubspot/index.js';

@@ -1,4 +1,3 @@
-import type Stripe from 'stripe';
 import type { ConfirmPaymentRequest, PaymentResult } from '@onepagepay/protocol';
 import { SETTLED_STATUSES, type Transaction } from '../db/models/transaction.js';
 import { sqlSessionOf } from '../db/sql-session.js';
@@ -6,13 +5,13 @@ import { inTenantTransaction } from '../db/tenant-scope.js';
 import { RelayError } from '../errors.js';
 import type { PaymentDeps } from './payment-deps.js';
 import { resultOrThrow } from './create-payment.js';
-import { chargeFailure, isUnansweredStripeError } from './stripe-failures.js';
-import { statusFromPaymentIntent } from './transaction-status.js';
+import { providerNamed } from './providers/index.js';
+import { ProviderUnansweredError, type ChargeOutcome } from './providers/payment-provider.js';
 import { findOwnPayment } from './own-payment.js';
 import { applyStatusChange } from './transaction-store.js';
 
 /**
- * Finishes a payment after the browser handled Stripe's next action (3-D Secure). The attempt id
+ * Finishes a payment after the browser handled the provider's next action (3-D Secure). The attempt id
  * identifies the caller's own payment (see findOwnPayment).
  */
 export async function confirmPayment(
@@ -25,48 +24,19 @@ export async function confirmPayment(
   if (SETTLED_STATUSES.has(transaction.status) || !transaction.providerPaymentId)
     return resultOrThrow(transaction);
 
-  const stripe = deps.stripe.clientFor(transaction.livemode);
-  const requestOptions = tenant.stripeAccountId ? { stripeAccount: tenant.stripeAccountId } : {};
-  let intent: Stripe.PaymentIntent;
+  const card = providerNamed(transaction.provider).card;
+  if (!card) return resultOrThrow(transaction);
+  let outcome: ChargeOutcome;
   try {
-    intent = await stripe.paymentIntents.retrieve(transaction.providerPaymentId, {}, requestOptions);
-    if (intent.status === 'requires_confirmation') {
-      intent = await stripe.paymentIntents.confirm(
-        intent.id,
-        {},
-        { ...requestOptions, idempotencyKey: `opp_confirm_${tenant.id}_${request.attemptId}` },
-      );
-    }
+    outcome = await card.confirm(deps, tenant, transaction, request.attemptId);
   } catch (error) {
-    if (isUnansweredStripeError(error)) {
-      throw new RelayError(
-        'provider_unavailable',
-        'The payment provider is not answering. Try again shortly.',
-      );
-    }
-    const failure = chargeFailure(error as Stripe.errors.StripeError);
-    const { transaction: failed } = await inTenantTransaction(deps.knex, scopeOf(transaction), (trx) =>
-      applyStatusChange(sqlSessionOf(trx), transaction, failure),
-    );
-    return resultOrThrow(failed);
+    if (!(error instanceof ProviderUnansweredError)) throw error;
+    throw new RelayError('provider_unavailable', 'The payment provider is not answering. Try again shortly.');
   }
-  const lastError = intent.last_payment_error;
   const { transaction: recorded } = await inTenantTransaction(deps.knex, scopeOf(transaction), (trx) =>
-    applyStatusChange(sqlSessionOf(trx), transaction, {
-      status: statusFromPaymentIntent(intent),
-      ...(lastError
-        ? {
-            failureCode: lastError.code ?? 'payment_failed',
-            declineCode: lastError.decline_code ?? null,
-            failureMessage: lastError.message ?? 'The payment failed.',
-          }
-        : {}),
-    }),
+    applyStatusChange(sqlSessionOf(trx), transaction, outcome.change),
   );
-  return resultOrThrow(
-    recorded,
-    recorded.status === 'requires_action' ? (intent.client_secret ?? undefined) : undefined,
-  );
+  return resultOrThrow(recorded, recorded.status === 'requires_action' ? outcome.clientSecret : undefined);
 }
 
 function scopeOf(transaction: Transaction) {

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type Stripe from 'stripe';
 import type { CreatePaymentRequest, PaymentResult } from '@onepagepay/protocol';
 import type { Form } from '../db/models/form.js';
 import type { Tenant } from '../db/models/tenant.js';
@@ -9,17 +8,19 @@ import type { TenantScope } from '../db/tenant-scope.js';
 import { notFound, RelayError } from '../errors.js';
 import { assertOriginAllowed } from './own-payment.js';
 import type { PaymentDeps } from './payment-deps.js';
-import { chargeWithStripe, type StripePayer } from './charge-stripe.js';
 import { findContactByEmail, normalizeEmail, upsertContact } from './contacts.js';
-import { chargeFailure, isUnansweredStripeError } from './stripe-failures.js';
-import { statusFromPaymentIntent } from './transaction-status.js';
+import { providerNamed } from './providers/index.js';
+import {
+  ProviderUnansweredError,
+  type CardPayments,
+  type ChargeOutcome,
+} from './providers/payment-provider.js';
 import {
   applyStatusChange,
   claimAttempt,
   findTransaction,
   paymentResultOf,
   releaseClaim,
-  type StatusChange,
 } from './transaction-store.js';
 import { SingleFlight } from './singleflight.js';
 
@@ -28,7 +29,7 @@ const flights = new SingleFlight<PaymentResult>();
 /**
  * Charges one form submission. The price comes from the form's configuration, never from the
  * request; the attempt id makes the whole operation idempotent, in this process, across processes
- * (a unique row claimed before any money moves) and at Stripe (an idempotency key).
+ * (a unique row claimed before any money moves) and at the provider (an idempotency key).
  */
 export async function createPayment(
   deps: PaymentDeps,
@@ -45,12 +46,13 @@ export async function createPayment(
       `This form does not take payments with ${request.provider}.`,
     );
   }
+  const card = cardPaymentsOf(request.provider);
   const amount = decideAmount(form, request.amount);
   const scope: TenantScope = { tenantId: tenant.id, livemode: form.livemode };
-  const fingerprint = fingerprintOf(request, amount, form.currency);
+  const fingerprint = fingerprintOf(request, amount, form.currency, card);
 
   const flight = flights.run(`${tenant.id}:${request.attemptId}`, fingerprint, () =>
-    chargeOnce(deps, { tenant, form, scope, request, amount, fingerprint }),
+    chargeOnce(deps, { tenant, form, scope, request, amount, fingerprint, card }),
   );
   if (!flight.sameRequest) throw attemptConflict();
   return flight.promise;
@@ -63,83 +65,78 @@ interface ChargeContext {
   request: CreatePaymentRequest;
   amount: number;
   fingerprint: string;
+  card: CardPayments;
+}
+
+/** The card payments of the request's provider; a provider without them is charged elsewhere. */
+function cardPaymentsOf(name: string): CardPayments {
+  const card = providerNamed(name).card;
+  if (!card) {
+    throw new RelayError('provider_not_enabled', `Payments with ${name} are not made through this endpoint.`);
+  }
+  return card;
 }
 
 /**
  * Two database transactions per payment: the claim (which also reads the known contact), and the
- * outcome (contact, status and outbox together), with the Stripe calls between them.
+ * outcome (contact, status and outbox together), with the provider's calls between them.
  */
 async function chargeOnce(deps: PaymentDeps, context: ChargeContext): Promise<PaymentResult> {
-  const { tenant, form, scope, request } = context;
-  const stripe = deps.stripe.clientFor(scope.livemode);
-  const { transaction, claimed, knownContact } = await inTenantSqlTransaction(
-    deps.knex,
-    scope,
-    async (sql) => {
-      const claim = await claimAttempt(sql, scope, {
-        formId: form.id,
-        attemptId: request.attemptId,
-        requestFingerprint: context.fingerprint,
-        amount: context.amount,
-        currency: form.currency,
-        productName: form.productName,
-        provider: 'stripe',
-        hutk: request.hutk ?? null,
-        pageUri: request.pageUri ?? null,
-      });
-      const knownContact = claim.claimed
-        ? await findContactByEmail(sql, scope, request.contact.email, tenant.stripeAccountId)
-        : undefined;
-      return { ...claim, knownContact };
-    },
-  );
+  const { tenant, form, scope, request, card } = context;
+  card.assertConfigured(deps, scope.livemode);
+  const { transaction, claimed, knownPayer } = await inTenantSqlTransaction(deps.knex, scope, async (sql) => {
+    const claim = await claimAttempt(sql, scope, {
+      formId: form.id,
+      attemptId: request.attemptId,
+      requestFingerprint: context.fingerprint,
+      amount: context.amount,
+      currency: form.currency,
+      productName: form.productName,
+      provider: request.provider,
+      hutk: request.hutk ?? null,
+      pageUri: request.pageUri ?? null,
+    });
+    const knownPayer = claim.claimed
+      ? await findContactByEmail(sql, scope, request.contact.email, card.payerAccountOf(tenant))
+      : undefined;
+    return { ...claim, knownPayer };
+  });
   if (transaction.requestFingerprint !== context.fingerprint) throw attemptConflict();
   if (!claimed) return answerFromRecord(deps, tenant, await settledOrWaited(deps, transaction));
 
-  const payer: StripePayer = { customerId: knownContact?.stripeCustomerId ?? null };
-  let change: StatusChange;
-  let clientSecret: string | undefined;
+  let outcome: ChargeOutcome;
   try {
-    const intent = await chargeWithStripe(
-      {
-        stripe,
-        logger: deps.logger,
-        tenant,
-        form,
-        scope,
-        request,
-        amount: context.amount,
-        transactionId: transaction.id,
-      },
-      payer,
-    );
-    change = { status: statusFromPaymentIntent(intent), providerPaymentId: intent.id };
-    clientSecret = intent.client_secret ?? undefined;
+    outcome = await card.charge(deps, {
+      tenant,
+      form,
+      scope,
+      request,
+      amount: context.amount,
+      transactionId: transaction.id,
+      attemptStartedAt: transaction.createdAt,
+      knownPayer,
+    });
   } catch (error) {
-    if (error instanceof RelayError) throw error;
-    if (isUnansweredStripeError(error)) {
-      // No answer means we cannot know whether Stripe charged: keep the attempt open for a retry with
-      // the same idempotency key, which returns Stripe's first answer.
-      await releaseClaim(deps.knex, transaction);
-      deps.logger.warn({ err: error, transactionId: transaction.id }, 'stripe did not answer');
-      throw new RelayError(
-        'provider_unavailable',
-        'The payment provider is not answering. Try again shortly.',
-      );
-    }
-    change = chargeFailure(error as Stripe.errors.StripeError);
+    if (!(error instanceof ProviderUnansweredError)) throw error;
+    // No answer means we cannot know whether the provider charged: keep the attempt open for a retry
+    // with the same idempotency key, which returns the provider's first answer.
+    await releaseClaim(deps.knex, transaction);
+    deps.logger.warn(
+      { err: error.cause, transactionId: transaction.id },
+      `${request.provider} did not answer`,
+    );
+    throw new RelayError('provider_unavailable', 'The payment provider is not answering. Try again shortly.');
   }
   const { transaction: recorded } = await inTenantSqlTransaction(deps.knex, scope, async (sql) => {
-    const contact = payer.customerId
-      ? await upsertContact(sql, scope, {
-          ...request.contact,
-          stripeCustomerId: payer.customerId,
-          stripeAccount: tenant.stripeAccountId,
-        })
+    const contact = outcome.payer
+      ? await upsertContact(sql, scope, { ...request.contact, ...outcome.payer })
       : undefined;
-    return applyStatusChange(sql, transaction, { ...change, ...(contact ? { contactId: contact.id } : {}) });
+    return applyStatusChange(sql, transaction, {
+      ...outcome.change,
+      ...(contact ? { contactId: contact.id } : {}),
+    });
   });
-  return resultOrThrow(recorded, clientSecret);
+  return resultOrThrow(recorded, outcome.clientSecret);
 }
 
 /**
@@ -168,36 +165,10 @@ async function answerFromRecord(
     throw new RelayError('attempt_in_progress', 'This payment is still being processed. Retry in a moment.');
   }
   if (transaction.status === 'requires_action' && transaction.providerPaymentId) {
-    const intent = await deps.stripe
-      .clientFor(transaction.livemode)
-      .paymentIntents.retrieve(
-        transaction.providerPaymentId,
-        {},
-        tenant.stripeAccountId ? { stripeAccount: tenant.stripeAccountId } : {},
-      )
-      .catch((error: unknown) => {
-        throw replayFailure(error, transaction.providerPaymentId!);
-      });
-    return resultOrThrow(transaction, intent.client_secret ?? undefined);
+    const card = providerNamed(transaction.provider).card;
+    if (card) return resultOrThrow(transaction, await card.resumeAction(deps, tenant, transaction));
   }
   return resultOrThrow(transaction);
-}
-
-/** Why a replayed 3-D Secure step cannot be answered: Stripe is silent, or no longer has the payment. */
-function replayFailure(error: unknown, paymentIntentId: string): unknown {
-  if (isUnansweredStripeError(error)) {
-    return new RelayError(
-      'provider_unavailable',
-      'The payment provider is not answering. Try again shortly.',
-    );
-  }
-  if ((error as { code?: string }).code === 'resource_missing') {
-    return new RelayError(
-      'provider_payment_missing',
-      `Stripe no longer has this payment (${paymentIntentId}). Start a new payment with a new attempt id.`,
-    );
-  }
-  return error;
 }
 
 /** Declines are answered as errors with the provider's decline code, the same on every replay. */
@@ -229,7 +200,12 @@ export function decideAmount(form: Form, requested: number | undefined): number 
   return requested;
 }
 
-function fingerprintOf(request: CreatePaymentRequest, amount: number, currency: string): string {
+function fingerprintOf(
+  request: CreatePaymentRequest,
+  amount: number,
+  currency: string,
+  card: CardPayments,
+): string {
   const material = JSON.stringify([
     request.formId,
     amount,
@@ -237,7 +213,7 @@ function fingerprintOf(request: CreatePaymentRequest, amount: number, currency: 
     normalizeEmail(request.contact.email),
     request.contact.firstName,
     request.contact.lastName,
-    request.stripe,
+    card.fingerprintMaterial(request),
   ]);
   return createHash('sha256').update(material).digest('hex');
 }

@@ -53,6 +53,10 @@ export interface StatusChange {
   declineCode?: string | null;
   failureMessage?: string | null;
   amountRefunded?: number;
+  /** A dispute closed in the payer's bank's favour of the merchant: the only way out of `disputed` back to paid. */
+  disputeWon?: boolean;
+  /** A refund failed at the provider: the only way from (partially) refunded back towards paid. */
+  refundFailed?: boolean;
 }
 
 /**
@@ -67,12 +71,19 @@ export async function applyStatusChange(
   const [locked] = await sql.rows(PAYMENT_SQL.lockTransaction, [transaction.tenantId, transaction.id]);
   if (!locked) throw new Error(`transaction ${transaction.id} is missing`);
   const current = Transaction.fromDatabaseJson(locked);
-  if (!canMoveTo(current.status, change.status)) return { transaction: current, changed: false };
+  const reinstated =
+    (change.disputeWon === true && current.status === 'disputed') ||
+    (change.refundFailed === true && ['refunded', 'partially_refunded'].includes(current.status));
+  if (!reinstated && !canMoveTo(current.status, change.status))
+    return { transaction: current, changed: false };
   const update = statusUpdateStatement(current, change);
   const [updated] = await sql.rows(update.text, update.values);
   const row = Transaction.fromDatabaseJson(updated as Record<string, unknown>);
   if (current.status !== row.status || change.amountRefunded !== undefined) {
-    await enqueueHubSpotSync(sql, row, `${row.status}:${row.amountRefunded}`);
+    // A won dispute returns to a status HubSpot had before: its own key, or the outbox would drop it.
+    const suffix = !reinstated ? '' : change.disputeWon ? ':dispute-won' : ':refund-failed';
+    const reason = `${row.status}:${row.amountRefunded}${suffix}`;
+    await enqueueHubSpotSync(sql, row, reason);
   } else if (row.contactId && current.contactId !== row.contactId) {
     // A webhook can report the payment before the API response links its contact: push again so
     // HubSpot's deal gets its contact (the push is an upsert, so nothing is duplicated).

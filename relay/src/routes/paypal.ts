@@ -3,14 +3,11 @@ import { CapturePayPalOrderRequest, CreatePayPalOrderRequest } from '@onepagepay
 import { notFound } from '../errors.js';
 import { publicCors, type OriginDirectory } from '../http/cors.js';
 import { rateLimitPerIp } from '../http/rate-limit.js';
-import { readJsonBody, readRawBody } from '../http/read-body.js';
+import { readJsonBody } from '../http/read-body.js';
 import type { PaymentDeps } from '../payments/payment-deps.js';
 import { capturePayPalOrder } from '../payments/providers/paypal/capture-paypal-order.js';
 import { createPayPalOrder } from '../payments/providers/paypal/create-paypal-order.js';
-import { handlePayPalEvent } from '../payments/providers/paypal/handle-paypal-event.js';
-import { verifyPayPalWebhook } from '../payments/providers/paypal/verify-paypal-webhook.js';
 
-const MAX_WEBHOOK_BYTES = 512 * 1024;
 const ORDER_ID = /^[A-Z0-9]{1,64}$/;
 
 export interface PayPalRouteDeps extends PaymentDeps {
@@ -18,7 +15,7 @@ export interface PayPalRouteDeps extends PaymentDeps {
   rateLimits: { paymentsPerMinute: number };
 }
 
-/** The PayPal Buttons' two calls (create the order, capture it once approved) and PayPal's webhooks. */
+/** The PayPal Buttons' two calls: create the order, capture it once approved (webhooks: provider-webhooks.ts). */
 export function paypalRoutes(deps: PayPalRouteDeps): Router {
   const router = new Router({ prefix: '/v1' });
   const cors = publicCors(deps.origins);
@@ -38,12 +35,5 @@ export function paypalRoutes(deps: PayPalRouteDeps): Router {
     ctx.body = await capturePayPalOrder(deps, orderId, request, ctx.get('Origin'));
   });
 
-  router.post('/webhooks/paypal', async (ctx) => {
-    // PayPal checks the signature over the bytes it sent, so they are passed back unparsed.
-    const raw = await readRawBody(ctx, MAX_WEBHOOK_BYTES);
-    const { event, account } = await verifyPayPalWebhook(deps.paypal, raw, (name) => ctx.get(name));
-    const outcome = await handlePayPalEvent(deps, account, event);
-    ctx.body = { received: true, outcome };
-  });
   return router;
 }

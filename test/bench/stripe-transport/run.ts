@@ -7,8 +7,8 @@
  *   node --conditions=@onepagepay/source --import tsx test/bench/stripe-transport/run.ts [--payments=3000] [--rounds=3]
  */
 import type Stripe from 'stripe';
-import { createStripeClient } from '../../../relay/src/payments/stripe-accounts.js';
-import { StripeUndiciHttpClient } from '../../../relay/src/payments/stripe-http-client.js';
+import { createStripeClient } from '../../../relay/src/payments/providers/stripe/stripe-accounts.js';
+import { StripeUndiciHttpClient } from '../../../relay/src/payments/providers/stripe/stripe-http-client.js';
 import { createCardPaymentMethod } from '../../../relay/src/testing/payment-fixtures.js';
 import { formatRow, median, runConcurrently } from '../support/measure.js';
 import { freePort, startProcess } from '../support/processes.js';

@@ -61,7 +61,7 @@ export function completePayment(ctx: ApiContext, intent: PaymentIntent, paymentM
   ctx.emit('payment_intent.succeeded', intent);
 }
 
-function failPayment(
+export function failPayment(
   ctx: ApiContext,
   intent: PaymentIntent,
   paymentMethod: StripeObject,
@@ -127,6 +127,12 @@ export function confirmIntent(ctx: ApiContext, intent: PaymentIntent): void {
   Object.assign(intent, { payment_method: paymentMethod.id, last_payment_error: null });
   const outcome = ctx.ledger.cardOutcomes.get(paymentMethod.id) ?? { kind: 'succeed' };
   if (outcome.kind === 'decline') failPayment(ctx, intent, paymentMethod, outcome);
+  if (outcome.kind === 'async') {
+    Object.assign(intent, { status: 'processing', processing: { type: 'card', card: null } });
+    ctx.ledger.asyncPayments.set(intent.id, outcome.result);
+    ctx.emit('payment_intent.processing', intent);
+    return;
+  }
   if (outcome.kind === 'authenticate' && !ctx.ledger.authenticated.has(intent.id)) {
     requireAction(ctx, intent, paymentMethod);
     return;

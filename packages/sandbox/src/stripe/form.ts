@@ -78,7 +78,22 @@ export function readObject(params: Params, name: string): Params | undefined {
   return value as Params;
 }
 
-/** Merges `metadata[...]` into existing metadata; an empty value deletes the key, as in Stripe. */
+/** A string parameter with the `maxLength` of Stripe's OpenAPI spec for it, refused as Stripe words it. */
+export function readLimitedString(params: Params, name: string, maxLength: number): string | undefined {
+  const value = readString(params, name);
+  if (value !== undefined && value.length > maxLength) {
+    throw invalidParam(`Invalid string: ${value}; must be at most ${maxLength} characters`, name);
+  }
+  return value;
+}
+
+/** Stripe's metadata limits (https://docs.stripe.com/metadata): 50 keys, keys 40 and values 500 characters. */
+export const METADATA_LIMITS = { keys: 50, keyLength: 40, valueLength: 500 } as const;
+
+/**
+ * Merges `metadata[...]` into existing metadata; an empty value deletes the key, as in Stripe. Keys
+ * and values over Stripe's limits are refused with the messages its API sends.
+ */
 export function mergeMetadata(current: Record<string, string>, params: Params): Record<string, string> {
   if (params.metadata === '') return {};
   const update = readObject(params, 'metadata');
@@ -86,8 +101,26 @@ export function mergeMetadata(current: Record<string, string>, params: Params): 
   const merged = { ...current };
   for (const [key, value] of Object.entries(update)) {
     if (typeof value !== 'string') throw invalidParam('Invalid metadata value', `metadata[${key}]`);
+    if (key.length > METADATA_LIMITS.keyLength) {
+      throw invalidParam(
+        `Metadata keys can have up to ${METADATA_LIMITS.keyLength} characters, but you passed in a key that is ${key.length} characters. Invalid key: ${key}`,
+        'metadata',
+      );
+    }
+    if (value.length > METADATA_LIMITS.valueLength) {
+      throw invalidParam(
+        `Metadata values can have up to ${METADATA_LIMITS.valueLength} characters, but you passed in a value that is ${value.length} characters. Invalid value: ${value}`,
+        'metadata',
+      );
+    }
     if (value === '') delete merged[key];
     else merged[key] = value;
+  }
+  if (Object.keys(merged).length > METADATA_LIMITS.keys) {
+    throw invalidParam(
+      `You can specify up to ${METADATA_LIMITS.keys} keys in metadata, but the object would have ${Object.keys(merged).length}.`,
+      'metadata',
+    );
   }
   return merged;
 }

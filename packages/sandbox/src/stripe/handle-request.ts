@@ -122,7 +122,7 @@ async function callApi(
   const scopeName = `${key.kind}:${describeScope(scope)}`;
   const now = Math.floor(state.clock() / 1000);
   if (idempotencyKey !== undefined) {
-    const saved = state.idempotency.begin(scopeName, idempotencyKey, url.pathname, params);
+    const saved = state.idempotency.begin(scopeName, idempotencyKey, url.pathname, params, state.clock());
     if (saved) {
       return {
         status: saved.status,

@@ -16,12 +16,34 @@ export interface SavedIdempotency {
   path: string;
   fingerprint: string;
   saved: DumpedResponse;
+  /** When the key was first used (ms since the epoch, sandbox clock); absent in older state files. */
+  created?: number;
 }
 
 interface Entry {
   path: string;
   fingerprint: string;
+  created: number;
   saved?: SavedResponse;
+}
+
+/**
+ * How long a key is kept. Stripe: "You can remove keys from the system automatically after they're
+ * at least 24 hours old. We generate a new request if a key is reused after the original is pruned"
+ * (https://docs.stripe.com/api/idempotent_requests). The sandbox prunes at exactly 24 hours, so a
+ * test that advances the clock past it sees what a late retry sees at Stripe: a brand-new request.
+ */
+export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** Stripe's limit on the `Idempotency-Key` header (same page: "up to 255 characters long"). */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+
+/** Stripe's refusal of an empty or over-long key, in the words its API uses. */
+export function idempotencyKeyLengthRefused(key: string): StripeFailure {
+  return invalidRequest(
+    `Idempotent key length is ${key.length}, which is outside accepted lengths. Idempotent Keys must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters long. If you're looking for a decent generator, try using a UUID defined by IETF RFC 4122.`,
+    { saved: false },
+  );
 }
 
 /** The value with every object's keys sorted, so the same parameters in another order match. */
@@ -51,13 +73,22 @@ function mismatch(message: string): StripeFailure {
 export class IdempotencyStore {
   private readonly entries = new Map<string, Entry>();
 
-  /** Returns the response to replay, or undefined after reserving the key for this request. */
-  begin(scope: string, key: string, path: string, params: Params): SavedResponse | undefined {
+  /**
+   * Returns the response to replay, or undefined after reserving the key for this request. A key
+   * older than IDEMPOTENCY_KEY_TTL_MS is forgotten first, as Stripe prunes it.
+   */
+  begin(scope: string, key: string, path: string, params: Params, nowMs: number): SavedResponse | undefined {
+    if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) throw idempotencyKeyLengthRefused(key);
     const id = `${scope}\u0000${key}`;
     const fingerprint = fingerprintOf(params);
-    const entry = this.entries.get(id);
+    let entry = this.entries.get(id);
+    if (entry?.saved && nowMs - entry.created >= IDEMPOTENCY_KEY_TTL_MS) {
+      this.entries.delete(id);
+      entry = undefined;
+    }
     if (!entry) {
-      this.entries.set(id, { path, fingerprint });
+      this.pruneNow(nowMs);
+      this.entries.set(id, { path, fingerprint, created: nowMs });
       return undefined;
     }
     if (entry.path !== path) {
@@ -90,24 +121,51 @@ export class IdempotencyStore {
     else entry.saved = response;
   }
 
+  /**
+   * Drops expired keys now and then (every 1,000 new keys), so a long-running sandbox does not keep
+   * every key it ever saw.
+   */
+  private pruneNow(nowMs: number): void {
+    this.sinceSweep += 1;
+    if (this.sinceSweep < 1000) return;
+    this.sinceSweep = 0;
+    for (const [id, entry] of this.entries) {
+      if (entry.saved && nowMs - entry.created >= IDEMPOTENCY_KEY_TTL_MS) this.entries.delete(id);
+    }
+  }
+
+  private sinceSweep = 0;
+
   /** Every finished request, to keep in a state file: a request still running is never restored. */
   exportFinished(): SavedIdempotency[] {
     const finished: SavedIdempotency[] = [];
-    for (const [id, { path, fingerprint, saved }] of this.entries) {
+    for (const [id, { path, fingerprint, saved, created }] of this.entries) {
       if (saved)
-        finished.push({ id, path, fingerprint, saved: { ...saved, body: saved.body.toString('utf8') } });
+        finished.push({
+          id,
+          path,
+          fingerprint,
+          created,
+          saved: { ...saved, body: saved.body.toString('utf8') },
+        });
     }
     return finished;
   }
 
-  importFinished(entries: readonly SavedIdempotency[]): void {
-    for (const { id, path, fingerprint, saved } of entries) {
-      this.entries.set(id, { path, fingerprint, saved: { ...saved, body: Buffer.from(saved.body, 'utf8') } });
+  /** `nowMs` dates entries of state files written before keys had a creation time. */
+  importFinished(entries: readonly SavedIdempotency[], nowMs: number = Date.now()): void {
+    for (const { id, path, fingerprint, saved, created } of entries) {
+      this.entries.set(id, {
+        path,
+        fingerprint,
+        created: created ?? nowMs,
+        saved: { ...saved, body: Buffer.from(saved.body, 'utf8') },
+      });
     }
   }
 
   /** Everything stored, for inspection in tests. */
-  dump(): Array<{ key: string; path: string; fingerprint: string; saved?: DumpedResponse }> {
+  dump(): Array<{ key: string; path: string; fingerprint: string; created: number; saved?: DumpedResponse }> {
     return [...this.entries].map(([key, { saved, ...entry }]) => ({
       key,
       ...entry,

@@ -9,6 +9,7 @@ import {
   readEnum,
   readInteger,
   readObject,
+  readLimitedString,
   readString,
   rejectUnknownParams,
   requireString,
@@ -19,6 +20,9 @@ import { checkClientSecret, findIntent, presentIntent } from './payment-intent-v
 import { findPaymentMethod, STRIPE_JS_PARAMS } from './payment-methods.js';
 import { frozenPart } from './snapshot.js';
 import type { PaymentIntent } from './store.js';
+
+/** `description`'s `maxLength` in Stripe's OpenAPI spec for PaymentIntents (create and update). */
+const MAX_DESCRIPTION_LENGTH = 1000;
 
 const CREATE_PARAMS = [
   'amount',
@@ -110,7 +114,7 @@ export const createPaymentIntent: Handler = (ctx) => {
     created: ctx.now(),
     currency,
     customer: customer ?? null,
-    description: readString(params, 'description') ?? null,
+    description: readLimitedString(params, 'description', MAX_DESCRIPTION_LENGTH) ?? null,
     last_payment_error: null,
     latest_charge: null,
     livemode: ctx.scope.livemode,
@@ -205,7 +209,10 @@ export const updatePaymentIntent: Handler = (ctx, [id = '']) => {
     'statement_descriptor',
     'statement_descriptor_suffix',
   ] as const) {
-    const value = readString(params, field);
+    const value =
+      field === 'description'
+        ? readLimitedString(params, field, MAX_DESCRIPTION_LENGTH)
+        : readString(params, field);
     if (value !== undefined) intent[field] = value === '' ? null : value;
   }
   if (params.shipping !== undefined) intent.shipping = readObject(params, 'shipping') ?? null;

@@ -78,9 +78,10 @@ export const createRefund: Handler = (ctx) => {
       card: { reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' },
       type: 'card',
     },
-    livemode: ctx.scope.livemode,
+    customer: charge.customer ?? null,
     metadata: mergeMetadata({}, ctx.params),
     payment_intent: charge.payment_intent,
+    payment_method: charge.payment_method ?? null,
     reason: reason ?? null,
     receipt_number: null,
     source_transfer_reversal: null,
@@ -88,6 +89,8 @@ export const createRefund: Handler = (ctx) => {
     transfer_reversal: null,
   };
   ctx.ledger.refunds.set(refund.id, refund);
+  const outcome = ctx.ledger.cardOutcomes.get(String(charge.payment_method));
+  if (outcome?.kind === 'succeed' && outcome.refundFails) ctx.ledger.failingRefunds.add(refund.id);
   const previous = { amount_refunded: charge.amount_refunded, refunded: charge.refunded };
   charge.amount_refunded += amount;
   charge.refunded = charge.amount_refunded === charge.amount;

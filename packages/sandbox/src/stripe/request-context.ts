@@ -51,7 +51,9 @@ export class RequestContext implements ApiContext {
   emit(type: string, object: StripeObject, previous?: Record<string, unknown>): void {
     const origin = {
       scope: this.scope,
-      apiVersion: this.apiVersion,
+      // Stripe creates events in the account's API version, never the triggering request's; each
+      // webhook endpoint then receives them rendered in its own version (webhooks.ts).
+      apiVersion: this.state.accountApiVersion,
       created: this.now(),
       requestId: this.requestId,
       idempotencyKey: this.idempotencyKey,

@@ -10,7 +10,7 @@ import {
   searchCustomers,
   updateCustomer,
 } from './customers.js';
-import { createDispute, retrieveDispute } from './disputes.js';
+import { createDispute, retrieveDispute, updateDispute } from './disputes.js';
 import { listEvents, retrieveEvent } from './events.js';
 import {
   cancelPaymentIntent,
@@ -27,7 +27,15 @@ import {
   updatePaymentMethod,
 } from './payment-methods.js';
 import { createRefund, listRefunds, retrieveRefund } from './refunds.js';
+import { searchHandler } from './search.js';
 import { completeThreeDSecure } from './three-d-secure.js';
+
+/** `GET /v1/payment_intents/search`: `status`, `currency`, `customer` and `metadata['k']` clauses. */
+const searchPaymentIntents = searchHandler(
+  '/v1/payment_intents/search',
+  ['status', 'currency', 'customer'],
+  (ctx) => ctx.ledger.paymentIntents.values(),
+);
 
 /** `secret`: secret keys only; `publishable`: Stripe.js calls, which publishable keys may make too. */
 export type Access = 'secret' | 'publishable';
@@ -61,6 +69,7 @@ export const ROUTES: readonly Route[] = [
   route('DELETE', '/v1/customers/:id', deleteCustomer),
   route('POST', '/v1/payment_intents', createPaymentIntent),
   route('GET', '/v1/payment_intents', listPaymentIntents),
+  route('GET', '/v1/payment_intents/search', searchPaymentIntents),
   route('GET', '/v1/payment_intents/:id', retrievePaymentIntent, 'publishable'),
   route('POST', '/v1/payment_intents/:id', updatePaymentIntent),
   route('POST', '/v1/payment_intents/:id/confirm', confirmPaymentIntent, 'publishable'),
@@ -72,6 +81,7 @@ export const ROUTES: readonly Route[] = [
   route('GET', '/v1/refunds', listRefunds),
   route('GET', '/v1/refunds/:id', retrieveRefund),
   route('GET', '/v1/disputes/:id', retrieveDispute),
+  route('POST', '/v1/disputes/:id', updateDispute),
   route('POST', '/v1/test_helpers/sandbox/disputes', createDispute),
   route('GET', '/v1/balance', retrieveBalance),
   route('GET', '/v1/events', listEvents),

@@ -9,6 +9,8 @@ export interface SandboxState {
   idempotency: IdempotencyStore;
   webhooks: WebhookDispatcher;
   clock: () => number;
+  /** The account's default API version: what events are created with (endpoints may render another). */
+  accountApiVersion: string;
   outage: { mode: OutageMode; slowMs: number };
   rateLimit: { perSecond: number | null; recent: number[] };
   log: RequestLogEntry[];

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { settleAsyncPayments } from './async-payments.js';
 import { buildEvent } from './events.js';
 import { GroupIndex } from './group-index.js';
 import { DEFAULT_API_VERSION, handleRequest } from './handle-request.js';
@@ -48,7 +49,11 @@ function dumpWorld(state: SandboxState) {
 
 /** Starts a local fake of the Stripe API that the real `stripe` package can talk to. */
 export async function startStripeSandbox(options: StripeSandboxOptions = {}): Promise<StripeSandbox> {
-  const clock = options.clock ?? Date.now;
+  const baseClock = options.clock ?? Date.now;
+  // advanceClock() moves the sandbox's time forward (idempotency pruning, `created`, signatures)
+  // without a test waiting for it.
+  let clockOffsetMs = 0;
+  const clock = () => baseClock() + clockOffsetMs;
   const restored = options.stateFile === undefined ? undefined : await readSandboxState(options.stateFile);
   const state: SandboxState = {
     world: restored?.world ?? new World(),
@@ -59,6 +64,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
       () => Math.floor(clock() / 1000),
     ),
     clock,
+    accountApiVersion: options.accountApiVersion ?? DEFAULT_API_VERSION,
     outage: { mode: 'none', slowMs: 0 },
     rateLimit: { perSecond: null, recent: [] },
     log: [],
@@ -99,6 +105,13 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
     setOutage(mode, slowMs = 1000) {
       state.outage = { mode, slowMs };
     },
+    advanceClock(ms) {
+      if (!Number.isFinite(ms) || ms < 0)
+        throw new RangeError('advanceClock takes a non-negative number of ms');
+      clockOffsetMs += ms;
+    },
+    now: clock,
+    settleAsyncPayments: () => settleAsyncPayments(state),
     setRateLimit(perSecond) {
       state.rateLimit = { perSecond, recent: [] };
     },
@@ -115,7 +128,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions = {}): Pr
       const event: StripeObject = buildEvent(
         {
           scope,
-          apiVersion: DEFAULT_API_VERSION,
+          apiVersion: state.accountApiVersion,
           created: Math.floor(clock() / 1000),
           requestId: null,
           idempotencyKey: undefined,

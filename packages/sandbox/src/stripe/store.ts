@@ -3,11 +3,12 @@ import { GroupIndex } from './group-index.js';
 import { createId } from './ids.js';
 import type { CardOutcome } from './test-cards.js';
 
-/** Any stored Stripe object: `id`, `object`, `livemode` and the rest of its fields. */
+/** Any stored Stripe object: `id`, `object`, `livemode` (not every kind has it) and the rest. */
 export interface StripeObject {
   id: string;
   object: string;
-  livemode: boolean;
+  /** Absent on kinds Stripe sends without it (refunds). */
+  livemode?: boolean;
   [field: string]: unknown;
 }
 
@@ -85,6 +86,10 @@ export class Ledger {
   /** What each payment method will do when a payment confirms with it, by payment method id. */
   readonly cardOutcomes = new Map<string, CardOutcome>();
   readonly pendingCards = new Map<string, PendingCard>();
+  /** PaymentIntents left `processing` by an async test card, and how each will settle. */
+  readonly asyncPayments = new Map<string, 'succeed' | 'fail'>();
+  /** Refunds of the async-refund-failure card, which fail when settled. */
+  readonly failingRefunds = new Set<string>();
   /** PaymentIntents whose 3-D Secure challenge has passed. */
   readonly authenticated = new Set<string>();
   // What list filters read instead of scanning every object; see GroupIndex for who keeps them.

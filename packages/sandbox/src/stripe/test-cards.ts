@@ -1,7 +1,9 @@
 /** What confirming a payment with a test card does. */
 export type CardOutcome =
-  | { kind: 'succeed' }
+  | { kind: 'succeed'; refundFails?: true }
   | { kind: 'authenticate' }
+  /** Sandbox only: the payment stays `processing` until the test settles it (settleAsyncPayments). */
+  | { kind: 'async'; result: 'succeed' | 'fail' }
   | { kind: 'decline'; code: string; declineCode?: string; message: string; param?: string };
 
 function decline(declineCode: string, message = 'Your card was declined.'): CardOutcome {
@@ -16,6 +18,13 @@ export const TEST_CARDS: Readonly<Record<string, CardOutcome>> = {
   '4000002500003155': { kind: 'authenticate' },
   '4000002760003184': { kind: 'authenticate' },
   '4000000000003220': { kind: 'authenticate' },
+  // Sandbox-only numbers: a payment method that settles later, as bank debits do at Stripe
+  // (payment_intent.processing, then payment_intent.succeeded or payment_intent.payment_failed).
+  '4000000000007700': { kind: 'async', result: 'succeed' },
+  '4000000000007718': { kind: 'async', result: 'fail' },
+  // Stripe's "asynchronous refund failure" card: a refund starts `succeeded`, then fails later
+  // (refund.failed); here when the test calls settleAsyncPayments().
+  '4000000000005126': { kind: 'succeed', refundFails: true },
   '4000000000000002': decline('generic_decline'),
   '4000000000009995': decline('insufficient_funds', 'Your card has insufficient funds.'),
   '4000000000009987': decline('lost_card'),

@@ -10,6 +10,11 @@ export interface StripeSandboxOptions {
   host?: string;
   /** Milliseconds since the epoch; stamps `created` fields and webhook signatures. Default Date.now. */
   clock?: () => number;
+  /**
+   * The account's default API version, which events are created in; default the version the
+   * installed `stripe` package pins. A webhook endpoint with its own `apiVersion` gets them in that one.
+   */
+  accountApiVersion?: string;
   /** Where to deliver signed webhook events; none by default. */
   webhook?: WebhookTarget | null;
   /** Waits between delivery retries of a failed webhook; default [100, 500, 2000] (4 attempts). */
@@ -56,6 +61,19 @@ export interface StripeSandbox {
   setOutage(mode: OutageMode, slowMs?: number): void;
   /** Requests per second beyond which calls get 429 `rate_limit`; null lifts the limit. */
   setRateLimit(perSecond: number | null): void;
+  /**
+   * Moves the sandbox's clock forward by `ms` (never back): idempotency keys older than 24 hours are
+   * then pruned as at Stripe, and `created` stamps and webhook signatures follow.
+   */
+  advanceClock(ms: number): void;
+  /**
+   * Settles the payments the sandbox-only async cards (4000 0000 0000 7700 succeeds, …7718 fails)
+   * left `processing`, and fails the refunds of Stripe's async-refund-failure card 4000 0000 0000
+   * 5126, emitting their events; returns how many settled.
+   */
+  settleAsyncPayments(): number;
+  /** The sandbox's clock now, in ms since the epoch. */
+  now(): number;
   /** PaymentIntents of the platform or of one connected account, test and live (or one mode). */
   paymentIntents(account?: string, livemode?: boolean): PaymentIntent[];
   customers(account?: string, livemode?: boolean): Customer[];

@@ -4,6 +4,12 @@ import type { StripeObject } from './store.js';
 export interface WebhookTarget {
   url: string;
   secret: string;
+  /**
+   * The endpoint's API version: events reach it with this `api_version` (Stripe renders each event
+   * in the endpoint's version, or the account's default when the endpoint has none). The sandbox
+   * knows one object shape, so only the envelope's `api_version` changes.
+   */
+  apiVersion?: string;
 }
 
 export interface WebhookAttempt {
@@ -87,7 +93,8 @@ export class WebhookDispatcher {
 
   private async post(event: StripeObject, target: WebhookTarget): Promise<number> {
     // Stripe sends the event pretty-printed; the signature covers these exact bytes.
-    const payload = JSON.stringify(event, null, 2);
+    const rendered = target.apiVersion === undefined ? event : { ...event, api_version: target.apiVersion };
+    const payload = JSON.stringify(rendered, null, 2);
     try {
       const response = await fetch(target.url, {
         method: 'POST',

@@ -1,10 +1,8 @@
 import type { Knex } from 'knex';
 import type { CreateRefundRequest } from '@onepagepay/protocol';
-import { RelayError } from '../../errors.js';
-import type { StripeAccounts } from '../stripe-accounts.js';
 import type { PayPalAccounts } from './paypal/paypal-accounts.js';
-import { refundWithPayPal } from './paypal/refund-with-paypal.js';
-import { refundWithStripe } from './stripe/refund-with-stripe.js';
+import type { StripeAccounts } from './stripe/stripe-accounts.js';
+import { providerNamed } from './index.js';
 
 /** One refund the merchant asked for, as every provider needs it. */
 export interface ProviderRefundRequest {
@@ -40,7 +38,5 @@ export function refundAtProvider(
   provider: string,
   request: ProviderRefundRequest,
 ): Promise<ProviderRefund> {
-  if (provider === 'stripe') return refundWithStripe(deps, request);
-  if (provider === 'paypal') return refundWithPayPal(deps.paypal, request);
-  throw new RelayError('invalid_request', `Payments of ${provider} cannot be refunded through the relay.`);
+  return providerNamed(provider).refund(deps, request);
 }

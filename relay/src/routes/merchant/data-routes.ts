@@ -15,7 +15,7 @@ import {
 import { refundTransaction } from '../../merchants/refunds.js';
 import { readLimit, readTransactionFilters } from '../../merchants/transaction-listing.js';
 import type { PayPalAccounts } from '../../payments/providers/paypal/paypal-accounts.js';
-import type { StripeAccounts } from '../../payments/stripe-accounts.js';
+import type { StripeAccounts } from '../../payments/providers/stripe/stripe-accounts.js';
 import { callerOf, requireMerchant, type MerchantAuthDeps } from './merchant-auth.js';
 
 type Query = Record<string, string | string[] | undefined>;

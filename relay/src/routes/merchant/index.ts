@@ -6,7 +6,7 @@ import { TokenCipher } from '../../hubspot/token-cipher.js';
 import type { Mailer } from '../../mail/mailer.js';
 import { LoginThrottle } from '../../merchants/login-throttle.js';
 import type { PayPalAccounts } from '../../payments/providers/paypal/paypal-accounts.js';
-import type { StripeAccounts } from '../../payments/stripe-accounts.js';
+import type { StripeAccounts } from '../../payments/providers/stripe/stripe-accounts.js';
 import { accountRoutes } from './account-routes.js';
 import { dataRoutes } from './data-routes.js';
 import { MERCHANT_ROUTE_DOCS } from './route-docs.js';

@@ -13,8 +13,7 @@ import { fromPayPalValue } from './paypal-money.js';
 import { PAYPAL_SQL } from './paypal-sql.js';
 import { recordCapture } from './record-capture.js';
 import type { PayPalWebhookEvent } from './verify-paypal-webhook.js';
-
-export type WebhookOutcome = 'processed' | 'duplicate' | 'ignored';
+import type { WebhookOutcome } from '../payment-provider.js';
 
 const CAPTURE_EVENTS = new Set([
   'PAYMENT.CAPTURE.COMPLETED',

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { StripeAccounts } from '../../stripe-accounts.js';
+import type { StripeAccounts } from './stripe-accounts.js';
 import type { ProviderRefund, ProviderRefundRequest } from '../refund-at-provider.js';
 
 /** A Stripe refund of the PaymentIntent, on the tenant's connected account if it has one. */

@@ -3,13 +3,13 @@ import Router from '@koa/router';
 import type { Knex } from 'knex';
 import Stripe from 'stripe';
 import { signStripeWebhookPayload, startStripeSandbox, type StripeSandbox } from '@onepagepay/sandbox';
-import { startTestRelay, TEST_WEBHOOK_SECRET, type TestRelay } from '../testing/test-relay.js';
+import { startTestRelay, TEST_WEBHOOK_SECRET, type TestRelay } from '../../../testing/test-relay.js';
 import {
   createCardPaymentMethod,
   paymentRequest,
   postJson,
   seedTenantWithForm,
-} from '../testing/payment-fixtures.js';
+} from '../../../testing/payment-fixtures.js';
 
 /**
  * What a signed webhook may and may not do: metadata is written by whoever created the intent (a

@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import type { StatusChange } from './transaction-store.js';
+import type { StatusChange } from '../../transaction-store.js';
 
 /** Errors after which Stripe may or may not have acted: the attempt stays open for a safe retry. */
 export function isUnansweredStripeError(error: unknown): boolean {

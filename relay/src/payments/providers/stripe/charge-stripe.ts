@@ -1,10 +1,10 @@
 import Stripe from 'stripe';
 import type { CreatePaymentRequest } from '@onepagepay/protocol';
-import type { Form } from '../db/models/form.js';
-import type { Tenant } from '../db/models/tenant.js';
-import type { TenantScope } from '../db/tenant-scope.js';
-import type { Logger } from '../logger.js';
-import { createStripeCustomer } from './contacts.js';
+import type { Form } from '../../../db/models/form.js';
+import type { Tenant } from '../../../db/models/tenant.js';
+import type { TenantScope } from '../../../db/tenant-scope.js';
+import type { Logger } from '../../../logger.js';
+import { createStripeCustomer } from './stripe-customers.js';
 
 /** One charge of one attempt at Stripe. */
 export interface StripeCharge {
@@ -16,6 +16,7 @@ export interface StripeCharge {
   request: CreatePaymentRequest;
   amount: number;
   transactionId: string;
+  attemptStartedAt: Date;
 }
 
 /**
@@ -46,6 +47,17 @@ export async function chargeWithStripe(
 ): Promise<Stripe.PaymentIntent> {
   const { tenant, request } = charge;
   const attemptKey = `opp_pi_${tenant.id}_${request.attemptId}`;
+  if (Date.now() - charge.attemptStartedAt.getTime() >= RECONCILE_AFTER_MS) {
+    const earlier = await findEarlierIntent(charge);
+    if (earlier) {
+      charge.logger.warn(
+        { transactionId: charge.transactionId, paymentIntent: earlier.id },
+        'a late retry found the payment its first try made: recorded, not charged again',
+      );
+      if (typeof earlier.customer === 'string') payer.customerId = earlier.customer;
+      return earlier;
+    }
+  }
   payer.customerId ??= await createStripeCustomer({
     stripe: charge.stripe,
     stripeAccount: tenant.stripeAccountId,
@@ -69,6 +81,39 @@ export async function chargeWithStripe(
     idempotencyKey: `opp_cus_${tenant.id}_${request.attemptId}${NEW_CUSTOMER_KEY_SUFFIX}`,
   });
   return createPaymentIntent(charge, payer.customerId, `${attemptKey}${NEW_CUSTOMER_KEY_SUFFIX}`);
+}
+
+/**
+ * A retry this long after the attempt began searches Stripe for the PaymentIntent its first try
+ * may have made before creating one. Stripe keeps idempotency keys for at least 24 hours and then
+ * prunes them ("We generate a new request if a key is reused after the original is pruned"), so a
+ * create retried a day later with the same key would be a second charge. An hour is far inside the
+ * key's life (the key alone would do) and far past search's lag (data is searchable "in less than
+ * a minute", https://docs.stripe.com/search#data-freshness), so the search sees the first try.
+ */
+export const RECONCILE_AFTER_MS = 60 * 60 * 1000;
+
+/**
+ * The PaymentIntent an earlier try of this attempt made, found by the attempt id in its metadata
+ * (both tries of a charge, the `:customer-2` one too, carry it). A failed search is treated as no
+ * answer (the attempt stays open), never as "none found": that would charge blindly.
+ */
+async function findEarlierIntent(charge: StripeCharge): Promise<Stripe.PaymentIntent | undefined> {
+  const { tenant, request } = charge;
+  let found: Stripe.ApiSearchResult<Stripe.PaymentIntent>;
+  try {
+    found = await charge.stripe.paymentIntents.search(
+      {
+        query: `metadata['onepagepay_attempt_id']:'${request.attemptId}' AND metadata['onepagepay_tenant_id']:'${tenant.id}'`,
+        limit: 10,
+      },
+      tenant.stripeAccountId ? { stripeAccount: tenant.stripeAccountId } : {},
+    );
+  } catch (error) {
+    throw new Error('the search for an earlier PaymentIntent of this attempt failed', { cause: error });
+  }
+  const intents = found.data;
+  return intents.find((intent) => intent.status === 'succeeded') ?? intents[0];
 }
 
 /** Stripe's answer for a customer id it does not know (deleted, or of another account). */

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import Stripe from 'stripe';
 import { signStripeWebhookPayload, startStripeSandbox, type StripeSandbox } from '@onepagepay/sandbox';
-import { startTestRelay, TEST_WEBHOOK_SECRET, type TestRelay } from '../testing/test-relay.js';
+import { startTestRelay, TEST_WEBHOOK_SECRET, type TestRelay } from '../../../testing/test-relay.js';
 import {
   createCardPaymentMethod,
   paymentRequest,
   postJson,
   seedTenantWithForm,
-} from '../testing/payment-fixtures.js';
+} from '../../../testing/payment-fixtures.js';
 
 describe('POST /v1/webhooks/stripe', function () {
   this.timeout(60_000);

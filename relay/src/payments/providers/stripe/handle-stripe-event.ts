@@ -1,31 +1,43 @@
 import type Stripe from 'stripe';
 import type { Knex } from 'knex';
-import { Form } from '../db/models/form.js';
-import { Tenant } from '../db/models/tenant.js';
-import { Transaction } from '../db/models/transaction.js';
-import { sqlSessionOf } from '../db/sql-session.js';
-import { inTenantTransaction, type TenantScope } from '../db/tenant-scope.js';
-import type { PaymentDeps } from '../payments/payment-deps.js';
-import { upsertContact } from '../payments/contacts.js';
-import { statusFromPaymentIntent } from '../payments/transaction-status.js';
-import { applyStatusChange, type StatusChange } from '../payments/transaction-store.js';
-import { isUuid } from '../ids.js';
-
-export type WebhookOutcome = 'processed' | 'duplicate' | 'ignored';
+import { Form } from '../../../db/models/form.js';
+import { Tenant } from '../../../db/models/tenant.js';
+import { Transaction } from '../../../db/models/transaction.js';
+import { sqlSessionOf } from '../../../db/sql-session.js';
+import { inTenantTransaction, type TenantScope } from '../../../db/tenant-scope.js';
+import type { PaymentDeps } from '../../payment-deps.js';
+import { upsertContact } from '../../contacts.js';
+import { statusFromPaymentIntent } from './payment-intent-status.js';
+import { applyStatusChange, type StatusChange } from '../../transaction-store.js';
+import { isUuid } from '../../../ids.js';
+import type { WebhookOutcome } from '../payment-provider.js';
+import { recordDeauthorization } from './account-deauthorized.js';
+import { inPinnedVersion } from './event-version.js';
+import { afterFailedRefund, refundFailureOf } from './refund-failure.js';
 
 const HANDLED = new Set([
+  'payment_intent.processing',
   'payment_intent.succeeded',
   'payment_intent.payment_failed',
   'charge.refunded',
   'charge.dispute.created',
+  'charge.dispute.updated',
+  'charge.dispute.closed',
+  'refund.failed',
+  'refund.updated',
 ]);
 
 /**
  * Applies one verified Stripe event. The event id is recorded in the same database transaction as
  * its effects, so a replayed event does nothing and a failed one is retried by Stripe.
  */
-export async function handleStripeEvent(deps: PaymentDeps, event: Stripe.Event): Promise<WebhookOutcome> {
-  if (!HANDLED.has(event.type)) return 'ignored';
+export async function handleStripeEvent(deps: PaymentDeps, received: Stripe.Event): Promise<WebhookOutcome> {
+  if (received.type === 'account.application.deauthorized') return recordDeauthorization(deps, received);
+  if (!HANDLED.has(received.type)) return 'ignored';
+  const event = await inPinnedVersion(deps.stripe, deps.logger, received);
+  // Only a refund that failed changes the payment; other refund updates (a reference number) do not.
+  const refundFailure = await refundFailureOf(deps, event);
+  if (event.type.startsWith('refund.') && !refundFailure) return 'ignored';
   const intent = await paymentIntentOf(deps, event);
   if (!intent) return 'ignored';
   const tenant = await tenantOf(deps.knex, event, intent);
@@ -63,12 +75,25 @@ export async function handleStripeEvent(deps: PaymentDeps, event: Stripe.Event):
       );
       return 'ignored';
     }
-    await applyStatusChange(sqlSessionOf(trx), transaction, changeFor(event, intent));
+    await applyStatusChange(
+      sqlSessionOf(trx),
+      transaction,
+      refundFailure ? afterFailedRefund(refundFailure, transaction) : changeFor(event, intent, transaction),
+    );
+    if (refundFailure) {
+      await trx('merchant_refunds')
+        .where({ tenant_id: tenant.id, provider_refund_id: refundFailure.refund.id })
+        .update({ status: 'failed', updated_at: trx.fn.now() });
+    }
     return 'processed';
   });
 }
 
-function changeFor(event: Stripe.Event, intent: Stripe.PaymentIntent): StatusChange {
+function changeFor(
+  event: Stripe.Event,
+  intent: Stripe.PaymentIntent,
+  transaction: Transaction,
+): StatusChange {
   if (event.type === 'charge.refunded') {
     const charge = event.data.object as Stripe.Charge;
     return {
@@ -76,7 +101,11 @@ function changeFor(event: Stripe.Event, intent: Stripe.PaymentIntent): StatusCha
       amountRefunded: charge.amount_refunded,
     };
   }
-  if (event.type === 'charge.dispute.created') return { status: 'disputed' };
+  if (event.type === 'charge.dispute.created' || event.type === 'charge.dispute.updated') {
+    return { status: 'disputed' };
+  }
+  if (event.type === 'charge.dispute.closed')
+    return disputeClosure(event.data.object as Stripe.Dispute, transaction);
   const lastError = intent.last_payment_error;
   return {
     status: event.type === 'payment_intent.succeeded' ? 'succeeded' : statusFromPaymentIntent(intent),
@@ -89,6 +118,20 @@ function changeFor(event: Stripe.Event, intent: Stripe.PaymentIntent): StatusCha
           failureMessage: lastError?.message ?? 'The payment failed.',
         }
       : {}),
+  };
+}
+
+/**
+ * A won dispute gives the money back: the payment is paid again (less what was refunded before).
+ * A lost one stays `disputed`, which already told HubSpot; `warning_closed` (an inquiry that never
+ * became a dispute) is treated like a win.
+ */
+function disputeClosure(dispute: Stripe.Dispute, transaction: Transaction): StatusChange {
+  if (dispute.status === 'lost') return { status: 'disputed' };
+  const refunded = transaction.amountRefunded;
+  return {
+    status: refunded >= transaction.amount ? 'refunded' : refunded > 0 ? 'partially_refunded' : 'succeeded',
+    disputeWon: true,
   };
 }
 

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
-import type { StripeAccounts } from '../payments/stripe-accounts.js';
-import { RelayError } from '../errors.js';
+import type { StripeAccounts } from './stripe-accounts.js';
+import { RelayError } from '../../../errors.js';
 
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
 

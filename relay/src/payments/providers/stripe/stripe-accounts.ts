@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
-import type { RelayConfig, StripeKeys } from '../config.js';
-import { RelayError } from '../errors.js';
+import type { RelayConfig, StripeKeys } from '../../../config.js';
+import { RelayError } from '../../../errors.js';
 import { StripeUndiciHttpClient } from './stripe-http-client.js';
 
 /** The relay's Stripe clients, one per mode: a live form can only reach live keys, a test form test keys. */

@@ -1,0 +1,81 @@
+import type { CreatePaymentRequest } from '@onepagepay/protocol';
+import type { Form } from '../../db/models/form.js';
+import type { Tenant } from '../../db/models/tenant.js';
+import type { Transaction } from '../../db/models/transaction.js';
+import type { TenantScope } from '../../db/tenant-scope.js';
+import type { KnownPayer, PayerAtProvider } from '../contacts.js';
+import type { PaymentDeps } from '../payment-deps.js';
+import type { StatusChange } from '../transaction-store.js';
+import type { ProviderRefund, ProviderRefundRequest, RefundDeps } from './refund-at-provider.js';
+
+export type WebhookOutcome = 'processed' | 'duplicate' | 'ignored';
+
+/**
+ * One payment provider, as the provider-neutral code (claim, record, outbox, refunds, webhook
+ * routing) sees it. Each provider lives in its own folder under `providers/` and exports one of
+ * these; adding a provider touches only its folder, the registry (`index.ts`), config and schemas.
+ */
+export interface PaymentProvider {
+  /** The `transactions.provider` value and the webhook path segment (`/v1/webhooks/<name>`). */
+  readonly name: string;
+  /** Payments the relay charges in one call from `POST /v1/payments` (cards); absent otherwise. */
+  readonly card?: CardPayments;
+  /** Refunds the provider's payment. A refusal (4xx) throws with `statusCode`; no answer throws without. */
+  refund(deps: RefundDeps, request: ProviderRefundRequest): Promise<ProviderRefund>;
+  /** Verifies one webhook delivery over its raw bytes and applies it, deduplicated by event id. */
+  receiveWebhook(deps: PaymentDeps, raw: Buffer, header: (name: string) => string): Promise<WebhookOutcome>;
+}
+
+/** One claimed attempt to charge, with the price the relay decided. */
+export interface ChargeAttempt {
+  tenant: Tenant;
+  form: Form;
+  scope: TenantScope;
+  request: CreatePaymentRequest;
+  amount: number;
+  transactionId: string;
+  /** When the attempt was first claimed: a retry long after it may outlive the provider's idempotency. */
+  attemptStartedAt: Date;
+  /** The payer as this tenant knows them at the provider's account (`payerAccountOf`), if seen before. */
+  knownPayer: KnownPayer | undefined;
+}
+
+/** What a charge or confirmation ended in: a status to record and, for card payers, their record. */
+export interface ChargeOutcome {
+  change: StatusChange;
+  /** The secret the browser needs for a next action (3-D Secure). */
+  clientSecret?: string;
+  /** Stored on the contact, also after a decline, so the next charge reuses it. */
+  payer?: PayerAtProvider;
+}
+
+export interface CardPayments {
+  /** The provider account a tenant's payer records belong to (a connected account id, or null). */
+  payerAccountOf(tenant: Tenant): string | null;
+  /** Throws `provider_unavailable` when the mode is not set up, before an attempt is claimed. */
+  assertConfigured(deps: PaymentDeps, livemode: boolean): void;
+  /** Charges once; throws ProviderUnansweredError when the provider may or may not have acted. */
+  charge(deps: PaymentDeps, attempt: ChargeAttempt): Promise<ChargeOutcome>;
+  /** A fresh client secret for a payment awaiting the payer's action, for a replayed attempt. */
+  resumeAction(deps: PaymentDeps, tenant: Tenant, transaction: Transaction): Promise<string | undefined>;
+  /** Finishes a payment after the browser's next action; throws ProviderUnansweredError on silence. */
+  confirm(
+    deps: PaymentDeps,
+    tenant: Tenant,
+    transaction: Transaction,
+    attemptId: string,
+  ): Promise<ChargeOutcome>;
+  /** The request's provider-specific part, hashed into the attempt's fingerprint. */
+  fingerprintMaterial(request: CreatePaymentRequest): unknown;
+}
+
+/**
+ * The provider did not answer (timeout, dropped connection, 5xx): it may or may not have acted, so
+ * the attempt stays open for a retry with the same idempotency key.
+ */
+export class ProviderUnansweredError extends Error {
+  override readonly name = 'ProviderUnansweredError';
+  constructor(cause: unknown) {
+    super('The payment provider did not answer.', { cause });
+  }
+}

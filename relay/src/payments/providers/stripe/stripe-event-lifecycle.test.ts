@@ -1,0 +1,201 @@
+import assert from 'node:assert/strict';
+import Stripe from 'stripe';
+import { startStripeSandbox, type StripeSandbox } from '@onepagepay/sandbox';
+import {
+  createCardPaymentMethod,
+  paymentRequest,
+  postJson,
+  seedTenantWithForm,
+} from '../../../testing/payment-fixtures.js';
+import { startTestRelay, TEST_WEBHOOK_SECRET, type TestRelay } from '../../../testing/test-relay.js';
+import { PINNED_API_VERSION } from './event-version.js';
+
+const ASYNC_SUCCEEDS = '4000000000007700';
+const ASYNC_FAILS = '4000000000007718';
+
+/**
+ * Issue 13, items 8-9, through signed webhooks the sandbox sends to a real relay: payments that
+ * settle later, the dispute lifecycle after charge.dispute.created, and events rendered in the
+ * endpoint's API version rather than the relay's.
+ */
+describe('Stripe webhooks: async payments, dispute closure, endpoint API versions', function () {
+  this.timeout(120_000);
+  let sandbox: StripeSandbox;
+  let relay: TestRelay;
+  let seeded: Awaited<ReturnType<typeof seedTenantWithForm>>;
+  let stripe: Stripe;
+
+  before(async () => {
+    sandbox = await startStripeSandbox({ webhookRetryDelaysMs: [50] });
+    relay = await startTestRelay(sandbox);
+    sandbox.setWebhook({ url: `${relay.url}/v1/webhooks/stripe`, secret: TEST_WEBHOOK_SECRET });
+    seeded = await seedTenantWithForm(relay.database.knex);
+    stripe = new Stripe(sandbox.keys.secretTest, {
+      host: '127.0.0.1',
+      port: sandbox.port,
+      protocol: 'http',
+      maxNetworkRetries: 0,
+      telemetry: false,
+    });
+  });
+  after(async () => {
+    await relay?.close();
+    await sandbox?.close();
+  });
+  afterEach(() =>
+    sandbox.setWebhook({ url: `${relay.url}/v1/webhooks/stripe`, secret: TEST_WEBHOOK_SECRET }),
+  );
+
+  async function pay(cardNumber: string) {
+    const card = await createCardPaymentMethod(sandbox.url, sandbox.keys.publishableTest, cardNumber);
+    const response = await postJson(
+      `${relay.url}/v1/payments`,
+      paymentRequest(seeded.tenant.id, seeded.form.hubspotFormGuid, card),
+    );
+    await sandbox.settleWebhooks();
+    return response;
+  }
+  const row = (id: unknown) => relay.database.knex('transactions').where({ id }).first();
+  const outboxReasons = async (id: unknown) =>
+    (await relay.database.knex('outbox').where({ transaction_id: id }).orderBy('created_at')).map(
+      (job: { dedupe_key: string }) => job.dedupe_key.split(':').slice(2).join(':'),
+    );
+
+  it('records an async payment as processing, then paid when it settles, and only then queues HubSpot', async () => {
+    const paid = await pay(ASYNC_SUCCEEDS);
+    assert.equal(paid.status, 200, JSON.stringify(paid.body));
+    assert.equal(paid.body.status, 'processing');
+    const id = paid.body.transactionId;
+    assert.equal((await row(id)).status, 'processing');
+    assert.deepEqual(await outboxReasons(id), []);
+    const delivered = sandbox
+      .webhookAttempts()
+      .filter((attempt) => attempt.type === 'payment_intent.processing');
+    assert.equal(delivered.at(-1)?.status, 200);
+
+    assert.equal(sandbox.settleAsyncPayments(), 1);
+    await sandbox.settleWebhooks();
+    const settled = await row(id);
+    assert.equal(settled.status, 'succeeded');
+    assert.deepEqual(await outboxReasons(id), ['succeeded:0']);
+  });
+
+  it('records an async payment that fails later as failed, with the decline code', async () => {
+    const paid = await pay(ASYNC_FAILS);
+    assert.equal(paid.body.status, 'processing');
+    sandbox.settleAsyncPayments();
+    await sandbox.settleWebhooks();
+    const failed = await row(paid.body.transactionId);
+    assert.equal(failed.status, 'failed');
+    assert.equal(failed.failure_code, 'card_declined');
+    assert.equal(failed.decline_code, 'generic_decline');
+    assert.deepEqual(await outboxReasons(paid.body.transactionId), [], 'HubSpot never heard of it');
+  });
+
+  async function disputeAndClose(evidence: 'winning_evidence' | 'losing_evidence') {
+    const paid = await pay('4242424242424242');
+    assert.equal(paid.body.status, 'succeeded');
+    const id = paid.body.transactionId;
+    const intentId = (await row(id)).provider_payment_id as string;
+    const opened = await fetch(`${sandbox.url}/v1/test_helpers/sandbox/disputes`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${sandbox.keys.secretTest}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ payment_intent: intentId }),
+    }).then((response) => response.json() as Promise<{ id: string }>);
+    await sandbox.settleWebhooks();
+    assert.equal((await row(id)).status, 'disputed');
+    const closed = await stripe.disputes.update(opened.id, { evidence: { uncategorized_text: evidence } });
+    await sandbox.settleWebhooks();
+    return { id, closed };
+  }
+
+  it('puts a payment whose dispute was won back to paid, and tells HubSpot', async () => {
+    const { id, closed } = await disputeAndClose('winning_evidence');
+    assert.equal(closed.status, 'won');
+    const types = sandbox.events().map((event) => event.type);
+    assert.ok(types.includes('charge.dispute.updated') && types.includes('charge.dispute.closed'));
+    assert.equal((await row(id)).status, 'succeeded');
+    assert.deepEqual(await outboxReasons(id), ['succeeded:0', 'disputed:0', 'succeeded:0:dispute-won']);
+  });
+
+  it('keeps a payment whose dispute was lost disputed', async () => {
+    const { id, closed } = await disputeAndClose('losing_evidence');
+    assert.equal(closed.status, 'lost');
+    assert.equal((await row(id)).status, 'disputed');
+    assert.deepEqual(await outboxReasons(id), ['succeeded:0', 'disputed:0']);
+  });
+
+  it('gives the money back to the payment when its refund fails later, and tells HubSpot', async () => {
+    const paid = await pay('4000000000005126');
+    assert.equal(paid.body.status, 'succeeded');
+    const id = paid.body.transactionId;
+    const intentId = (await row(id)).provider_payment_id as string;
+    const refund = await stripe.refunds.create({ payment_intent: intentId });
+    assert.equal(refund.status, 'succeeded', 'Stripe reports the refund succeeded at first');
+    await sandbox.settleWebhooks();
+    assert.equal((await row(id)).status, 'refunded');
+
+    assert.equal(sandbox.settleAsyncPayments(), 1);
+    await sandbox.settleWebhooks();
+    const types = sandbox.webhookAttempts().map((attempt) => attempt.type);
+    assert.ok(types.includes('refund.failed') && types.includes('refund.updated'));
+    const after = await row(id);
+    assert.equal(after.status, 'succeeded');
+    assert.equal(after.amount_refunded, 0);
+    assert.deepEqual(await outboxReasons(id), ['succeeded:0', 'refunded:4900', 'succeeded:0:refund-failed']);
+  });
+
+  it('tells the operator when a connected account disconnects the platform, once per event', async () => {
+    const account = await fetch(`${sandbox.url}/v1/accounts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sandbox.keys.secretTest}` },
+    }).then((response) => response.json() as Promise<{ id: string }>);
+    await relay.database
+      .knex('tenants')
+      .where({ id: seeded.tenant.id })
+      .update({ stripe_account_id: account.id });
+    try {
+      const application = { id: 'ca_onepagepay', object: 'application', name: 'OnePagePay' };
+      await sandbox.emitEvent('account.application.deauthorized', application, account.id);
+      const [event] = sandbox.events(account.id, false);
+      assert.equal(event?.type, 'account.application.deauthorized');
+      const attempts = sandbox.webhookAttempts().filter((attempt) => attempt.eventId === event?.id);
+      assert.equal(attempts.at(-1)?.status, 200);
+      const warnings = relay.logLines.filter((line) => line.includes('disconnected the platform'));
+      assert.equal(warnings.length, 1);
+      assert.ok(warnings[0]?.includes(seeded.tenant.id));
+    } finally {
+      await relay.database
+        .knex('tenants')
+        .where({ id: seeded.tenant.id })
+        .update({ stripe_account_id: null });
+    }
+  });
+
+  it("reads events sent in the endpoint's API version through the API, in the pinned one, and says so", async () => {
+    const otherVersion = '2025-01-27.acacia';
+    assert.notEqual(otherVersion, PINNED_API_VERSION);
+    sandbox.setWebhook({
+      url: `${relay.url}/v1/webhooks/stripe`,
+      secret: TEST_WEBHOOK_SECRET,
+      apiVersion: otherVersion,
+    });
+    const paid = await pay(ASYNC_SUCCEEDS);
+    const intentId = (await row(paid.body.transactionId)).provider_payment_id as string;
+    const refetchesBefore = sandbox
+      .requestLog()
+      .filter((entry) => entry.method === 'GET' && entry.path === `/v1/payment_intents/${intentId}`).length;
+    sandbox.settleAsyncPayments();
+    await sandbox.settleWebhooks();
+    assert.equal((await row(paid.body.transactionId)).status, 'succeeded');
+    const refetches = sandbox
+      .requestLog()
+      .filter((entry) => entry.method === 'GET' && entry.path === `/v1/payment_intents/${intentId}`).length;
+    assert.ok(refetches > refetchesBefore, 'the event object was fetched again in the pinned version');
+    const warnings = relay.logLines.filter((line) => line.includes(`API version ${otherVersion}`));
+    assert.equal(warnings.length, 1, 'operators are told once, not per event');
+  });
+});
