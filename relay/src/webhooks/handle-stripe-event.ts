@@ -13,6 +13,9 @@ import { isUuid } from '../ids.js';
 
 export type WebhookOutcome = 'processed' | 'duplicate' | 'ignored';
 
+/** What applying an event needs (the webhook route and the reconciliation sweep both pass it). */
+export type StripeEventDeps = Pick<PaymentDeps, 'knex' | 'stripe' | 'logger'>;
+
 const HANDLED = new Set([
   'payment_intent.succeeded',
   'payment_intent.payment_failed',
@@ -24,7 +27,7 @@ const HANDLED = new Set([
  * Applies one verified Stripe event. The event id is recorded in the same database transaction as
  * its effects, so a replayed event does nothing and a failed one is retried by Stripe.
  */
-export async function handleStripeEvent(deps: PaymentDeps, event: Stripe.Event): Promise<WebhookOutcome> {
+export async function handleStripeEvent(deps: StripeEventDeps, event: Stripe.Event): Promise<WebhookOutcome> {
   if (!HANDLED.has(event.type)) return 'ignored';
   const intent = await paymentIntentOf(deps, event);
   if (!intent) return 'ignored';
@@ -93,7 +96,7 @@ function changeFor(event: Stripe.Event, intent: Stripe.PaymentIntent): StatusCha
 }
 
 /** Charges and disputes name their PaymentIntent; the intent carries our metadata. */
-async function paymentIntentOf(deps: PaymentDeps, event: Stripe.Event): Promise<Stripe.PaymentIntent | null> {
+async function paymentIntentOf(deps: StripeEventDeps, event: Stripe.Event): Promise<Stripe.PaymentIntent | null> {
   const object = event.data.object as { object: string; payment_intent?: string | { id: string } | null };
   if (object.object === 'payment_intent') return object as unknown as Stripe.PaymentIntent;
   const intentRef = object.payment_intent;
@@ -109,7 +112,7 @@ async function paymentIntentOf(deps: PaymentDeps, event: Stripe.Event): Promise<
  * another merchant could write any tenant id into metadata. Platform events belong to the tenant
  * named in metadata only if that tenant charges on the platform.
  */
-async function tenantOf(
+export async function tenantOf(
   knex: Knex,
   event: Stripe.Event,
   intent: Stripe.PaymentIntent,
@@ -127,7 +130,7 @@ async function tenantOf(
  * creating the intent and recording its id). Metadata is written by whoever created the intent, so
  * a transaction already bound to another intent, or of the other mode, is a `mismatch`.
  */
-async function findTransaction(
+export async function findTransaction(
   trx: Knex.Transaction,
   scope: TenantScope,
   intent: Stripe.PaymentIntent,
@@ -150,7 +153,7 @@ async function findTransaction(
  * transaction from Stripe's own data, so no paid charge is ever unrecorded.
  */
 async function recordMissingPayment(
-  deps: PaymentDeps,
+  deps: StripeEventDeps,
   trx: Knex.Transaction,
   tenant: Tenant,
   scope: TenantScope,
