@@ -43,7 +43,11 @@ export function filterByCreated(params: Params, items: readonly StripeObject[]):
   const bounds: Partial<Record<(typeof RANGE_KEYS)[number], number>> = {};
   for (const key of Object.keys(range)) {
     if (!(RANGE_KEYS as readonly string[]).includes(key)) {
-      throw invalidParam(`Received unknown parameter: created[${key}]`, `created[${key}]`, 'parameter_unknown');
+      throw invalidParam(
+        `Received unknown parameter: created[${key}]`,
+        `created[${key}]`,
+        'parameter_unknown',
+      );
     }
     const bound = readInteger(range, key);
     if (bound !== undefined) bounds[key as (typeof RANGE_KEYS)[number]] = bound;
