@@ -48,8 +48,8 @@ export const registerReconcileCommand: RegisterCommands = (program, context) => 
               knex: database.knex,
               stripe,
               paypal: createPayPalAccounts(config.paypal),
-              // The report is the output; the log lines go to stderr for whoever keeps them.
-              logger: createLogger({ level: 'warn', destination: process.stderr }),
+              // The report is the output; the log lines (LOG_LEVEL) go to stderr for whoever keeps them.
+              logger: createLogger({ level: config.logLevel, destination: process.stderr }),
             },
             {
               ...sweepWindow(
