@@ -8,6 +8,7 @@ import { registerFormCommands } from './commands/form.js';
 import { registerHubSpotCommands } from './commands/hubspot.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerReconcileCommand } from './commands/reconcile.js';
+import { registerRotateKeyCommand } from './commands/rotate-key.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTenantCommands } from './commands/tenant.js';
 import { registerUserCommands } from './commands/user.js';
@@ -25,6 +26,7 @@ export const COMMAND_GROUPS: RegisterCommands[] = [
   registerApiKeyCommands,
   registerBackupCommands,
   registerReconcileCommand,
+  registerRotateKeyCommand,
 ];
 
 /** The relay package's version: `package.json` sits two levels up from both src/cli and dist/cli. */
