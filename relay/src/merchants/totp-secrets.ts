@@ -7,7 +7,8 @@ export interface SecretCipher {
 }
 
 /** What a sealed TOTP secret is bound to (also read by `rotate-key`, which re-seals it). */
-export const totpContext = (user: Pick<MerchantUser, 'tenant_id' | 'id'>) => `totp:${user.tenant_id}:${user.id}`;
+export const totpContext = (user: Pick<MerchantUser, 'tenant_id' | 'id'>) =>
+  `totp:${user.tenant_id}:${user.id}`;
 
 /** TOTP secrets are sealed (AES-256-GCM, bound to the user); enrolment refuses without a key. */
 export function sealTotpSecret(deps: { cipher?: SecretCipher }, user: MerchantUser, secret: string): string {

@@ -96,7 +96,10 @@ function changeFor(event: Stripe.Event, intent: Stripe.PaymentIntent): StatusCha
 }
 
 /** Charges and disputes name their PaymentIntent; the intent carries our metadata. */
-async function paymentIntentOf(deps: StripeEventDeps, event: Stripe.Event): Promise<Stripe.PaymentIntent | null> {
+async function paymentIntentOf(
+  deps: StripeEventDeps,
+  event: Stripe.Event,
+): Promise<Stripe.PaymentIntent | null> {
   const object = event.data.object as { object: string; payment_intent?: string | { id: string } | null };
   if (object.object === 'payment_intent') return object as unknown as Stripe.PaymentIntent;
   const intentRef = object.payment_intent;
