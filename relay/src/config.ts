@@ -66,6 +66,7 @@ export interface RelayConfig {
     mailFrom: string;
   };
   backups: BackupConfig;
+  reconciliation: ReconciliationConfig;
   /** Bearer token for GET /metrics; the route does not exist without one. */
   metricsToken: string | undefined;
 }
@@ -79,6 +80,15 @@ export interface BackupConfig {
   encrypt: boolean;
   /** Where pg_dump and pg_restore live, when not on PATH (they must match the server's major version). */
   pgBinDir: string | undefined;
+}
+
+export interface ReconciliationConfig {
+  /** How often the relay compares providers with its records; 0 turns the schedule off. */
+  intervalMs: number;
+  /** How far back each sweep looks (Stripe retries a webhook for up to 3 days). */
+  lookbackHours: number;
+  /** Payments younger than this are left to their request in flight. */
+  graceMs: number;
 }
 
 export interface EncryptionKey {
@@ -165,6 +175,11 @@ export function loadConfig(env: Env = process.env): RelayConfig {
     },
     encryptionKeys: readEncryptionKeys(env, 'ONEPAGEPAY_ENCRYPTION_KEYS'),
     backups: readBackupConfig(env),
+    reconciliation: {
+      intervalMs: readInteger(env, 'RECONCILE_INTERVAL_MS', 900_000, 0, 86_400_000),
+      lookbackHours: readInteger(env, 'RECONCILE_LOOKBACK_HOURS', 72, 1, 24 * 90),
+      graceMs: readInteger(env, 'RECONCILE_GRACE_MS', 300_000, 0, 86_400_000),
+    },
     metricsToken: readSecretToken(env, 'METRICS_TOKEN'),
   };
 }

@@ -17,6 +17,7 @@ import { startBackupSchedule } from './backups/backup-schedule.js';
 import { hubspotRoutes } from './routes/hubspot/index.js';
 import { UpstreamHealthMonitor } from './status/upstream-health.js';
 import { RelayMetrics } from './observability/metrics.js';
+import { startReconciliationSchedule } from './reconciliation/sweep-schedule.js';
 
 export interface RunningRelay {
   url: string;
@@ -102,6 +103,11 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   }
   const hubspotWorker = startHubSpotWorker({ config, logger, knex: database.knex });
   const backups = startBackupSchedule({ config, database, logger });
+  const reconciliation = startReconciliationSchedule({
+    deps: { knex: database.knex, stripe, paypal, logger },
+    config: config.reconciliation,
+    metrics,
+  });
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -113,6 +119,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
       clearTimeout(grace);
       await hubspotWorker?.stop();
       await backups?.stop();
+      await reconciliation?.stop();
       await stripe.close();
       if (ownsDatabase) await database.close();
       logger.info('relay stopped');

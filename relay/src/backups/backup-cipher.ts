@@ -24,6 +24,22 @@ export async function isEncryptedBackup(file: string): Promise<boolean> {
   }
 }
 
+/** The id of the key an encrypted backup was made with (from its header). */
+export async function backupKeyId(file: string): Promise<string> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const head = Buffer.alloc(MAGIC.length + 1 + 255);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const idLength = head[MAGIC.length] ?? 0;
+    if (bytesRead < MAGIC.length + 1 + idLength || !head.subarray(0, MAGIC.length).equals(MAGIC)) {
+      throw new ConfigError(`${file} is not an encrypted OnePagePay backup.`);
+    }
+    return head.subarray(MAGIC.length + 1, MAGIC.length + 1 + idLength).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
 export async function encryptBackup(
   plainFile: string,
   sealedFile: string,

@@ -7,6 +7,8 @@ import { registerBackupCommands } from './commands/backup.js';
 import { registerFormCommands } from './commands/form.js';
 import { registerHubSpotCommands } from './commands/hubspot.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerReconcileCommand } from './commands/reconcile.js';
+import { registerRotateKeyCommand } from './commands/rotate-key.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTenantCommands } from './commands/tenant.js';
 import { registerUserCommands } from './commands/user.js';
@@ -23,6 +25,8 @@ export const COMMAND_GROUPS: RegisterCommands[] = [
   registerUserCommands,
   registerApiKeyCommands,
   registerBackupCommands,
+  registerReconcileCommand,
+  registerRotateKeyCommand,
 ];
 
 /** The relay package's version: `package.json` sits two levels up from both src/cli and dist/cli. */

@@ -26,7 +26,8 @@ export interface NewConnection {
   scopes?: string[];
 }
 
-const tokenContext = (scope: TenantScope, which: 'access' | 'refresh') =>
+/** What a sealed token is bound to (also read by `rotate-key`, which re-seals it). */
+export const tokenContext = (scope: TenantScope, which: 'access' | 'refresh') =>
   `hubspot:${scope.tenantId}:${scope.livemode ? 'live' : 'test'}:${which}`;
 
 /** Connects (or reconnects) a tenant's portal; a reconnect clears a broken state and any pause. */

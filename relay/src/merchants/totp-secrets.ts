@@ -6,7 +6,9 @@ export interface SecretCipher {
   open(sealed: string, context: string): string;
 }
 
-const totpContext = (user: MerchantUser) => `totp:${user.tenant_id}:${user.id}`;
+/** What a sealed TOTP secret is bound to (also read by `rotate-key`, which re-seals it). */
+export const totpContext = (user: Pick<MerchantUser, 'tenant_id' | 'id'>) =>
+  `totp:${user.tenant_id}:${user.id}`;
 
 /** TOTP secrets are sealed (AES-256-GCM, bound to the user); enrolment refuses without a key. */
 export function sealTotpSecret(deps: { cipher?: SecretCipher }, user: MerchantUser, secret: string): string {

@@ -34,6 +34,20 @@ export class RelayMetrics {
     registers: [this.registry],
   });
 
+  private readonly reconciliationFindings = new Counter({
+    name: 'onepagepay_reconciliation_findings_total',
+    help: 'Disagreements the reconciliation sweep found between a provider and our records, by what it did',
+    labelNames: ['provider', 'kind', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly reconciliationRuns = new Counter({
+    name: 'onepagepay_reconciliation_runs_total',
+    help: 'Reconciliation sweeps run, by result (ok, or provider_errors when a provider could not be read)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
   private readonly outboxPending: Gauge<'mode'>;
   private readonly outboxDead: Gauge<'mode'>;
   private readonly outboxLag: Gauge<'mode'>;
@@ -89,6 +103,17 @@ export class RelayMetrics {
       this.outboxLag.set({ mode }, Number(row?.oldest_pending_seconds ?? 0));
     }
     return this.registry.metrics();
+  }
+
+  /** Counts one reconciliation sweep and each of its findings. */
+  countReconciliation(report: {
+    findings: ReadonlyArray<{ provider: string; kind: string; outcome: string }>;
+    errors: readonly unknown[];
+  }): void {
+    this.reconciliationRuns.inc({ result: report.errors.length > 0 ? 'provider_errors' : 'ok' });
+    for (const { provider, kind, outcome } of report.findings) {
+      this.reconciliationFindings.inc({ provider, kind, outcome });
+    }
   }
 
   /** Counts every request by its route template; runs inside the error boundary, so it sees final statuses. */

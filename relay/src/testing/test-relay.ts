@@ -54,6 +54,8 @@ export async function startTestRelay(
     RATE_LIMIT_PUBLIC_READS_PER_MINUTE: '100000',
     MERCHANT_SIGNUPS_PER_IP_PER_HOUR: '100000',
     SHUTDOWN_GRACE_MS: '1000',
+    // Suites that drop webhooks on purpose must not have a sweep repair them behind their back.
+    RECONCILE_INTERVAL_MS: '0',
     ...options.env,
   });
   const logLines: string[] = [];

@@ -22,3 +22,43 @@ export function listPage(params: Params, items: readonly StripeObject[], url: st
   for (let at = end - 1; at >= 0 && data.length < limit; at -= 1) data.push(items[at] as StripeObject);
   return { object: 'list', data, has_more: end > limit, url };
 }
+
+const RANGE_KEYS = ['gt', 'gte', 'lt', 'lte'] as const;
+
+/**
+ * Stripe's `created` list filter: an exact Unix time (`created=1700000000`) or a range
+ * (`created[gte]=…&created[lt]=…`). Anything else is refused as Stripe refuses it.
+ */
+export function filterByCreated(params: Params, items: readonly StripeObject[]): readonly StripeObject[] {
+  const value = params.created;
+  if (value === undefined) return items;
+  if (typeof value === 'string') {
+    const exact = readInteger(params, 'created');
+    return items.filter((item) => item.created === exact);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalidParam('Invalid created', 'created');
+  }
+  const range = value as Params;
+  const bounds: Partial<Record<(typeof RANGE_KEYS)[number], number>> = {};
+  for (const key of Object.keys(range)) {
+    if (!(RANGE_KEYS as readonly string[]).includes(key)) {
+      throw invalidParam(
+        `Received unknown parameter: created[${key}]`,
+        `created[${key}]`,
+        'parameter_unknown',
+      );
+    }
+    const bound = readInteger(range, key);
+    if (bound !== undefined) bounds[key as (typeof RANGE_KEYS)[number]] = bound;
+  }
+  return items.filter((item) => {
+    const created = item.created as number;
+    return (
+      (bounds.gt === undefined || created > bounds.gt) &&
+      (bounds.gte === undefined || created >= bounds.gte) &&
+      (bounds.lt === undefined || created < bounds.lt) &&
+      (bounds.lte === undefined || created <= bounds.lte)
+    );
+  });
+}

@@ -15,7 +15,7 @@ import {
   requireString,
 } from './form.js';
 import { createClientSecret, createId } from './ids.js';
-import { listPage } from './lists.js';
+import { filterByCreated, listPage } from './lists.js';
 import { checkClientSecret, findIntent, presentIntent } from './payment-intent-views.js';
 import { findPaymentMethod, STRIPE_JS_PARAMS } from './payment-methods.js';
 import { frozenPart } from './snapshot.js';
@@ -251,5 +251,5 @@ export const listPaymentIntents: Handler = (ctx) => {
     customer === undefined
       ? [...ctx.ledger.paymentIntents.values()]
       : ctx.ledger.paymentIntentsByCustomer.get(customer);
-  return listPage(ctx.params, intents, '/v1/payment_intents');
+  return listPage(ctx.params, filterByCreated(ctx.params, intents ?? []), '/v1/payment_intents');
 };

@@ -11,7 +11,10 @@ import type { WebhookOutcome } from '../payment-provider.js';
  * Recording the disconnection on the tenant (and refusing payments before calling Stripe) needs a
  * migration and is not done yet (docs/remote-ids.md, known gaps).
  */
-export async function recordDeauthorization(deps: PaymentDeps, event: Stripe.Event): Promise<WebhookOutcome> {
+export async function recordDeauthorization(
+  deps: Pick<PaymentDeps, 'knex' | 'stripe' | 'logger'>,
+  event: Stripe.Event,
+): Promise<WebhookOutcome> {
   if (!event.account) return 'ignored';
   const tenant = await Tenant.query(deps.knex).where({ stripe_account_id: event.account }).first();
   if (!tenant) return 'ignored';

@@ -15,6 +15,9 @@ import { recordDeauthorization } from './account-deauthorized.js';
 import { inPinnedVersion } from './event-version.js';
 import { afterFailedRefund, refundFailureOf } from './refund-failure.js';
 
+/** What applying an event needs (the webhook route and the reconciliation sweep both pass it). */
+export type StripeEventDeps = Pick<PaymentDeps, 'knex' | 'stripe' | 'logger'>;
+
 const HANDLED = new Set([
   'payment_intent.processing',
   'payment_intent.succeeded',
@@ -31,7 +34,7 @@ const HANDLED = new Set([
  * Applies one verified Stripe event. The event id is recorded in the same database transaction as
  * its effects, so a replayed event does nothing and a failed one is retried by Stripe.
  */
-export async function handleStripeEvent(deps: PaymentDeps, received: Stripe.Event): Promise<WebhookOutcome> {
+export async function handleStripeEvent(deps: StripeEventDeps, received: Stripe.Event): Promise<WebhookOutcome> {
   if (received.type === 'account.application.deauthorized') return recordDeauthorization(deps, received);
   if (!HANDLED.has(received.type)) return 'ignored';
   const event = await inPinnedVersion(deps.stripe, deps.logger, received);
@@ -136,7 +139,10 @@ function disputeClosure(dispute: Stripe.Dispute, transaction: Transaction): Stat
 }
 
 /** Charges and disputes name their PaymentIntent; the intent carries our metadata. */
-async function paymentIntentOf(deps: PaymentDeps, event: Stripe.Event): Promise<Stripe.PaymentIntent | null> {
+async function paymentIntentOf(
+  deps: StripeEventDeps,
+  event: Stripe.Event,
+): Promise<Stripe.PaymentIntent | null> {
   const object = event.data.object as { object: string; payment_intent?: string | { id: string } | null };
   if (object.object === 'payment_intent') return object as unknown as Stripe.PaymentIntent;
   const intentRef = object.payment_intent;
@@ -152,7 +158,7 @@ async function paymentIntentOf(deps: PaymentDeps, event: Stripe.Event): Promise<
  * another merchant could write any tenant id into metadata. Platform events belong to the tenant
  * named in metadata only if that tenant charges on the platform.
  */
-async function tenantOf(
+export async function tenantOf(
   knex: Knex,
   event: Stripe.Event,
   intent: Stripe.PaymentIntent,
@@ -170,7 +176,7 @@ async function tenantOf(
  * creating the intent and recording its id). Metadata is written by whoever created the intent, so
  * a transaction already bound to another intent, or of the other mode, is a `mismatch`.
  */
-async function findTransaction(
+export async function findTransaction(
   trx: Knex.Transaction,
   scope: TenantScope,
   intent: Stripe.PaymentIntent,
@@ -193,7 +199,7 @@ async function findTransaction(
  * transaction from Stripe's own data, so no paid charge is ever unrecorded.
  */
 async function recordMissingPayment(
-  deps: PaymentDeps,
+  deps: StripeEventDeps,
   trx: Knex.Transaction,
   tenant: Tenant,
   scope: TenantScope,

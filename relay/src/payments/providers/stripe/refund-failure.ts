@@ -15,7 +15,7 @@ export interface RefundFailure {
  * one failure, or an event replayed, land on the same total.
  */
 export async function refundFailureOf(
-  deps: PaymentDeps,
+  deps: Pick<PaymentDeps, 'knex' | 'stripe' | 'logger'>,
   event: Stripe.Event,
 ): Promise<RefundFailure | undefined> {
   if (event.type !== 'refund.failed' && event.type !== 'refund.updated') return undefined;

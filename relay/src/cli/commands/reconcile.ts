@@ -1,0 +1,82 @@
+import { CommanderError, InvalidArgumentError } from 'commander';
+import { createLogger } from '../../logger.js';
+import { createPayPalAccounts } from '../../payments/providers/paypal/paypal-accounts.js';
+import { createStripeAccounts } from '../../payments/providers/stripe/stripe-accounts.js';
+import type { Finding } from '../../reconciliation/findings.js';
+import { runReconciliationSweep, sweepWindow } from '../../reconciliation/run-sweep.js';
+import type { RegisterCommands } from '../cli-context.js';
+
+function hours(value: string): number {
+  const parsed = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
+  if (!(parsed >= 1 && parsed <= 24 * 90)) throw new InvalidArgumentError('give whole hours from 1 to 2160');
+  return parsed;
+}
+
+function minutes(value: string): number {
+  const parsed = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
+  if (!(parsed >= 0 && parsed <= 24 * 60))
+    throw new InvalidArgumentError('give whole minutes from 0 to 1440');
+  return parsed;
+}
+
+function describe(finding: Finding): string {
+  const mode = finding.livemode ? 'live' : 'test';
+  return (
+    `${finding.outcome.padEnd(10)} ${finding.provider} ${finding.kind}  tenant=${finding.tenantId} ${mode}` +
+    `  ${finding.providerId} transaction=${finding.transactionId ?? '-'}` +
+    `  ours=${finding.ourStatus ?? 'none'} provider=${finding.providerStatus}`
+  );
+}
+
+export const registerReconcileCommand: RegisterCommands = (program, context) => {
+  program
+    .command('reconcile')
+    .description(
+      'Compare recent Stripe and PayPal payments with our records and record what webhooks missed (never moves money)',
+    )
+    .option('--hours <n>', 'how far back to look (default: RECONCILE_LOOKBACK_HOURS, 72)', hours)
+    .option('--grace-minutes <n>', 'skip payments younger than this (default: RECONCILE_GRACE_MS)', minutes)
+    .option('--dry-run', 'report the findings without fixing them', false)
+    .option('--json', 'print the report as JSON', false)
+    .action(async (options: { hours?: number; graceMinutes?: number; dryRun: boolean; json: boolean }) => {
+      const exitCode = await context.withDatabase(async (database, config) => {
+        const stripe = createStripeAccounts(config.stripe);
+        const settings = config.reconciliation;
+        try {
+          const report = await runReconciliationSweep(
+            {
+              knex: database.knex,
+              stripe,
+              paypal: createPayPalAccounts(config.paypal),
+              // The report is the output; the log lines (LOG_LEVEL) go to stderr for whoever keeps them.
+              logger: createLogger({ level: config.logLevel, destination: process.stderr }),
+            },
+            {
+              ...sweepWindow(
+                Date.now(),
+                (options.hours ?? settings.lookbackHours) * 3_600_000,
+                options.graceMinutes === undefined ? settings.graceMs : options.graceMinutes * 60_000,
+              ),
+              dryRun: options.dryRun,
+            },
+          );
+          if (options.json) {
+            context.printJson(report);
+          } else {
+            context.print(
+              `checked ${report.checked.stripe} Stripe and ${report.checked.paypal} PayPal payments from ${report.since} to ${report.until}`,
+            );
+            for (const finding of report.findings) context.print(describe(finding));
+            for (const error of report.errors)
+              context.print(`error      ${error.provider}: ${error.message}`);
+            if (report.findings.length === 0 && report.errors.length === 0) context.print('all in agreement');
+          }
+          return report.errors.length > 0 ? 2 : 0;
+        } finally {
+          await stripe.close();
+        }
+      });
+      // Exit 2 when a provider could not be read, so a cron wrapper notices; the lines above say which.
+      if (exitCode !== 0) throw new CommanderError(exitCode, 'reconcile.provider_errors', 'provider errors');
+    });
+};
