@@ -42,6 +42,10 @@ export interface RelayConfig {
   };
   paypal: PayPalConfig;
   statusCacheMs: number;
+  /** Background probe period of the upstreams (0: probe on demand, cached statusCacheMs). */
+  statusProbeIntervalMs: number;
+  /** A probe answered slower than this reports the upstream `degraded`. */
+  statusDegradedMs: number;
   /**
    * How many proxies in front of the relay append to X-Forwarded-For. The client IP is the entry
    * that many places from the right; 0 means no proxy is trusted and the socket's address is used.
@@ -92,6 +96,8 @@ export interface HubSpotConfig {
   /** Forms submissions v3 live on api.hsforms.com; defaults to apiBase when that is set. */
   formsApiBase: URL | undefined;
   oauth: { clientId: string; clientSecret: string; redirectUri: URL } | undefined;
+  /** A private-app token of the operator's own portal, for the health probe; no probe without it. */
+  probeToken: string | undefined;
   timeoutMs: number;
   worker: {
     enabled: boolean;
@@ -147,6 +153,8 @@ export function loadConfig(env: Env = process.env): RelayConfig {
       timeoutMs: readInteger(env, 'PAYPAL_TIMEOUT_MS', 20_000, 100, 120_000),
     },
     statusCacheMs: readInteger(env, 'STATUS_CACHE_MS', 15_000, 0, 600_000),
+    statusProbeIntervalMs: readInteger(env, 'STATUS_PROBE_INTERVAL_MS', 30_000, 0, 3_600_000),
+    statusDegradedMs: readInteger(env, 'STATUS_DEGRADED_MS', 2_000, 1, 120_000),
     trustedProxyHops: readTrustedProxyHops(env),
     requireHttps: readBoolean(env, 'REQUIRE_HTTPS', false),
     rateLimits: {
@@ -215,6 +223,7 @@ function readHubSpotConfig(env: Env): HubSpotConfig {
           redirectUri,
         }
       : undefined,
+    probeToken: env.HUBSPOT_PROBE_TOKEN || undefined,
     timeoutMs: readInteger(env, 'HUBSPOT_TIMEOUT_MS', 15_000, 100, 120_000),
     worker: {
       enabled: readBoolean(env, 'HUBSPOT_WORKER_ENABLED', true),

@@ -175,7 +175,14 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
       render(`${config.product.name}${price ? `: ${price}` : ''}`, form ? undefined : `Pay ${price}`);
       provider = options.providers.map((create) => create(formConfig)).find(Boolean) ?? undefined;
       // Payer-chosen amounts (customAmount forms) are not offered by this SDK version: never unpaid.
-      if (!amount || !provider || status?.providers[provider.name]?.status === 'down') return step.block();
+      // HubSpot down would reject the form after the payer paid: they are told before they start.
+      if (
+        !amount ||
+        !provider ||
+        status?.providers[provider.name]?.status === 'down' ||
+        status?.providers.hubspot?.status === 'down'
+      )
+        return step.block();
       flow = createPayFlow(options.relay, provider);
       try {
         await provider.mount(view!.slot, {

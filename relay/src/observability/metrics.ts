@@ -34,6 +34,20 @@ export class RelayMetrics {
     registers: [this.registry],
   });
 
+  private readonly probes = new Counter({
+    name: 'onepagepay_upstream_probes_total',
+    help: 'Upstream health probes, by upstream and result (up, degraded, down)',
+    labelNames: ['upstream', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly probeLatency = new Gauge({
+    name: 'onepagepay_upstream_latency_seconds',
+    help: 'How long the last answered probe of an upstream took',
+    labelNames: ['upstream'] as const,
+    registers: [this.registry],
+  });
+
   private readonly outboxPending: Gauge<'mode'>;
   private readonly outboxDead: Gauge<'mode'>;
   private readonly outboxLag: Gauge<'mode'>;
@@ -64,12 +78,12 @@ export class RelayMetrics {
       const upstreams = options.upstreams;
       new Gauge({
         name: 'onepagepay_upstream_up',
-        help: 'Whether the last probe of a provider answered (1 up, 0 down)',
+        help: 'Whether the last probe of an upstream answered (1 up or degraded, 0 down)',
         labelNames: ['upstream'] as const,
         registers: [this.registry],
         async collect() {
           for (const [upstream, health] of Object.entries(await upstreams())) {
-            this.set({ upstream }, health.status === 'up' ? 1 : 0);
+            this.set({ upstream }, health.status === 'down' ? 0 : 1);
           }
         },
       });
@@ -89,6 +103,12 @@ export class RelayMetrics {
       this.outboxLag.set({ mode }, Number(row?.oldest_pending_seconds ?? 0));
     }
     return this.registry.metrics();
+  }
+
+  /** Counts one background or on-demand probe of an upstream (Stripe, PayPal, HubSpot). */
+  recordProbe(upstream: string, health: { status: string; latencyMs: number | null }): void {
+    this.probes.inc({ upstream, status: health.status });
+    if (health.latencyMs !== null) this.probeLatency.set({ upstream }, health.latencyMs / 1000);
   }
 
   /** Counts every request by its route template; runs inside the error boundary, so it sees final statuses. */

@@ -35,7 +35,7 @@ export function publicPaymentRoutes(deps: PublicRouteDeps): Router {
 
   router.get('/status', anyOriginCors(), reads, async (ctx) => {
     ctx.body = await deps.health.status();
-    ctx.set('Cache-Control', 'public, max-age=10');
+    ctx.set('Cache-Control', `public, max-age=${deps.health.maxAgeSeconds()}`);
   });
 
   router.get('/forms/:tenantId/:formId', tenantPathCors(deps.origins), reads, async (ctx) => {

@@ -50,6 +50,8 @@ export async function startTestRelay(
     STRIPE_LIVE_WEBHOOK_SECRET: LIVE_WEBHOOK_SECRET,
     STRIPE_TIMEOUT_MS: '5000',
     STATUS_CACHE_MS: '0',
+    // On demand, so a suite sees an outage it just made; suites of the background probe set it.
+    STATUS_PROBE_INTERVAL_MS: '0',
     RATE_LIMIT_PAYMENTS_PER_MINUTE: '100000',
     RATE_LIMIT_PUBLIC_READS_PER_MINUTE: '100000',
     MERCHANT_SIGNUPS_PER_IP_PER_HOUR: '100000',

@@ -2,7 +2,7 @@
 // whose Stripe is down), a tenant that allows the test page's origin, and forms made on demand.
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startStripeSandbox, type StripeSandbox } from '@onepagepay/sandbox';
+import { startHubSpotSandbox, startStripeSandbox, type HubSpotSandbox, type StripeSandbox } from '@onepagepay/sandbox';
 import { inTenantTransaction } from '../../../relay/src/db/tenant-scope.js';
 import { createForm } from '../../../relay/src/tenants/create-form.js';
 import { createTenant } from '../../../relay/src/tenants/create-tenant.js';
@@ -11,6 +11,8 @@ import { startTestRelay, type TestRelay } from '../../../relay/src/testing/test-
 export interface Stack {
   stripe: StripeSandbox;
   relay: TestRelay;
+  /** The HubSpot sandbox the relay's health probe asks, when the stack has one. */
+  hubspot?: HubSpotSandbox;
   tenantId: string;
   newForm(options?: {
     amount?: number;
@@ -20,15 +22,31 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(origins: string[], options: { stripeDown?: boolean } = {}): Promise<Stack> {
+/** How often a stack with `probeHubSpot` probes its upstreams. */
+export const PROBE_INTERVAL_MS = 300;
+
+export async function startStack(
+  origins: string[],
+  options: { stripeDown?: boolean; probeHubSpot?: boolean } = {},
+): Promise<Stack> {
   const stripe = await startStripeSandbox({ host: '127.0.0.1', port: 0 });
-  const relay = await startTestRelay(stripe);
+  const hubspot = options.probeHubSpot ? await startHubSpotSandbox() : undefined;
+  const relay = await startTestRelay(stripe, {
+    env: hubspot
+      ? {
+          HUBSPOT_API_BASE: hubspot.url,
+          HUBSPOT_PROBE_TOKEN: hubspot.createPortal().accessToken,
+          STATUS_PROBE_INTERVAL_MS: String(PROBE_INTERVAL_MS),
+        }
+      : {},
+  });
   const knex = relay.database.knex;
   const tenant = await createTenant(knex, { name: 'SDK browser tests', origins });
   if (options.stripeDown) stripe.setOutage('down');
   return {
     stripe,
     relay,
+    ...(hubspot ? { hubspot } : {}),
     tenantId: tenant.id,
     async newForm(form = {}) {
       const guid = crypto.randomUUID();
@@ -44,8 +62,28 @@ export async function startStack(origins: string[], options: { stripeDown?: bool
     async close() {
       await relay.close();
       await stripe.close();
+      await hubspot?.close();
     },
   };
+}
+
+/**
+ * Takes the stack's HubSpot sandbox down (or back up) and waits until the relay's public status
+ * says so; answers how long that took, which is at most about one probe interval.
+ */
+export async function setHubSpotOutage(stack: Stack, mode: 'down' | 'none'): Promise<{ elapsedMs: number }> {
+  if (!stack.hubspot) throw new Error('this stack has no HubSpot sandbox');
+  stack.hubspot.setOutage(mode);
+  const wanted = mode === 'down' ? 'down' : 'up';
+  const startedAt = Date.now();
+  for (;;) {
+    const status = (await (await fetch(`${stack.relay.url}/v1/status`)).json()) as {
+      providers: Record<string, { status: string }>;
+    };
+    if (status.providers.hubspot?.status === wanted) return { elapsedMs: Date.now() - startedAt };
+    if (Date.now() - startedAt > 20_000) throw new Error(`HubSpot never showed ${wanted}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** What a test can ask about a form: the PaymentIntents made for it and the transactions rows. */
