@@ -14,7 +14,7 @@ const FINAL = [
 ];
 
 /** Codes after which the very same request goes out again after a pause: the relay dedupes it by attempt id. */
-const RETRIED = ['attempt_in_progress', 'network_error', 'database_unavailable', 'relay_unavailable'];
+export const RETRIED = ['attempt_in_progress', 'network_error', 'database_unavailable', 'relay_unavailable'];
 
 export interface PayInput {
   tenantId: string;
