@@ -4,7 +4,13 @@ import { readHutk, TRANSACTION_FIELD, type Contact, type FormHost } from './hubs
 import { FORM_CLOSED_MESSAGE, formatAmount, messageFor, OUTAGE_MESSAGE, receiptFor } from './messages.js';
 import { createPayFlow, type PayFlow } from './pay-flow.js';
 import type { PaymentProvider, PaymentProviderFactory } from './providers/payment-provider.js';
-import type { FormConfig, PaymentResult, RelayClient, StatusResponse } from './relay-client.js';
+import {
+  noop,
+  type FormConfig,
+  type PaymentResult,
+  type RelayClient,
+  type StatusResponse,
+} from './relay-client.js';
 import { createStepView, type StepView } from './ui/step-view.js';
 
 export interface StepOptions {
@@ -176,7 +182,7 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
       if (state === State.Destroyed) return;
       if (!formConfig) {
         step.destroy();
-        throw new OnePagePayError('form_not_configured', `No payment is configured for form ${host.formId}.`);
+        throw new OnePagePayError('form_not_configured', `No payment configured for form ${host.formId}.`);
       }
       config = formConfig;
       const { amount, currency } = config;
@@ -235,5 +241,3 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
   };
   return step;
 }
-
-const noop = () => undefined;
