@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { readCardTestingConfig, type CardTestingConfig } from './defence/card-testing-config.js';
 import { parseHostList } from './db/primary-host.js';
 import { ConfigError } from './errors.js';
 
@@ -53,6 +54,8 @@ export interface RelayConfig {
   trustedProxyHops: number;
   requireHttps: boolean;
   rateLimits: { paymentsPerMinute: number; publicReadsPerMinute: number };
+  /** Per-IP, per-email and per-tenant caps on card payments and the optional CAPTCHA. */
+  cardTesting: CardTestingConfig;
   shutdownGraceMs: number;
   hubspot: HubSpotConfig;
   /** AES-256-GCM keys for secrets at rest; the first is used to encrypt, all to decrypt. */
@@ -116,7 +119,7 @@ export interface HubSpotConfig {
   formSubmissionDelayMs: number;
 }
 
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
 
 /** Where the embedded PGlite keeps its data (ONEPAGEPAY_DATA_DIR), as an absolute path. */
 export function readDataDir(env: Env = process.env): string {
@@ -161,6 +164,7 @@ export function loadConfig(env: Env = process.env): RelayConfig {
       paymentsPerMinute: readInteger(env, 'RATE_LIMIT_PAYMENTS_PER_MINUTE', 60, 1, 10_000_000),
       publicReadsPerMinute: readInteger(env, 'RATE_LIMIT_PUBLIC_READS_PER_MINUTE', 600, 1, 10_000_000),
     },
+    cardTesting: readCardTestingConfig(env),
     shutdownGraceMs: readInteger(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 120_000),
     hubspot: readHubSpotConfig(env),
     merchant: {
@@ -404,7 +408,7 @@ function readBoolean(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be true or false, got "${raw}".`);
 }
 
-function readChoice<T extends string>(env: Env, name: string, fallback: T, choices: readonly T[]): T {
+export function readChoice<T extends string>(env: Env, name: string, fallback: T, choices: readonly T[]): T {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   if (!choices.includes(raw as T))
@@ -412,7 +416,7 @@ function readChoice<T extends string>(env: Env, name: string, fallback: T, choic
   return raw as T;
 }
 
-function readUrl(env: Env, name: string): URL | undefined {
+export function readUrl(env: Env, name: string): URL | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   try {

@@ -48,6 +48,13 @@ export class RelayMetrics {
     registers: [this.registry],
   });
 
+  private readonly refusals = new Counter({
+    name: 'onepagepay_card_testing_refusals_total',
+    help: 'Payment attempts the card-testing defence refused, by reason (ip, email, tenant, declines, attempt, challenge_required, challenge_failed)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   private readonly outboxPending: Gauge<'mode'>;
   private readonly outboxDead: Gauge<'mode'>;
   private readonly outboxLag: Gauge<'mode'>;
@@ -109,6 +116,11 @@ export class RelayMetrics {
   recordProbe(upstream: string, health: { status: string; latencyMs: number | null }): void {
     this.probes.inc({ upstream, status: health.status });
     if (health.latencyMs !== null) this.probeLatency.set({ upstream }, health.latencyMs / 1000);
+  }
+
+  /** Counts one payment attempt refused by the card-testing defence. */
+  countRefusal(reason: string): void {
+    this.refusals.inc({ reason });
   }
 
   /** Counts every request by its route template; runs inside the error boundary, so it sees final statuses. */
