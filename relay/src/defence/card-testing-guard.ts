@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { RelayError } from '../errors.js';
+import { SingleFlight } from '../payments/singleflight.js';
 import type { CardTestingConfig } from './card-testing-config.js';
 import type { ChallengeVerifier } from './challenge-verifier.js';
 import { throttleLimiter } from './throttle-store.js';
@@ -44,6 +45,12 @@ export class CardTestingGuard {
   private readonly failuresPerAttempt: RateLimiterAbstract;
   /** Attempt ids whose token passed: the SDK's retries of the same request need no second token. */
   private readonly passed: RateLimiterAbstract;
+  /**
+   * Concurrent copies of one attempt (a double click, the SDK's retry racing its original) are
+   * one payment: they share one check and count once, and cost the database one round of queries.
+   */
+  private readonly admissions = new SingleFlight<void>();
+  private readonly failures = new SingleFlight<void>();
 
   constructor(
     knex: Knex,
@@ -63,7 +70,14 @@ export class CardTestingGuard {
   }
 
   /** Lets a payment attempt through, or throws 429 too_many_attempts / 403 challenge_required|failed. */
-  async admit(attempt: PaymentAttempt): Promise<void> {
+  admit(attempt: PaymentAttempt): Promise<void> {
+    const fingerprint = JSON.stringify([attempt.ip, attempt.email, attempt.challengeToken, attempt.policy]);
+    const key = `${attempt.tenantId}/${attempt.attemptId}`;
+    const flight = this.admissions.run(key, fingerprint, () => this.admitOnce(attempt));
+    return flight.sameRequest ? flight.promise : this.admitOnce(attempt);
+  }
+
+  private async admitOnce(attempt: PaymentAttempt): Promise<void> {
     const email = emailKey(attempt.email);
     const [emailDeclines, ipDeclines, attemptFailures] = await Promise.all([
       this.declinesPerEmail.get(email),
@@ -90,6 +104,14 @@ export class CardTestingGuard {
     code: string,
   ): Promise<void> {
     if (!FAILURES.includes(code)) return;
+    const fingerprint = JSON.stringify([attempt.ip, attempt.email, code]);
+    const flight = this.failures.run(attempt.attemptId, fingerprint, () => this.countFailure(attempt));
+    await flight.promise;
+  }
+
+  private async countFailure(
+    attempt: Pick<PaymentAttempt, 'ip' | 'attemptId'> & { email?: string },
+  ): Promise<void> {
     const counted: Array<[RateLimiterAbstract, string]> = [
       [this.declinesPerIp, attempt.ip],
       [this.failuresPerAttempt, attempt.attemptId],
@@ -139,20 +161,20 @@ export class CardTestingGuard {
     throw tooManyAttempts(counted.msBeforeNext);
   }
 
-  /** Takes one attempt from every bucket; if one refuses, the others get theirs back. */
+  /** Takes one attempt from every bucket at once; if one refuses, the others get theirs back. */
   private async take(buckets: Array<[RateLimiterAbstract, string, Refusal]>): Promise<void> {
-    const taken: Array<[RateLimiterAbstract, string]> = [];
-    for (const [limiter, key, reason] of buckets) {
-      try {
-        await limiter.consume(key);
-        taken.push([limiter, key]);
-      } catch (refusal) {
-        if (!(refusal instanceof RateLimiterRes)) throw refusal;
-        await Promise.all(taken.map(([spent, spentKey]) => spent.reward(spentKey, 1)));
-        this.onRefusal(reason);
-        throw tooManyAttempts(refusal.msBeforeNext);
-      }
-    }
+    const results = await Promise.allSettled(buckets.map(([limiter, key]) => limiter.consume(key)));
+    const refusedAt = results.findIndex((result) => result.status === 'rejected');
+    if (refusedAt < 0) return;
+    const refusal = (results[refusedAt] as PromiseRejectedResult).reason as unknown;
+    await Promise.all(
+      buckets.map(([limiter, key], index) =>
+        results[index]?.status === 'fulfilled' ? limiter.reward(key, 1) : undefined,
+      ),
+    );
+    if (!(refusal instanceof RateLimiterRes)) throw refusal;
+    this.onRefusal(buckets[refusedAt]![2]);
+    throw tooManyAttempts(refusal.msBeforeNext);
   }
 }
 
