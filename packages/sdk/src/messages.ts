@@ -16,7 +16,7 @@ const MESSAGES: Record<string, string> = {
 /** What the payer reads after a failure: what happened and what to do, never a stack trace. */
 export function messageFor(error: unknown): string {
   const { code = '', message } = error as OnePagePayError;
-  if (['card_declined', 'payment_failed', 'validation_error'].includes(code)) return message;
+  if (['card_declined', 'payment_failed', 'validation_error', 'invalid_email'].includes(code)) return message;
   if (RETRIED.includes(code)) return TRY_AGAIN_SAFELY;
   return MESSAGES[code] ?? 'The payment did not go through. Try again.';
 }

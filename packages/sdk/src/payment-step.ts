@@ -101,7 +101,7 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
     const contact = await host.readContact();
     if (!valid) throw new OnePagePayError('validation_error', '', { shownBy: 'form' });
     if (!contact.email || !contact.firstName || !contact.lastName) {
-      throw new OnePagePayError('validation_error', 'Enter your email and full name to pay.');
+      throw new OnePagePayError('validation_error', 'Enter your email and name to pay.');
     }
     return contact;
   }
@@ -216,8 +216,7 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
       // A hint for the developer, not a condition of paying: `ready` never waits for the form's
       // answer (a v4 frame that is still loading answers late).
       host.missingFields().then((missing) => {
-        if (missing.length)
-          console.warn('[OnePagePay] Add hidden properties (docs/cdn.md):', missing, host.formId);
+        if (missing.length) console.warn('[OnePagePay] Add hidden properties to form', host.formId, missing);
       }, noop);
     },
     block() {
