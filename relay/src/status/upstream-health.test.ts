@@ -62,7 +62,11 @@ describe('upstream health: background probes of Stripe and HubSpot', function ()
     assert.equal(body.providers.stripe?.status, 'up');
     assert.equal(body.status, 'up');
     const cache = (await fetch(`${relay.url}/v1/status`)).headers.get('cache-control');
-    assert.equal(cache, 'public, max-age=0', 'a browser never keeps an answer longer than one probe interval');
+    assert.equal(
+      cache,
+      'public, max-age=0',
+      'a browser never keeps an answer longer than one probe interval',
+    );
     assert.ok(!JSON.stringify(body).includes(probeToken));
     assert.ok(!JSON.stringify(body).includes(stripe.keys.secretTest));
   });
@@ -74,7 +78,10 @@ describe('upstream health: background probes of Stripe and HubSpot', function ()
     await Promise.all(Array.from({ length: 10 }, () => status()));
     const elapsed = Date.now() - startedAt;
     // At most one probe per interval that passed while the 10 answers went out (plus the one running).
-    assert.ok(hubspot.stats().requests <= Math.ceil(elapsed / INTERVAL_MS) + 1, JSON.stringify(hubspot.stats()));
+    assert.ok(
+      hubspot.stats().requests <= Math.ceil(elapsed / INTERVAL_MS) + 1,
+      JSON.stringify(hubspot.stats()),
+    );
   });
 
   it('shows a HubSpot outage within one probe interval, and its recovery', async () => {
@@ -132,9 +139,16 @@ describe('UpstreamHealthMonitor', () => {
 
   it('stops probing after stop()', async () => {
     let calls = 0;
-    const monitor = new UpstreamHealthMonitor({ ok: async () => (calls += 1) }, { cacheMs: 0, timeoutMs: 50 });
+    const monitor = new UpstreamHealthMonitor(
+      { ok: async () => (calls += 1) },
+      { cacheMs: 0, timeoutMs: 50 },
+    );
     monitor.start(20);
-    await until(async () => calls, (n) => n >= 2, 'two probes');
+    await until(
+      async () => calls,
+      (n) => n >= 2,
+      'two probes',
+    );
     monitor.stop();
     const stoppedAt = calls;
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -23,7 +23,9 @@ export function upstreamProbes(deps: {
     ? (deps.hubspotClients ?? createHubSpotClientFactory(apiBase))({ accessToken: probeToken })
     : undefined;
   return {
-    stripe: stripe ? () => stripe.client.balance.retrieve() : () => Promise.reject(new Error('not configured')),
+    stripe: stripe
+      ? () => stripe.client.balance.retrieve()
+      : () => Promise.reject(new Error('not configured')),
     ...(paypal ? { paypal: () => paypal.probeHealth() } : {}),
     ...(hubspot ? { hubspot: () => hubspot.crm.contacts.basicApi.getPage(1) } : {}),
   };

@@ -2,7 +2,17 @@
 // background; the SDK reads GET /v1/status before it renders card fields and, when HubSpot is down,
 // tells the payer at once and never charges. Runs against a relay whose probe asks a HubSpot
 // sandbox that the test takes down and brings back.
-import { embedDriver, equal, loadPage, makeTarget, newForm, ok, sleep, submissionsFor, waitFor } from './helpers.js';
+import {
+  embedDriver,
+  equal,
+  loadPage,
+  makeTarget,
+  newForm,
+  ok,
+  sleep,
+  submissionsFor,
+  waitFor,
+} from './helpers.js';
 
 const outage = async (mode) => (await fetch(`/__control/hubspot-outage?stack=hubspot&mode=${mode}`)).json();
 

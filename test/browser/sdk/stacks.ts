@@ -2,7 +2,12 @@
 // whose Stripe is down), a tenant that allows the test page's origin, and forms made on demand.
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startHubSpotSandbox, startStripeSandbox, type HubSpotSandbox, type StripeSandbox } from '@onepagepay/sandbox';
+import {
+  startHubSpotSandbox,
+  startStripeSandbox,
+  type HubSpotSandbox,
+  type StripeSandbox,
+} from '@onepagepay/sandbox';
 import { inTenantTransaction } from '../../../relay/src/db/tenant-scope.js';
 import { createForm } from '../../../relay/src/tenants/create-form.js';
 import { createTenant } from '../../../relay/src/tenants/create-tenant.js';

@@ -34,7 +34,8 @@ export const CreatePaymentRequest = Type.Object(
       Type.String({
         minLength: 1,
         maxLength: 2048,
-        description: 'The CAPTCHA token, after a challenge_required answer (Turnstile tokens are at most 2048 characters)',
+        description:
+          'The CAPTCHA token, after a challenge_required answer (Turnstile tokens are at most 2048 characters)',
       }),
     ),
   },
