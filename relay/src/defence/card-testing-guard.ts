@@ -50,6 +50,12 @@ export class CardTestingGuard {
    * one payment: they share one check and count once, and cost the database one round of queries.
    */
   private readonly admissions = new SingleFlight<void>();
+  /**
+   * Attempts this process let through in the last minute. A later copy of the very same request
+   * (same attempt id, same payer, same token) cannot charge anew: the relay answers it from the
+   * recorded transaction, and a changed request is an attempt_conflict. So it is not counted again.
+   */
+  private readonly admitted = new Map<string, { fingerprint: string; expiresAt: number }>();
   private readonly failures = new SingleFlight<void>();
 
   constructor(
@@ -73,7 +79,13 @@ export class CardTestingGuard {
   admit(attempt: PaymentAttempt): Promise<void> {
     const fingerprint = JSON.stringify([attempt.ip, attempt.email, attempt.challengeToken, attempt.policy]);
     const key = `${attempt.tenantId}/${attempt.attemptId}`;
-    const flight = this.admissions.run(key, fingerprint, () => this.admitOnce(attempt));
+    const seen = this.admitted.get(key);
+    if (seen && seen.fingerprint === fingerprint && seen.expiresAt > Date.now()) return Promise.resolve();
+    const flight = this.admissions.run(key, fingerprint, async () => {
+      await this.admitOnce(attempt);
+      if (this.admitted.size >= 10_000) this.admitted.clear();
+      this.admitted.set(key, { fingerprint, expiresAt: Date.now() + 60_000 });
+    });
     return flight.sameRequest ? flight.promise : this.admitOnce(attempt);
   }
 
@@ -104,6 +116,9 @@ export class CardTestingGuard {
     code: string,
   ): Promise<void> {
     if (!FAILURES.includes(code)) return;
+    // A failed attempt is checked again on its next copy, so the per-attempt cap can bite.
+    for (const key of this.admitted.keys())
+      if (key.endsWith(`/${attempt.attemptId}`)) this.admitted.delete(key);
     const fingerprint = JSON.stringify([attempt.ip, attempt.email, code]);
     const flight = this.failures.run(attempt.attemptId, fingerprint, () => this.countFailure(attempt));
     await flight.promise;
