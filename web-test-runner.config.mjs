@@ -7,7 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCdn, paypalHalfName } from './packages/cdn/scripts/build.mjs';
 import fakesConfig, { debianChromium } from './web-test-runner.fakes.config.mjs';
-import { describeForm, startDistantRelay, startStack } from './test/browser/sdk/stacks.ts';
+import {
+  describeForm,
+  PROBE_INTERVAL_MS,
+  setHubSpotOutage,
+  startDistantRelay,
+  startStack,
+} from './test/browser/sdk/stacks.ts';
 
 /** Starts the relays, builds the CDN bundle, and serves /__env.json and /__control/* to the pages. */
 function sdkEnvironmentPlugin() {
@@ -15,10 +21,14 @@ function sdkEnvironmentPlugin() {
   let down;
   let cdn;
   let distant;
+  let origins;
+  // Started on first use: only the HubSpot-outage test needs a relay that probes HubSpot.
+  let probing;
+  const probingStack = () => (probing ??= startStack(origins, { probeHubSpot: true }));
   return {
     name: 'onepagepay-sdk-environment',
     async serverStart({ config }) {
-      const origins = [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`];
+      origins = [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`];
       [main, down, cdn] = await Promise.all([
         startStack(origins),
         startStack(origins, { stripeDown: true }),
@@ -27,11 +37,12 @@ function sdkEnvironmentPlugin() {
       distant = await startDistantRelay(main.relay.url);
     },
     async serverStop() {
-      await Promise.all([main?.close(), down?.close(), distant?.close()]);
+      await Promise.all([main?.close(), down?.close(), distant?.close(), probing?.then((s) => s.close())]);
     },
     async serve(context) {
       const json = (body) => ({ body: JSON.stringify(body), type: 'application/json' });
-      const stack = context.query.stack === 'down' ? down : main;
+      const named = context.query.stack;
+      const stack = named === 'down' ? down : named === 'hubspot' ? await probingStack() : main;
       switch (context.path) {
         case '/__env.json':
           return json({
@@ -54,6 +65,15 @@ function sdkEnvironmentPlugin() {
           const currency = context.query.currency ? String(context.query.currency) : undefined;
           const providers = context.query.providers ? String(context.query.providers).split(',') : undefined;
           return json({ formId: await stack.newForm({ amount, currency, customAmount, providers }) });
+        }
+        case '/__control/hubspot-outage': {
+          const outage = await setHubSpotOutage(stack, context.query.mode === 'down' ? 'down' : 'none');
+          return json({
+            ...outage,
+            probeIntervalMs: PROBE_INTERVAL_MS,
+            relayUrl: stack.relay.url,
+            tenantId: stack.tenantId,
+          });
         }
         case '/__control/form':
           return json(await describeForm(stack, String(context.query.id)));

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { readCardTestingConfig, type CardTestingConfig } from './defence/card-testing-config.js';
 import { parseHostList } from './db/primary-host.js';
 import { ConfigError } from './errors.js';
 
@@ -42,6 +43,10 @@ export interface RelayConfig {
   };
   paypal: PayPalConfig;
   statusCacheMs: number;
+  /** Background probe period of the upstreams (0: probe on demand, cached statusCacheMs). */
+  statusProbeIntervalMs: number;
+  /** A probe answered slower than this reports the upstream `degraded`. */
+  statusDegradedMs: number;
   /**
    * How many proxies in front of the relay append to X-Forwarded-For. The client IP is the entry
    * that many places from the right; 0 means no proxy is trusted and the socket's address is used.
@@ -49,6 +54,8 @@ export interface RelayConfig {
   trustedProxyHops: number;
   requireHttps: boolean;
   rateLimits: { paymentsPerMinute: number; publicReadsPerMinute: number };
+  /** Per-IP, per-email and per-tenant caps on card payments and the optional CAPTCHA. */
+  cardTesting: CardTestingConfig;
   shutdownGraceMs: number;
   hubspot: HubSpotConfig;
   /** AES-256-GCM keys for secrets at rest; the first is used to encrypt, all to decrypt. */
@@ -102,6 +109,8 @@ export interface HubSpotConfig {
   /** Forms submissions v3 live on api.hsforms.com; defaults to apiBase when that is set. */
   formsApiBase: URL | undefined;
   oauth: { clientId: string; clientSecret: string; redirectUri: URL } | undefined;
+  /** A private-app token of the operator's own portal, for the health probe; no probe without it. */
+  probeToken: string | undefined;
   timeoutMs: number;
   worker: {
     enabled: boolean;
@@ -120,7 +129,7 @@ export interface HubSpotConfig {
   formSubmissionDelayMs: number;
 }
 
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
 
 /** Where the embedded PGlite keeps its data (ONEPAGEPAY_DATA_DIR), as an absolute path. */
 export function readDataDir(env: Env = process.env): string {
@@ -157,12 +166,15 @@ export function loadConfig(env: Env = process.env): RelayConfig {
       timeoutMs: readInteger(env, 'PAYPAL_TIMEOUT_MS', 20_000, 100, 120_000),
     },
     statusCacheMs: readInteger(env, 'STATUS_CACHE_MS', 15_000, 0, 600_000),
+    statusProbeIntervalMs: readInteger(env, 'STATUS_PROBE_INTERVAL_MS', 30_000, 0, 3_600_000),
+    statusDegradedMs: readInteger(env, 'STATUS_DEGRADED_MS', 2_000, 1, 120_000),
     trustedProxyHops: readTrustedProxyHops(env),
     requireHttps: readBoolean(env, 'REQUIRE_HTTPS', false),
     rateLimits: {
       paymentsPerMinute: readInteger(env, 'RATE_LIMIT_PAYMENTS_PER_MINUTE', 60, 1, 10_000_000),
       publicReadsPerMinute: readInteger(env, 'RATE_LIMIT_PUBLIC_READS_PER_MINUTE', 600, 1, 10_000_000),
     },
+    cardTesting: readCardTestingConfig(env),
     shutdownGraceMs: readInteger(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 120_000),
     hubspot: readHubSpotConfig(env),
     merchant: {
@@ -230,6 +242,7 @@ function readHubSpotConfig(env: Env): HubSpotConfig {
           redirectUri,
         }
       : undefined,
+    probeToken: env.HUBSPOT_PROBE_TOKEN || undefined,
     timeoutMs: readInteger(env, 'HUBSPOT_TIMEOUT_MS', 15_000, 100, 120_000),
     worker: {
       enabled: readBoolean(env, 'HUBSPOT_WORKER_ENABLED', true),
@@ -410,7 +423,7 @@ function readBoolean(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be true or false, got "${raw}".`);
 }
 
-function readChoice<T extends string>(env: Env, name: string, fallback: T, choices: readonly T[]): T {
+export function readChoice<T extends string>(env: Env, name: string, fallback: T, choices: readonly T[]): T {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   if (!choices.includes(raw as T))
@@ -418,7 +431,7 @@ function readChoice<T extends string>(env: Env, name: string, fallback: T, choic
   return raw as T;
 }
 
-function readUrl(env: Env, name: string): URL | undefined {
+export function readUrl(env: Env, name: string): URL | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   try {

@@ -12,6 +12,8 @@ export class RelayError extends Error {
   readonly details: Array<{ path: string; message: string }> | undefined;
   /** Sent as Retry-After (seconds) by the error boundary, e.g. on rate_limited. */
   readonly retryAfterSeconds: number | undefined;
+  /** The CAPTCHA to solve, sent with challenge_required and challenge_failed. */
+  readonly challenge: { provider: 'turnstile' | 'hcaptcha'; siteKey: string } | undefined;
 
   constructor(
     code: ErrorCode,
@@ -21,6 +23,7 @@ export class RelayError extends Error {
       declineCode?: string;
       details?: Array<{ path: string; message: string }>;
       retryAfterSeconds?: number;
+      challenge?: { provider: 'turnstile' | 'hcaptcha'; siteKey: string };
     } = {},
   ) {
     super(message, { cause: options.cause });
@@ -29,6 +32,7 @@ export class RelayError extends Error {
     this.declineCode = options.declineCode;
     this.details = options.details;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.challenge = options.challenge;
   }
 }
 

@@ -16,6 +16,7 @@ import { startHubSpotWorker } from './hubspot/start-worker.js';
 import { startBackupSchedule } from './backups/backup-schedule.js';
 import { hubspotRoutes } from './routes/hubspot/index.js';
 import { UpstreamHealthMonitor } from './status/upstream-health.js';
+import { upstreamProbes } from './status/upstream-probes.js';
 import { RelayMetrics } from './observability/metrics.js';
 import { startReconciliationSchedule } from './reconciliation/sweep-schedule.js';
 
@@ -50,18 +51,13 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   if (options.migrate ?? true) await migrateToLatest(database.knex);
   const stripe = createStripeAccounts(config.stripe);
   const paypal = createPayPalAccounts(config.paypal);
-  const paypalProbe = paypal.configuredModes().at(-1);
-  const probeMode = stripe.configuredModes().at(-1);
-  const health = new UpstreamHealthMonitor(
-    {
-      stripe: probeMode
-        ? () => probeMode.client.balance.retrieve()
-        : () => Promise.reject(new Error('not configured')),
-      // PayPal is probed only where it is configured: a card-only relay reports no PayPal outage.
-      ...(paypalProbe ? { paypal: () => paypalProbe.probeHealth() } : {}),
-    },
-    { cacheMs: config.statusCacheMs, timeoutMs: Math.min(config.stripe.timeoutMs, 3_000) },
-  );
+  const health = new UpstreamHealthMonitor(upstreamProbes({ config, stripe, paypal }), {
+    cacheMs: config.statusCacheMs,
+    timeoutMs: Math.min(config.stripe.timeoutMs, 3_000),
+    degradedMs: config.statusDegradedMs,
+    // Probes start after start-up (health.start below), when `metrics` exists.
+    onProbe: (upstream, result) => metrics.recordProbe(upstream, result),
+  });
   const metrics = new RelayMetrics({
     knex: database.knex,
     upstreams: async () => (await health.status()).providers,
@@ -108,6 +104,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     config: config.reconciliation,
     metrics,
   });
+  health.start(config.statusProbeIntervalMs);
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -117,6 +114,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
       const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
       await closed;
       clearTimeout(grace);
+      health.stop();
       await hubspotWorker?.stop();
       await backups?.stop();
       await reconciliation?.stop();

@@ -30,6 +30,12 @@ export const ERROR_CODES = {
   /** Answered by the load balancer (deploy/haproxy) when no relay is ready. */
   relay_unavailable: 503,
   rate_limited: 429,
+  /** Card-testing defence: too many payment attempts or declines from this IP, email or tenant. */
+  too_many_attempts: 429,
+  /** The tenant asks for a CAPTCHA on this payment: solve `error.challenge` and send its token. */
+  challenge_required: 403,
+  /** The CAPTCHA token was missing, forged, expired or already used: solve a new one. */
+  challenge_failed: 403,
   webhook_signature_invalid: 400,
   internal_error: 500,
   mfa_required: 403,
@@ -57,6 +63,15 @@ export const ErrorBody = Type.Object(
       requestId: Type.Optional(Type.String()),
       details: Type.Optional(
         Type.Array(Type.Object({ path: Type.String(), message: Type.String() }), { maxItems: 20 }),
+      ),
+      challenge: Type.Optional(
+        Type.Object(
+          {
+            provider: Type.Union([Type.Literal('turnstile'), Type.Literal('hcaptcha')]),
+            siteKey: Type.String(),
+          },
+          { description: 'With challenge_required and challenge_failed: the CAPTCHA widget to render' },
+        ),
       ),
     }),
   },

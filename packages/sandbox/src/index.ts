@@ -39,3 +39,10 @@ export type {
 } from './paypal/types.js';
 export { startMailSandbox } from './mail/mail-sandbox.js';
 export type { CapturedMail, MailSandbox } from './mail/mail-sandbox.js';
+export { startChallengeSandbox } from './challenge/challenge-sandbox.js';
+export type {
+  ChallengeKeys,
+  ChallengeProvider,
+  ChallengeSandbox,
+  Verification as ChallengeVerification,
+} from './challenge/challenge-sandbox.js';

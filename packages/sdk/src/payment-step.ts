@@ -4,7 +4,13 @@ import { readHutk, TRANSACTION_FIELD, type Contact, type FormHost } from './hubs
 import { FORM_CLOSED_MESSAGE, formatAmount, messageFor, OUTAGE_MESSAGE, receiptFor } from './messages.js';
 import { createPayFlow, type PayFlow } from './pay-flow.js';
 import type { PaymentProvider, PaymentProviderFactory } from './providers/payment-provider.js';
-import type { FormConfig, PaymentResult, RelayClient, StatusResponse } from './relay-client.js';
+import {
+  noop,
+  type FormConfig,
+  type PaymentResult,
+  type RelayClient,
+  type StatusResponse,
+} from './relay-client.js';
 import { createStepView, type StepView } from './ui/step-view.js';
 
 export interface StepOptions {
@@ -183,7 +189,7 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
       if (state === State.Destroyed) return;
       if (!formConfig) {
         step.destroy();
-        throw new OnePagePayError('form_not_configured', `No payment is configured for form ${host.formId}.`);
+        throw new OnePagePayError('form_not_configured', `No payment configured for form ${host.formId}.`);
       }
       config = formConfig;
       const { amount, currency } = config;
@@ -191,7 +197,14 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
       render(`${config.product.name}${price ? `: ${price}` : ''}`, form ? undefined : `Pay ${price}`);
       provider = options.providers.map((create) => create(formConfig)).find(Boolean) ?? undefined;
       // Payer-chosen amounts (customAmount forms) are not offered by this SDK version: never unpaid.
-      if (!amount || !provider || status?.providers[provider.name]?.status === 'down') return step.block();
+      // HubSpot down would reject the form after the payer paid: they are told before they start.
+      if (
+        !amount ||
+        !provider ||
+        status?.providers[provider.name]?.status === 'down' ||
+        status?.providers.hubspot?.status === 'down'
+      )
+        return step.block();
       flow = createPayFlow(options.relay, provider);
       try {
         // The step's options carry the relay, appearance and nonce the provider needs.
@@ -235,5 +248,3 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
   };
   return step;
 }
-
-const noop = () => undefined;

@@ -75,4 +75,5 @@ export function createRelayClient(
   };
 }
 
-const noop = () => undefined;
+/** Does nothing; shared so the CDN bundle carries one copy. */
+export const noop = () => undefined;

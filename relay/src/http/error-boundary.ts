@@ -47,6 +47,7 @@ export function errorBoundary(logger: Logger): Middleware {
           requestId,
           ...(error.declineCode ? { declineCode: error.declineCode } : {}),
           ...(error.details ? { details: error.details } : {}),
+          ...(error.challenge ? { challenge: error.challenge } : {}),
         },
       };
       ctx.status = error.status;

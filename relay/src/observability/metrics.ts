@@ -48,6 +48,27 @@ export class RelayMetrics {
     registers: [this.registry],
   });
 
+  private readonly probes = new Counter({
+    name: 'onepagepay_upstream_probes_total',
+    help: 'Upstream health probes, by upstream and result (up, degraded, down)',
+    labelNames: ['upstream', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly probeLatency = new Gauge({
+    name: 'onepagepay_upstream_latency_seconds',
+    help: 'How long the last answered probe of an upstream took',
+    labelNames: ['upstream'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly refusals = new Counter({
+    name: 'onepagepay_card_testing_refusals_total',
+    help: 'Payment attempts the card-testing defence refused, by reason (ip, email, tenant, declines, attempt, challenge_required, challenge_failed)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   private readonly outboxPending: Gauge<'mode'>;
   private readonly outboxDead: Gauge<'mode'>;
   private readonly outboxLag: Gauge<'mode'>;
@@ -78,12 +99,12 @@ export class RelayMetrics {
       const upstreams = options.upstreams;
       new Gauge({
         name: 'onepagepay_upstream_up',
-        help: 'Whether the last probe of a provider answered (1 up, 0 down)',
+        help: 'Whether the last probe of an upstream answered (1 up or degraded, 0 down)',
         labelNames: ['upstream'] as const,
         registers: [this.registry],
         async collect() {
           for (const [upstream, health] of Object.entries(await upstreams())) {
-            this.set({ upstream }, health.status === 'up' ? 1 : 0);
+            this.set({ upstream }, health.status === 'down' ? 0 : 1);
           }
         },
       });
@@ -114,6 +135,17 @@ export class RelayMetrics {
     for (const { provider, kind, outcome } of report.findings) {
       this.reconciliationFindings.inc({ provider, kind, outcome });
     }
+  }
+
+  /** Counts one background or on-demand probe of an upstream (Stripe, PayPal, HubSpot). */
+  recordProbe(upstream: string, health: { status: string; latencyMs: number | null }): void {
+    this.probes.inc({ upstream, status: health.status });
+    if (health.latencyMs !== null) this.probeLatency.set({ upstream }, health.latencyMs / 1000);
+  }
+
+  /** Counts one payment attempt refused by the card-testing defence. */
+  countRefusal(reason: string): void {
+    this.refusals.inc({ reason });
   }
 
   /** Counts every request by its route template; runs inside the error boundary, so it sees final statuses. */

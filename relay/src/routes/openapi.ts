@@ -54,6 +54,14 @@ export const CORE_ROUTE_DOCS: RouteDoc[] = [
         schema: PaymentResult,
       },
       ...errors(400, 402, 403, 404, 409, 413, 415, 429, 503),
+      403: {
+        description:
+          'origin_not_allowed; or challenge_required / challenge_failed: render the CAPTCHA named in error.challenge and send its token as challengeToken',
+      },
+      429: {
+        description:
+          'rate_limited, or too_many_attempts (card-testing defence: attempts per IP, email or tenant, or declines); wait Retry-After seconds',
+      },
     },
   },
   {

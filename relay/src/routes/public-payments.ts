@@ -7,7 +7,7 @@ import {
   type FormConfig,
 } from '@onepagepay/protocol';
 import type { PayPalCredentials } from '../config.js';
-import { notFound } from '../errors.js';
+import { isRelayError, notFound } from '../errors.js';
 import { anyOriginCors, publicCors, tenantPathCors, type OriginDirectory } from '../http/cors.js';
 import { rateLimitPerIp } from '../http/rate-limit.js';
 import { readJsonBody } from '../http/read-body.js';
@@ -17,12 +17,14 @@ import { createPayment } from '../payments/create-payment.js';
 import type { PaymentDeps } from '../payments/payment-deps.js';
 import type { UpstreamHealthMonitor } from '../status/upstream-health.js';
 import type { RelayMetrics } from '../observability/metrics.js';
+import type { CardTestingGuard } from '../defence/card-testing-guard.js';
 
 export interface PublicRouteDeps extends PaymentDeps {
   origins: OriginDirectory;
   health: UpstreamHealthMonitor;
   rateLimits: { paymentsPerMinute: number; publicReadsPerMinute: number };
   metrics: RelayMetrics;
+  guard: CardTestingGuard;
 }
 
 /** The routes a payer's browser calls: form config, status, pay, confirm, form submitted. Only these send CORS. */
@@ -35,7 +37,7 @@ export function publicPaymentRoutes(deps: PublicRouteDeps): Router {
 
   router.get('/status', anyOriginCors(), reads, async (ctx) => {
     ctx.body = await deps.health.status();
-    ctx.set('Cache-Control', 'public, max-age=10');
+    ctx.set('Cache-Control', `public, max-age=${deps.health.maxAgeSeconds()}`);
   });
 
   router.get('/forms/:tenantId/:formId', tenantPathCors(deps.origins), reads, async (ctx) => {
@@ -77,13 +79,35 @@ export function publicPaymentRoutes(deps: PublicRouteDeps): Router {
   router.options('/payments', cors);
   router.post('/payments', cors, payments, countedStripe, async (ctx) => {
     const request = await readJsonBody(ctx, CreatePaymentRequest);
-    ctx.body = await createPayment(deps, request, ctx.get('Origin'));
+    // An unknown form is answered 404 by createPayment without counting anything against anyone.
+    const found = await deps.forms.find(request.tenantId, request.formId);
+    const attempt = {
+      ip: ctx.ip,
+      tenantId: request.tenantId,
+      email: request.contact.email,
+      attemptId: request.attemptId,
+      challengeToken: request.challengeToken,
+    };
+    if (found) await deps.guard.admit({ ...attempt, policy: found.tenant.challenge });
+    try {
+      ctx.body = await createPayment(deps, request, ctx.get('Origin'));
+    } catch (error) {
+      if (isRelayError(error)) await deps.guard.recordFailure(attempt, error.code);
+      throw error;
+    }
   });
 
   router.options('/payments/:id/confirm', cors);
   router.post('/payments/:id/confirm', cors, payments, countedStripe, async (ctx) => {
     const request = await readJsonBody(ctx, ConfirmPaymentRequest);
-    ctx.body = await confirmPayment(deps, String(ctx.params.id), request, ctx.get('Origin'));
+    try {
+      ctx.body = await confirmPayment(deps, String(ctx.params.id), request, ctx.get('Origin'));
+    } catch (error) {
+      // Failed 3-D Secure counts against the IP and the attempt (the confirm names no email).
+      if (isRelayError(error))
+        await deps.guard.recordFailure({ ip: ctx.ip, attemptId: request.attemptId }, error.code);
+      throw error;
+    }
   });
 
   router.options('/payments/:id/form-submitted', cors);

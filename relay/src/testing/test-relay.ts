@@ -50,7 +50,16 @@ export async function startTestRelay(
     STRIPE_LIVE_WEBHOOK_SECRET: LIVE_WEBHOOK_SECRET,
     STRIPE_TIMEOUT_MS: '5000',
     STATUS_CACHE_MS: '0',
+    // On demand, so a suite sees an outage it just made; suites of the background probe set it.
+    STATUS_PROBE_INTERVAL_MS: '0',
     RATE_LIMIT_PAYMENTS_PER_MINUTE: '100000',
+    // The card-testing caps (per email, IP, tenant) would stop a suite that pays many times as one payer.
+    CARD_ATTEMPTS_PER_IP_PER_HOUR: '100000',
+    CARD_ATTEMPTS_PER_EMAIL_PER_HOUR: '100000',
+    CARD_ATTEMPTS_PER_TENANT_PER_HOUR: '100000',
+    CARD_DECLINES_PER_EMAIL_PER_DAY: '100000',
+    CARD_DECLINES_PER_IP_PER_DAY: '100000',
+    CARD_FAILURES_PER_ATTEMPT: '100000',
     RATE_LIMIT_PUBLIC_READS_PER_MINUTE: '100000',
     MERCHANT_SIGNUPS_PER_IP_PER_HOUR: '100000',
     SHUTDOWN_GRACE_MS: '1000',

@@ -4,8 +4,10 @@
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  startHubSpotSandbox,
   startPayPalSandbox,
   startStripeSandbox,
+  type HubSpotSandbox,
   type PayPalSandbox,
   type StripeSandbox,
 } from '@onepagepay/sandbox';
@@ -19,6 +21,8 @@ export interface Stack {
   stripe: StripeSandbox;
   paypal: PayPalSandbox;
   relay: TestRelay;
+  /** The HubSpot sandbox the relay's health probe asks, when the stack has one. */
+  hubspot?: HubSpotSandbox;
   tenantId: string;
   newForm(options?: {
     amount?: number;
@@ -29,10 +33,28 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(origins: string[], options: { stripeDown?: boolean } = {}): Promise<Stack> {
+/** How often a stack with `probeHubSpot` probes its upstreams. */
+export const PROBE_INTERVAL_MS = 300;
+
+export async function startStack(
+  origins: string[],
+  options: { stripeDown?: boolean; probeHubSpot?: boolean } = {},
+): Promise<Stack> {
   const stripe = await startStripeSandbox({ host: '127.0.0.1', port: 0 });
   const paypal = await startPayPalSandbox({ webhookRetryDelaysMs: [50] });
-  const relay = await startTestRelay(stripe, { env: paypalEnvFor(paypal) });
+  const hubspot = options.probeHubSpot ? await startHubSpotSandbox() : undefined;
+  const relay = await startTestRelay(stripe, {
+    env: {
+      ...paypalEnvFor(paypal),
+      ...(hubspot
+        ? {
+            HUBSPOT_API_BASE: hubspot.url,
+            HUBSPOT_PROBE_TOKEN: hubspot.createPortal().accessToken,
+            STATUS_PROBE_INTERVAL_MS: String(PROBE_INTERVAL_MS),
+          }
+        : {}),
+    },
+  });
   paypal.setWebhook({ url: `${relay.url}/v1/webhooks/paypal`, webhookId: PAYPAL_TEST_WEBHOOK_ID });
   const knex = relay.database.knex;
   const tenant = await createTenant(knex, { name: 'SDK browser tests', origins });
@@ -41,6 +63,7 @@ export async function startStack(origins: string[], options: { stripeDown?: bool
     stripe,
     paypal,
     relay,
+    ...(hubspot ? { hubspot } : {}),
     tenantId: tenant.id,
     async newForm(form = {}) {
       const guid = crypto.randomUUID();
@@ -58,8 +81,28 @@ export async function startStack(origins: string[], options: { stripeDown?: bool
       await relay.close();
       await paypal.close();
       await stripe.close();
+      await hubspot?.close();
     },
   };
+}
+
+/**
+ * Takes the stack's HubSpot sandbox down (or back up) and waits until the relay's public status
+ * says so; answers how long that took, which is at most about one probe interval.
+ */
+export async function setHubSpotOutage(stack: Stack, mode: 'down' | 'none'): Promise<{ elapsedMs: number }> {
+  if (!stack.hubspot) throw new Error('this stack has no HubSpot sandbox');
+  stack.hubspot.setOutage(mode);
+  const wanted = mode === 'down' ? 'down' : 'up';
+  const startedAt = Date.now();
+  for (;;) {
+    const status = (await (await fetch(`${stack.relay.url}/v1/status`)).json()) as {
+      providers: Record<string, { status: string }>;
+    };
+    if (status.providers.hubspot?.status === wanted) return { elapsedMs: Date.now() - startedAt };
+    if (Date.now() - startedAt > 20_000) throw new Error(`HubSpot never showed ${wanted}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** What a test can ask about a form: the PaymentIntents made for it and the transactions rows. */

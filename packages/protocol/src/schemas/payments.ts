@@ -30,6 +30,14 @@ export const CreatePaymentRequest = Type.Object(
     amount: Type.Optional(MinorAmount),
     hutk: Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9]*$' })),
     pageUri: Type.Optional(Type.String({ maxLength: 2048 })),
+    challengeToken: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 2048,
+        description:
+          'The CAPTCHA token, after a challenge_required answer (Turnstile tokens are at most 2048 characters)',
+      }),
+    ),
   },
   { additionalProperties: false, $id: 'CreatePaymentRequest' },
 );

@@ -5,6 +5,13 @@ export interface Contact {
   lastName: string;
 }
 
+/** Listens on `window` until the returned function is called (one copy of the pair in the CDN bundle). */
+export function listen<E extends Event>(type: string, listener: (event: E) => void): () => void {
+  const handler = listener as EventListener;
+  addEventListener(type, handler);
+  return () => removeEventListener(type, handler);
+}
+
 /** Hidden HubSpot properties the SDK writes so the submission carries the payment. */
 export const TRANSACTION_FIELD = 'onepagepay_transaction_id';
 export const STATUS_FIELD = 'onepagepay_payment_status';

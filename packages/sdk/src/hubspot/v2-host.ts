@@ -1,4 +1,4 @@
-import { contactFrom, STATUS_FIELD, TRANSACTION_FIELD, type FormHost } from './form-host.js';
+import { contactFrom, listen, STATUS_FIELD, TRANSACTION_FIELD, type FormHost } from './form-host.js';
 import { askHubSpot } from './host-validation.js';
 
 /**
@@ -52,8 +52,7 @@ export function createV2Host(form: HTMLFormElement, iframe: HTMLIFrameElement | 
           callback();
         }
       };
-      window.addEventListener('message', listener);
-      return () => window.removeEventListener('message', listener);
+      return listen('message', listener);
     },
   };
 }

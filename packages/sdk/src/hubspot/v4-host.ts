@@ -1,6 +1,6 @@
 import { OnePagePayError } from '../errors.js';
 import { wait } from '../pay-flow.js';
-import { contactFrom, STATUS_FIELD, TRANSACTION_FIELD, type FormHost } from './form-host.js';
+import { contactFrom, listen, STATUS_FIELD, TRANSACTION_FIELD, type FormHost } from './form-host.js';
 import { askHubSpot, isShown } from './host-validation.js';
 
 /** The part of a form object of `window.HubSpotFormsV4` that the SDK uses. */
@@ -73,8 +73,7 @@ export function createV4Host(container: Element, api: HubSpotV4Form, form: HTMLF
       const listener = (event: Event) => {
         if (hubspotV4()?.getFormFromEvent(event)?.getInstanceId() === api.getInstanceId()) callback();
       };
-      window.addEventListener('hs-form-event:on-submission:success', listener);
-      return () => window.removeEventListener('hs-form-event:on-submission:success', listener);
+      return listen('hs-form-event:on-submission:success', listener);
     },
   };
 }

@@ -1,9 +1,9 @@
-import type { FormHost } from './form-host.js';
+import { listen, type FormHost } from './form-host.js';
 import { createV2Host } from './v2-host.js';
 import { createV4Host, hubspotV4, type HubSpotV4Form } from './v4-host.js';
 
 const V2_FORM = 'form.hs-form[data-form-id]';
-const V4_CONTAINER = '.hs-form-html[data-form-id], .hs-form-frame[data-form-id]';
+const V4_CONTAINER = '.hs-form-html[data-form-id],.hs-form-frame[data-form-id]';
 
 /**
  * Finds every rendered HubSpot form on the page, now and later (forms render asynchronously, and
@@ -67,13 +67,13 @@ export function watchForms(onForm: (host: FormHost) => void): () => void {
   };
   const observer = new MutationObserver(schedule);
   observer.observe(document.documentElement, { childList: true, subtree: true });
-  window.addEventListener('hs-form-event:on-ready', onReady);
-  window.addEventListener('message', onMessage);
+  const stopReady = listen('hs-form-event:on-ready', onReady);
+  const stopMessage = listen('message', onMessage);
   scan();
   return () => {
     clearTimeout(timer);
     observer.disconnect();
-    window.removeEventListener('hs-form-event:on-ready', onReady);
-    window.removeEventListener('message', onMessage);
+    stopReady();
+    stopMessage();
   };
 }

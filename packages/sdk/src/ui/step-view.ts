@@ -52,7 +52,7 @@ export function createStepView(doc: Document, options: StepViewOptions): StepVie
       }
     },
     setBusy(busy) {
-      root.setAttribute('aria-busy', String(busy));
+      root.setAttribute('aria-busy', '' + busy);
       if (payButton) payButton.disabled = busy;
     },
   };

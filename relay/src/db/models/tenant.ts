@@ -9,6 +9,8 @@ export class Tenant extends BaseModel {
   stripeAccountId!: string | null;
   /** A hosted tenant's PayPal merchant id: the payee of its PayPal orders (migration 012). */
   paypalMerchantId!: string | null;
+  /** When payers must solve a CAPTCHA (migration 018): never, after a decline, or on every payment. */
+  challenge!: 'off' | 'after_decline' | 'always';
   createdAt!: Date;
   updatedAt!: Date;
 }

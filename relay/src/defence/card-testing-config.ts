@@ -1,0 +1,65 @@
+import { ConfigError } from '../errors.js';
+import { readChoice, readInteger, readUrl, type Env } from '../config.js';
+
+export type ChallengeProvider = 'turnstile' | 'hcaptcha';
+
+/** The documented siteverify endpoints; CHALLENGE_VERIFY_URL points the relay at the sandbox fake. */
+const VERIFY_URLS: Record<ChallengeProvider, string> = {
+  turnstile: 'https://challenges.cloudflare.com/turnstile/v0/siteverify',
+  hcaptcha: 'https://api.hcaptcha.com/siteverify',
+};
+
+export interface ChallengeConfig {
+  provider: ChallengeProvider;
+  siteKey: string;
+  secretKey: string;
+  verifyUrl: URL;
+  timeoutMs: number;
+}
+
+/** Limits on card payments that make card testing slow and loud (docs/security.md#card-testing). */
+export interface CardTestingConfig {
+  attemptsPerIpPerHour: number;
+  attemptsPerEmailPerHour: number;
+  attemptsPerTenantPerHour: number;
+  /** Declines after which the email (or IP) may not pay for a day. */
+  declinesPerEmailPerDay: number;
+  declinesPerIpPerDay: number;
+  /** Failed answers (declines, failed 3-D Secure) one attempt id may collect. */
+  failuresPerAttempt: number;
+  /** The relay's CAPTCHA widget; tenants opt in with their `challenge` policy. */
+  challenge: ChallengeConfig | undefined;
+}
+
+export function readCardTestingConfig(env: Env): CardTestingConfig {
+  const per = (name: string, fallback: number) => readInteger(env, name, fallback, 1, 10_000_000);
+  return {
+    attemptsPerIpPerHour: per('CARD_ATTEMPTS_PER_IP_PER_HOUR', 30),
+    attemptsPerEmailPerHour: per('CARD_ATTEMPTS_PER_EMAIL_PER_HOUR', 10),
+    attemptsPerTenantPerHour: per('CARD_ATTEMPTS_PER_TENANT_PER_HOUR', 3_000),
+    declinesPerEmailPerDay: per('CARD_DECLINES_PER_EMAIL_PER_DAY', 5),
+    declinesPerIpPerDay: per('CARD_DECLINES_PER_IP_PER_DAY', 10),
+    failuresPerAttempt: per('CARD_FAILURES_PER_ATTEMPT', 3),
+    challenge: readChallengeConfig(env),
+  };
+}
+
+function readChallengeConfig(env: Env): ChallengeConfig | undefined {
+  const names = ['CHALLENGE_PROVIDER', 'CHALLENGE_SITE_KEY', 'CHALLENGE_SECRET_KEY'] as const;
+  const given = names.filter((name) => env[name]);
+  if (given.length === 0) return undefined;
+  if (given.length < names.length) {
+    const missing = names.filter((name) => !env[name]);
+    throw new ConfigError(
+      `${missing.join(' and ')} must be set too: a CAPTCHA needs all of ${names.join(', ')}.`,
+    );
+  }
+  const provider = readChoice(env, 'CHALLENGE_PROVIDER', 'turnstile', ['turnstile', 'hcaptcha'] as const);
+  return {
+    provider,
+    siteKey: env.CHALLENGE_SITE_KEY as string,
+    secretKey: env.CHALLENGE_SECRET_KEY as string,
+    verifyUrl: readUrl(env, 'CHALLENGE_VERIFY_URL') ?? new URL(VERIFY_URLS[provider]),
+    timeoutMs: readInteger(env, 'CHALLENGE_TIMEOUT_MS', 5_000, 100, 60_000),
+  };
+}

@@ -1,0 +1,205 @@
+import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RelayError } from '../errors.js';
+import { SingleFlight } from '../payments/singleflight.js';
+import type { CardTestingConfig } from './card-testing-config.js';
+import type { ChallengeVerifier } from './challenge-verifier.js';
+import { throttleLimiter } from './throttle-store.js';
+
+export type ChallengePolicy = 'off' | 'after_decline' | 'always';
+
+export interface PaymentAttempt {
+  ip: string;
+  tenantId: string;
+  email: string;
+  attemptId: string;
+  /** The tenant's CAPTCHA policy (tenants.challenge). */
+  policy: ChallengePolicy;
+  challengeToken?: string | undefined;
+}
+
+/** Why the guard refused a payment, for metrics. */
+export type Refusal =
+  'ip' | 'email' | 'tenant' | 'declines' | 'attempt' | 'challenge_required' | 'challenge_failed';
+
+/** The answers that count as a failed card payment: declines and failed 3-D Secure. */
+const FAILURES = ['card_declined', 'payment_failed', 'payment_authentication_failed', 'instrument_declined'];
+
+const HOUR = 3600;
+const DAY = 24 * HOUR;
+
+/**
+ * Card testers try many stolen cards through one public form: from many IPs, with many emails,
+ * against one tenant. Each payment attempt is counted per IP, per payer email and per tenant; each
+ * decline per email, per IP and per attempt id. The counters live in PostgreSQL (migration 018),
+ * so every relay on the database enforces the same limits. A tenant may also ask for a CAPTCHA,
+ * on every payment or once its payer or IP has a decline; the token is verified server-side.
+ */
+export class CardTestingGuard {
+  private readonly perIp: RateLimiterAbstract;
+  private readonly perEmail: RateLimiterAbstract;
+  private readonly perTenant: RateLimiterAbstract;
+  private readonly declinesPerEmail: RateLimiterAbstract;
+  private readonly declinesPerIp: RateLimiterAbstract;
+  private readonly failuresPerAttempt: RateLimiterAbstract;
+  /** Attempt ids whose token passed: the SDK's retries of the same request need no second token. */
+  private readonly passed: RateLimiterAbstract;
+  /**
+   * Concurrent copies of one attempt (a double click, the SDK's retry racing its original) are
+   * one payment: they share one check and count once, and cost the database one round of queries.
+   */
+  private readonly admissions = new SingleFlight<void>();
+  /**
+   * Attempts this process let through in the last minute. A later copy of the very same request
+   * (same attempt id, same payer, same token) cannot charge anew: the relay answers it from the
+   * recorded transaction, and a changed request is an attempt_conflict. So it is not counted again.
+   */
+  private readonly admitted = new Map<string, { fingerprint: string; expiresAt: number }>();
+  private readonly failures = new SingleFlight<void>();
+
+  constructor(
+    knex: Knex,
+    private readonly config: CardTestingConfig,
+    private readonly verify: ChallengeVerifier | undefined,
+    private readonly onRefusal: (reason: Refusal) => void = () => undefined,
+  ) {
+    const limiter = (keyPrefix: string, points: number, duration: number) =>
+      throttleLimiter(knex, { keyPrefix, points, duration });
+    this.perIp = limiter('pay-ip', config.attemptsPerIpPerHour, HOUR);
+    this.perEmail = limiter('pay-email', config.attemptsPerEmailPerHour, HOUR);
+    this.perTenant = limiter('pay-tenant', config.attemptsPerTenantPerHour, HOUR);
+    this.declinesPerEmail = limiter('decline-email', config.declinesPerEmailPerDay, DAY);
+    this.declinesPerIp = limiter('decline-ip', config.declinesPerIpPerDay, DAY);
+    this.failuresPerAttempt = limiter('fail-attempt', config.failuresPerAttempt, DAY);
+    this.passed = limiter('challenge-passed', 1, HOUR);
+  }
+
+  /** Lets a payment attempt through, or throws 429 too_many_attempts / 403 challenge_required|failed. */
+  admit(attempt: PaymentAttempt): Promise<void> {
+    const fingerprint = JSON.stringify([attempt.ip, attempt.email, attempt.challengeToken, attempt.policy]);
+    const key = `${attempt.tenantId}/${attempt.attemptId}`;
+    const seen = this.admitted.get(key);
+    if (seen && seen.fingerprint === fingerprint && seen.expiresAt > Date.now()) return Promise.resolve();
+    const flight = this.admissions.run(key, fingerprint, async () => {
+      await this.admitOnce(attempt);
+      if (this.admitted.size >= 10_000) this.admitted.clear();
+      this.admitted.set(key, { fingerprint, expiresAt: Date.now() + 60_000 });
+    });
+    return flight.sameRequest ? flight.promise : this.admitOnce(attempt);
+  }
+
+  private async admitOnce(attempt: PaymentAttempt): Promise<void> {
+    const email = emailKey(attempt.email);
+    const [emailDeclines, ipDeclines, attemptFailures] = await Promise.all([
+      this.declinesPerEmail.get(email),
+      this.declinesPerIp.get(attempt.ip),
+      this.failuresPerAttempt.get(attempt.attemptId),
+    ]);
+    this.refuseIfSpent(attemptFailures, this.config.failuresPerAttempt, 'attempt');
+    this.refuseIfSpent(emailDeclines, this.config.declinesPerEmailPerDay, 'declines');
+    this.refuseIfSpent(ipDeclines, this.config.declinesPerIpPerDay, 'declines');
+    const declined = (emailDeclines?.consumedPoints ?? 0) + (ipDeclines?.consumedPoints ?? 0) > 0;
+    if (attempt.policy === 'always' || (attempt.policy === 'after_decline' && declined)) {
+      await this.checkChallenge(attempt);
+    }
+    await this.take([
+      [this.perIp, attempt.ip, 'ip'],
+      [this.perEmail, email, 'email'],
+      [this.perTenant, attempt.tenantId, 'tenant'],
+    ]);
+  }
+
+  /** Counts a failed answer (a decline, failed 3-D Secure) against the email, IP and attempt id. */
+  async recordFailure(
+    attempt: Pick<PaymentAttempt, 'ip' | 'attemptId'> & { email?: string },
+    code: string,
+  ): Promise<void> {
+    if (!FAILURES.includes(code)) return;
+    // A failed attempt is checked again on its next copy, so the per-attempt cap can bite.
+    for (const key of this.admitted.keys())
+      if (key.endsWith(`/${attempt.attemptId}`)) this.admitted.delete(key);
+    const fingerprint = JSON.stringify([attempt.ip, attempt.email, code]);
+    const flight = this.failures.run(attempt.attemptId, fingerprint, () => this.countFailure(attempt));
+    await flight.promise;
+  }
+
+  private async countFailure(
+    attempt: Pick<PaymentAttempt, 'ip' | 'attemptId'> & { email?: string },
+  ): Promise<void> {
+    const counted: Array<[RateLimiterAbstract, string]> = [
+      [this.declinesPerIp, attempt.ip],
+      [this.failuresPerAttempt, attempt.attemptId],
+    ];
+    if (attempt.email) counted.push([this.declinesPerEmail, emailKey(attempt.email)]);
+    // penalty() counts without refusing: the limit is enforced by the next admit().
+    await Promise.all(counted.map(([limiter, key]) => limiter.penalty(key, 1)));
+  }
+
+  private async checkChallenge(attempt: PaymentAttempt): Promise<void> {
+    const challenge = this.config.challenge;
+    // A tenant asked for a CAPTCHA the relay has no keys for: fail closed is worse for payers than
+    // the limits alone, so the limits stay the defence and docs/security.md says to set the keys.
+    if (!challenge || !this.verify) return;
+    if (await this.passed.get(attempt.attemptId)) return;
+    const widget = { provider: challenge.provider, siteKey: challenge.siteKey };
+    if (!attempt.challengeToken) {
+      this.onRefusal('challenge_required');
+      throw new RelayError('challenge_required', 'Solve the CAPTCHA, then send the payment again.', {
+        challenge: widget,
+      });
+    }
+    let verdict;
+    try {
+      verdict = await this.verify(attempt.challengeToken, attempt.ip);
+    } catch (cause) {
+      throw new RelayError(
+        'provider_unavailable',
+        'The CAPTCHA service is not answering. Try again shortly.',
+        {
+          cause,
+        },
+      );
+    }
+    if (!verdict.success) {
+      this.onRefusal('challenge_failed');
+      throw new RelayError('challenge_failed', 'The CAPTCHA was not solved or has expired. Solve it again.', {
+        challenge: widget,
+      });
+    }
+    await this.passed.penalty(attempt.attemptId, 1);
+  }
+
+  private refuseIfSpent(counted: RateLimiterRes | null, limit: number, reason: Refusal): void {
+    if (!counted || counted.consumedPoints < limit) return;
+    this.onRefusal(reason);
+    throw tooManyAttempts(counted.msBeforeNext);
+  }
+
+  /** Takes one attempt from every bucket at once; if one refuses, the others get theirs back. */
+  private async take(buckets: Array<[RateLimiterAbstract, string, Refusal]>): Promise<void> {
+    const results = await Promise.allSettled(buckets.map(([limiter, key]) => limiter.consume(key)));
+    const refusedAt = results.findIndex((result) => result.status === 'rejected');
+    if (refusedAt < 0) return;
+    const refusal = (results[refusedAt] as PromiseRejectedResult).reason as unknown;
+    await Promise.all(
+      buckets.map(([limiter, key], index) =>
+        results[index]?.status === 'fulfilled' ? limiter.reward(key, 1) : undefined,
+      ),
+    );
+    if (!(refusal instanceof RateLimiterRes)) throw refusal;
+    this.onRefusal(buckets[refusedAt]![2]);
+    throw tooManyAttempts(refusal.msBeforeNext);
+  }
+}
+
+function tooManyAttempts(msBeforeNext: number): RelayError {
+  return new RelayError('too_many_attempts', 'Too many payment attempts. Wait a while, then try again.', {
+    retryAfterSeconds: Math.max(1, Math.ceil(msBeforeNext / 1000)),
+  });
+}
+
+/** A hash of the normalized email: the counters never hold an address. */
+function emailKey(email: string): string {
+  return createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
+}
