@@ -1,4 +1,5 @@
 import { DEFAULT_READ_PROPERTIES } from './default-properties.js';
+import { settingsOptions } from './portal-settings.js';
 import { createApiError, createValidationError, toIso, type HubSpotHttpError } from './http-kit.js';
 import {
   OBJECT_TYPES,
@@ -7,6 +8,7 @@ import {
   type CrmRecord,
   type ObjectTypeName,
   type Portal,
+  type PropertyDefinition,
   type ValueIndex,
 } from './state.js';
 
@@ -45,6 +47,14 @@ export function normalizeProperties(
       );
     } else if (definition.type === 'number' && value !== '' && !Number.isFinite(Number(value))) {
       invalid.push(invalidProperty(name, `${value} was not a valid number.`, 'INVALID_FLOAT'));
+    } else if (
+      definition.type === 'enumeration' &&
+      value !== '' &&
+      !isOption(portal, type, definition, input, value)
+    ) {
+      invalid.push(
+        invalidProperty(name, describeOptions(portal, type, definition, input, value), 'INVALID_OPTION'),
+      );
     } else if (type === 'contacts' && name === 'email' && value !== '' && !EMAIL_PATTERN.test(value)) {
       invalid.push(invalidProperty(name, `Email address ${value} is invalid`, 'INVALID_EMAIL'));
     } else {
@@ -56,6 +66,38 @@ export function normalizeProperties(
     throw createValidationError(`Property values were not valid: ${JSON.stringify(invalid)}`);
   }
   return result;
+}
+
+function optionsOf(portal: Portal, type: ObjectTypeName, definition: PropertyDefinition, input: unknown) {
+  const values = input as Record<string, string | null>;
+  return settingsOptions(portal, type, definition.name, values) ?? definition.options;
+}
+
+/** An enumeration takes only one of its options' internal values (not a label); no options: anything. */
+function isOption(
+  portal: Portal,
+  type: ObjectTypeName,
+  definition: PropertyDefinition,
+  input: unknown,
+  value: string,
+): boolean {
+  const options = optionsOf(portal, type, definition, input);
+  return options.length === 0 || options.some((option) => option.value === value);
+}
+
+/** HubSpot's INVALID_OPTION message: the value, then the allowed options as protobuf text. */
+function describeOptions(
+  portal: Portal,
+  type: ObjectTypeName,
+  definition: PropertyDefinition,
+  input: unknown,
+  value: string,
+): string {
+  const options = optionsOf(portal, type, definition, input).map(
+    (option) =>
+      `label: "${option.label}"\nvalue: "${option.value}"\ndisplay_order: ${option.displayOrder ?? 0}\nhidden: ${option.hidden}\n`,
+  );
+  return `${value} was not one of the allowed options: [${options.join(', ')}]`;
 }
 
 function invalidProperty(name: string, message: string, error: string): InvalidProperty {
