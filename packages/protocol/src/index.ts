@@ -63,4 +63,5 @@ export {
   MerchantTransaction,
   TransactionFilters,
   TransactionPage,
+  MerchantHubSpotStatus,
 } from './schemas/merchant-api.js';

@@ -11,6 +11,7 @@ import {
   CreateRefundRequest,
   LoginRequest,
   MerchantContactWithTransactions,
+  MerchantHubSpotStatus,
   MerchantRefund,
   MerchantSession,
   MerchantTransaction,
@@ -284,6 +285,19 @@ export const MERCHANT_ROUTE_DOCS: RouteDoc[] = [
     responses: {
       200: { description: 'Contact', schema: MerchantContactWithTransactions },
       ...errors(401, 403, 404),
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/hubspot',
+    operationId: 'getHubSpotStatus',
+    summary:
+      "The HubSpot connection, the portal's time zone and currencies, and each form's missing hidden fields (scope transactions:read)",
+    tags: ['merchant data'],
+    auth: 'api_key_or_session',
+    responses: {
+      200: { description: 'HubSpot status', schema: MerchantHubSpotStatus },
+      ...errors(401, 403),
     },
   },
   {
