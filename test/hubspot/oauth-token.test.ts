@@ -52,23 +52,19 @@ describe('HubSpot push: OAuth install and a token expiring mid-run', function ()
     assert.equal((await worker.runOnce()).synced, 1);
     assert.equal(tokenCalls(), before + 2);
 
-    // The app is uninstalled: the refresh token is revoked, so the connection is broken, and nothing is lost.
-    const revoked = await fetch(`${world.hubspot.url}/oauth/v1/refresh-tokens/${refreshed?.refreshToken}`, {
-      method: 'DELETE',
-    });
-    assert.equal(revoked.status, 204);
-    const current = await world.openConnection(seeded.tenant.id);
-    world.hubspot.expireToken(current?.accessToken as string);
+    // The app is uninstalled: its tokens stop working, introspection calls them inactive, so the
+    // connection is marked disconnected, the jobs are parked and the merchant API says why.
+    world.hubspot.uninstallApp(seeded.portalId);
     const orphan = await world.payDirectly(seeded, 'orphan@example.com');
     world.clock.advance(1000);
     const broken = await worker.runOnce();
     assert.equal(broken.synced, 0);
     const brokenRow = await world.knex('hubspot_connections').where({ tenant_id: seeded.tenant.id }).first();
-    assert.equal(brokenRow.status, 'broken');
-    assert.match(brokenRow.broken_reason, /refresh/);
+    assert.equal(brokenRow.status, 'disconnected');
+    assert.match(brokenRow.broken_reason, /uninstalled from HubSpot portal/);
     const waiting = await world.knex('transactions').where({ id: orphan }).first();
     assert.equal(waiting.hubspot_sync_state, 'pending');
-    assert.match(waiting.hubspot_last_error, /refresh/);
+    assert.match(waiting.hubspot_last_error, /uninstalled/);
     const job = await world.knex('outbox').where({ transaction_id: orphan }).first();
     assert.equal(job.status, 'pending');
     assert.equal(job.attempts, 0, 'a broken connection does not use up attempts');

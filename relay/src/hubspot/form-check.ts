@@ -18,7 +18,11 @@ export interface FormCheck {
 }
 
 /** Reads a form's definition (GET /marketing/v3/forms/{formId}) and says which hidden fields it lacks. */
-export async function readFormCheck(session: HubSpotSession, formGuid: string, now: Date): Promise<FormCheck> {
+export async function readFormCheck(
+  session: HubSpotSession,
+  formGuid: string,
+  now: Date,
+): Promise<FormCheck> {
   try {
     const form = await session.call((client) => client.marketing.forms.formsApi.getById(formGuid));
     const fields = form.fieldGroups.flatMap((group) =>
@@ -58,7 +62,8 @@ export async function checkTenantForms(
   })) as Array<{ id: string; hubspot_form_guid: string }>;
   const checks = new Map<string, FormCheck>();
   for (const form of forms) {
-    const check = checks.get(form.hubspot_form_guid) ?? (await readFormCheck(session, form.hubspot_form_guid, now));
+    const check =
+      checks.get(form.hubspot_form_guid) ?? (await readFormCheck(session, form.hubspot_form_guid, now));
     checks.set(form.hubspot_form_guid, check);
     await inTenantTransaction(knex, scope, (trx) =>
       trx('forms')

@@ -4,7 +4,13 @@ import { inTenantTransaction, type TenantScope } from '../db/tenant-scope.js';
 import { RelayError } from '../errors.js';
 import type { HubSpotClientFactory } from './client-factory.js';
 import type { Clock } from './clock.js';
-import { markBroken, markDisconnected, saveConnection, storeRefreshedToken, type OpenConnection } from './connection-store.js';
+import {
+  markBroken,
+  markDisconnected,
+  saveConnection,
+  storeRefreshedToken,
+  type OpenConnection,
+} from './connection-store.js';
 import { classifyFailure, HubSpotFailure } from './hubspot-failure.js';
 import { requireOAuth, signTicket, STATE_TTL_MS, verifyState } from './oauth-state.js';
 import type { TokenCipher } from './token-cipher.js';
@@ -105,7 +111,10 @@ export async function completeInstall(
     );
     const info = await introspectToken(deps, tokens.accessToken);
     if (!info.active || info.token_use !== 'access_token' || typeof info.hub_id !== 'number') {
-      throw new RelayError('invalid_request', 'HubSpot says the new access token is not active: install again.');
+      throw new RelayError(
+        'invalid_request',
+        'HubSpot says the new access token is not active: install again.',
+      );
     }
     await saveConnection(deps.knex, deps.cipher, scope, {
       portalId: info.hub_id,

@@ -44,7 +44,11 @@ function isTimeZone(value: string | undefined): value is string {
 }
 
 /** Why HubSpot would refuse a deal in this currency, or undefined when the portal enabled it. */
-export function currencyProblem(settings: PortalSettings, portalId: number, currency: string): string | undefined {
+export function currencyProblem(
+  settings: PortalSettings,
+  portalId: number,
+  currency: string,
+): string | undefined {
   if (settings.currencies.includes(currency.toUpperCase())) return undefined;
   return (
     `HubSpot portal ${portalId} has not enabled the currency ${currency} (enabled: ${settings.currencies.join(', ')}): ` +
@@ -94,7 +98,14 @@ function offsetAt(ms: number, timeZone: string): number {
     second: 'numeric',
   }).formatToParts(new Date(ms));
   const get = (type: string) => Number(parts.find((part) => part.type === type)?.value);
-  const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  const local = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
   return local - Math.floor(ms / 1000) * 1000;
 }
 

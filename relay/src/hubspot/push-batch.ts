@@ -75,7 +75,11 @@ export async function pushBatch(context: BatchContext, records: LoadedTransactio
   for (const record of ready) {
     const outcome = outcomes.get(record.transactionId);
     if (!outcome?.ok) continue;
-    synced.push({ ...outcome, transactionId: record.transactionId, jobs: context.jobsOf(record.transactionId) });
+    synced.push({
+      ...outcome,
+      transactionId: record.transactionId,
+      jobs: context.jobsOf(record.transactionId),
+    });
     if (!record.formSubmittedAt) {
       formDue.push({
         transactionId: record.transactionId,

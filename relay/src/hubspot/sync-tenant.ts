@@ -64,7 +64,9 @@ export async function syncTenantJobs(
       halted = true;
       // HubSpot sends no Retry-After with the DAILY 429: its limit resets at the portal's midnight.
       const timeZone = connection.portalSettings?.timeZone ?? 'UTC';
-      const until = new Date(failure.details.retryAfterMs ? now + failure.details.retryAfterMs : nextPortalMidnight(now, timeZone));
+      const until = new Date(
+        failure.details.retryAfterMs ? now + failure.details.retryAfterMs : nextPortalMidnight(now, timeZone),
+      );
       await pauseConnection(deps.knex, scope, until);
       await releaseJobs(deps.knex, scope, failedJobs, {
         note: `HubSpot daily limit reached; paused until ${until.toISOString()}`,

@@ -142,8 +142,12 @@ export const MerchantHubSpotStatus = Type.Object({
   portalId: Nullable(Type.Integer()),
   reason: Nullable(Type.String({ description: 'Why nothing is sent to HubSpot (broken or uninstalled)' })),
   pausedUntil: Nullable(Timestamp),
-  timeZone: Nullable(Type.String({ description: "The portal's time zone (its DAILY limit resets at midnight there)" })),
-  currencies: Type.Array(Type.String(), { description: 'Currencies the portal enabled; deals in others are refused' }),
+  timeZone: Nullable(
+    Type.String({ description: "The portal's time zone (its DAILY limit resets at midnight there)" }),
+  ),
+  currencies: Type.Array(Type.String(), {
+    description: 'Currencies the portal enabled; deals in others are refused',
+  }),
   settingsReadAt: Nullable(Timestamp),
   forms: Type.Array(
     Type.Object({

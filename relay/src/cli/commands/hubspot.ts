@@ -125,7 +125,9 @@ export const registerHubSpotCommands: RegisterCommands = (program, context) => {
 
   hubspot
     .command('refresh')
-    .description("Read the portal's time zone, currencies, pipelines and form definitions again (after changing them in HubSpot)")
+    .description(
+      "Read the portal's time zone, currencies, pipelines and form definitions again (after changing them in HubSpot)",
+    )
     .requiredOption('--tenant <uuid>', 'the tenant UUID', tenantUuid)
     .option('--live', 'the live-mode connection (default: test mode)', false)
     .action(async (options: { tenant: string; live: boolean }) => {
