@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Client } from '@hubspot/api-client';
+import type { Client } from '@hubspot/api-client';
 import { captureApiError } from './client-test-support.js';
 import type { HubSpotSandbox } from './sandbox-controls.js';
 

@@ -1,5 +1,5 @@
 import { DEFAULT_READ_PROPERTIES } from './default-properties.js';
-import { settingsOptions } from './portal-settings.js';
+import { describeOptions, isOption } from './enumeration-options.js';
 import { createApiError, createValidationError, toIso, type HubSpotHttpError } from './http-kit.js';
 import {
   OBJECT_TYPES,
@@ -8,7 +8,6 @@ import {
   type CrmRecord,
   type ObjectTypeName,
   type Portal,
-  type PropertyDefinition,
   type ValueIndex,
 } from './state.js';
 
@@ -66,38 +65,6 @@ export function normalizeProperties(
     throw createValidationError(`Property values were not valid: ${JSON.stringify(invalid)}`);
   }
   return result;
-}
-
-function optionsOf(portal: Portal, type: ObjectTypeName, definition: PropertyDefinition, input: unknown) {
-  const values = input as Record<string, string | null>;
-  return settingsOptions(portal, type, definition.name, values) ?? definition.options;
-}
-
-/** An enumeration takes only one of its options' internal values (not a label); no options: anything. */
-function isOption(
-  portal: Portal,
-  type: ObjectTypeName,
-  definition: PropertyDefinition,
-  input: unknown,
-  value: string,
-): boolean {
-  const options = optionsOf(portal, type, definition, input);
-  return options.length === 0 || options.some((option) => option.value === value);
-}
-
-/** HubSpot's INVALID_OPTION message: the value, then the allowed options as protobuf text. */
-function describeOptions(
-  portal: Portal,
-  type: ObjectTypeName,
-  definition: PropertyDefinition,
-  input: unknown,
-  value: string,
-): string {
-  const options = optionsOf(portal, type, definition, input).map(
-    (option) =>
-      `label: "${option.label}"\nvalue: "${option.value}"\ndisplay_order: ${option.displayOrder ?? 0}\nhidden: ${option.hidden}\n`,
-  );
-  return `${value} was not one of the allowed options: [${options.join(', ')}]`;
 }
 
 function invalidProperty(name: string, message: string, error: string): InvalidProperty {

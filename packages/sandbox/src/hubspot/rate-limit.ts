@@ -1,5 +1,5 @@
 import { HubSpotHttpError, createCorrelationId } from './http-kit.js';
-import { nextZonedMidnight, startOfZonedDay } from './portal-settings.js';
+import { startOfZonedDay } from './portal-settings.js';
 import type { Portal, TokenRecord } from './state.js';
 
 export interface RateLimitConfig {

@@ -11,7 +11,6 @@ import {
   CreateRefundRequest,
   LoginRequest,
   MerchantContactWithTransactions,
-  MerchantHubSpotStatus,
   MerchantRefund,
   MerchantSession,
   MerchantTransaction,
@@ -28,6 +27,7 @@ import {
   TransactionPage,
   type RouteDoc,
 } from '@onepagepay/protocol';
+import { HUBSPOT_STATUS_DOC } from './hubspot-route-docs.js';
 
 const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((status) => [status, { description: 'An error with a stable code' }]));
@@ -287,19 +287,7 @@ export const MERCHANT_ROUTE_DOCS: RouteDoc[] = [
       ...errors(401, 403, 404),
     },
   },
-  {
-    method: 'get',
-    path: '/v1/hubspot',
-    operationId: 'getHubSpotStatus',
-    summary:
-      "The HubSpot connection, the portal's time zone and currencies, and each form's missing hidden fields (scope transactions:read)",
-    tags: ['merchant data'],
-    auth: 'api_key_or_session',
-    responses: {
-      200: { description: 'HubSpot status', schema: MerchantHubSpotStatus },
-      ...errors(401, 403),
-    },
-  },
+  HUBSPOT_STATUS_DOC,
   {
     method: 'get',
     path: '/v1/audit-events',
