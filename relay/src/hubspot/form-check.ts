@@ -74,6 +74,20 @@ export async function checkTenantForms(
   return checks;
 }
 
+/** Stores a fresh reading of a form (every tenant form with that HubSpot GUID in this mode). */
+export async function saveFormCheck(
+  knex: Knex,
+  scope: TenantScope,
+  formGuid: string,
+  check: FormCheck,
+): Promise<void> {
+  await inTenantTransaction(knex, scope, (trx) =>
+    trx('forms')
+      .where({ tenant_id: scope.tenantId, livemode: scope.livemode, hubspot_form_guid: formGuid })
+      .update({ hubspot_form_check: JSON.stringify(check) }),
+  );
+}
+
 /** One line per form for `hubspot status`: what the relay found, and what the merchant must add. */
 export function describeFormCheck(formGuid: string, check: FormCheck | null): string {
   if (!check) return `form ${formGuid}: not checked yet (the worker reads it before its first submission)`;

@@ -12,7 +12,7 @@ import { HubSpotSession, type SessionDeps } from './hubspot-session.js';
 import { loadTransactions, PUSHED_STATUSES, type LoadedTransaction } from './load-records.js';
 import { completeJobs, recordFailed, releaseJobs } from './job-outcomes.js';
 import { learnPortal } from './connect.js';
-import { checkTenantForms } from './form-check.js';
+import { checkTenantForms, readFormCheck, saveFormCheck } from './form-check.js';
 import { nextPortalMidnight, type PortalSettings } from './portal-settings.js';
 import { deadLetter, isRecordRejection, pushBatch, type BatchContext } from './push-batch.js';
 import { ensureCustomProperties } from './properties.js';
@@ -176,10 +176,14 @@ export async function syncTenantJobs(
         continue;
       }
       try {
+        // The form may have changed since the last reading: read its definition before relying on
+        // the hidden fields (HubSpot refuses a submission naming a field the form lacks).
+        const formCheck = await readFormCheck(session, transaction.formGuid, new Date(deps.clock.now()));
+        await saveFormCheck(deps.knex, scope, transaction.formGuid, formCheck);
         const outcome = await submitFormIfMissing(
           session,
           deps.hubspot.formsApiBase ?? DEFAULT_FORMS_BASE,
-          transaction,
+          { ...transaction, formCheck },
           new Date(deps.clock.now()),
           deps.logger,
         );
