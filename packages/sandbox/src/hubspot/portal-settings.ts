@@ -59,9 +59,11 @@ const CURRENCY_PROPERTIES = new Set(['deal_currency_code', 'hs_line_item_currenc
 
 type Option = PropertyDefinition['options'][number];
 
+const currencyNames = new Intl.DisplayNames(['en'], { type: 'currency' });
+
 function currencyLabel(code: string): string {
   try {
-    return new Intl.DisplayNames(['en'], { type: 'currency' }).of(code) ?? code;
+    return currencyNames.of(code) ?? code;
   } catch {
     return code;
   }
