@@ -5,7 +5,7 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildCdn } from './packages/cdn/scripts/build.mjs';
+import { buildCdn, paypalHalfName } from './packages/cdn/scripts/build.mjs';
 import fakesConfig, { debianChromium } from './web-test-runner.fakes.config.mjs';
 import { describeForm, startDistantRelay, startStack } from './test/browser/sdk/stacks.ts';
 
@@ -39,18 +39,21 @@ function sdkEnvironmentPlugin() {
             distantRelayUrl: distant.url,
             tenantId: main.tenantId,
             stripeUrl: main.stripe.url,
+            paypalUrl: main.paypal.url,
             down: { relayUrl: down.relay.url, tenantId: down.tenantId, stripeUrl: down.stripe.url },
             cdnPath: '/__cdn/onepagepay.min.js',
           });
         case '/__cdn/onepagepay.min.js':
-          return { body: await readFile(join(cdn.outDir, 'onepagepay.min.js'), 'utf8'), type: 'js' };
+        case `/__cdn/${paypalHalfName(cdn.manifest.version)}`:
+          return { body: await readFile(join(cdn.outDir, context.path.slice(7)), 'utf8'), type: 'js' };
         case '/__control/new-form': {
           const amount = context.query.amount ? Number(context.query.amount) : undefined;
           const customAmount = context.query.min
             ? { min: Number(context.query.min), max: Number(context.query.max) }
             : undefined;
           const currency = context.query.currency ? String(context.query.currency) : undefined;
-          return json({ formId: await stack.newForm({ amount, currency, customAmount }) });
+          const providers = context.query.providers ? String(context.query.providers).split(',') : undefined;
+          return json({ formId: await stack.newForm({ amount, currency, customAmount, providers }) });
         }
         case '/__control/form':
           return json(await describeForm(stack, String(context.query.id)));

@@ -4,15 +4,22 @@ import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
-import { startStripeSandbox, type StripeSandbox } from '@onepagepay/sandbox';
+import {
+  startPayPalSandbox,
+  startStripeSandbox,
+  type PayPalSandbox,
+  type StripeSandbox,
+} from '@onepagepay/sandbox';
 import { serveDemoPage, type DemoPage } from '../../relay/src/dev/demo-page.js';
 import { DEMO_FORMS, seedDemo } from '../../relay/src/dev/seed-demo.js';
+import { PAYPAL_TEST_WEBHOOK_ID, paypalEnvFor } from '../../relay/src/testing/paypal-fixtures.js';
 import { startTestRelay, type TestRelay } from '../../relay/src/testing/test-relay.js';
 import { launchChromium } from '../support/browser.js';
 import { findCardNumbers } from './card-numbers.js';
 
 // The marketer's page (examples/cdn-snippet) in Chromium against a real relay on PostgreSQL and the
-// Stripe sandbox, paid by a "payer" through the fakes of Stripe.js and HubSpot's embeds.
+// Stripe and PayPal sandboxes, paid by a "payer" through the fakes of Stripe.js, PayPal's JS SDK and
+// HubSpot's embeds.
 process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
 const IMG = new URL('../../docs/img/', import.meta.url);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -28,6 +35,7 @@ async function freePort(): Promise<number> {
 describe('examples/cdn-snippet end to end (Chromium, PostgreSQL)', function () {
   this.timeout(120_000);
   let stripe: StripeSandbox;
+  let paypal: PayPalSandbox;
   let relay: TestRelay;
   let demo: DemoPage;
   let browser: Browser;
@@ -35,7 +43,9 @@ describe('examples/cdn-snippet end to end (Chromium, PostgreSQL)', function () {
 
   before(async () => {
     stripe = await startStripeSandbox({ host: '127.0.0.1', port: 0 });
-    relay = await startTestRelay(stripe);
+    paypal = await startPayPalSandbox({ webhookRetryDelaysMs: [50] });
+    relay = await startTestRelay(stripe, { env: paypalEnvFor(paypal) });
+    paypal.setWebhook({ url: `${relay.url}/v1/webhooks/paypal`, webhookId: PAYPAL_TEST_WEBHOOK_ID });
     assert.equal(relay.database.kind, 'postgres', 'this test runs on PostgreSQL');
     const port = await freePort();
     const { tenant } = await seedDemo(relay.database.knex, [`http://127.0.0.1:${port}`]);
@@ -57,6 +67,7 @@ describe('examples/cdn-snippet end to end (Chromium, PostgreSQL)', function () {
     await browser?.close();
     await demo?.close();
     await relay?.close();
+    await paypal?.close();
     await stripe?.close();
   });
 
@@ -92,7 +103,7 @@ describe('examples/cdn-snippet end to end (Chromium, PostgreSQL)', function () {
         this.on('c.id', '=', 't.contact_id').andOn('c.tenant_id', '=', 't.tenant_id');
       })
       .where('t.id', id)
-      .first('t.status', 't.amount', 't.currency', 'c.email', 'c.first_name', 'c.last_name');
+      .first('t.status', 't.amount', 't.currency', 'c.email', 'c.first_name', 'c.last_name', 't.provider');
   }
 
   it('pays the legacy v2 form with 4242: one transaction row with the payer, and HubSpot gets its id', async () => {
@@ -119,6 +130,7 @@ describe('examples/cdn-snippet end to end (Chromium, PostgreSQL)', function () {
       email: 'grace.hopper@example.com',
       first_name: 'Grace',
       last_name: 'Hopper',
+      provider: 'stripe',
     });
   });
 
@@ -141,6 +153,42 @@ describe('examples/cdn-snippet end to end (Chromium, PostgreSQL)', function () {
     assert.equal(row?.amount, DEMO_FORMS.v4.amount);
     assert.equal(row?.email, 'grace.hopper@example.com');
     await page.screenshot({ path: new URL('cdn-snippet-page.png', IMG).pathname, fullPage: true });
+  });
+
+  it('pays the legacy v2 form once with PayPal: one order captured once, one transaction, one submission', async () => {
+    await page.goto(demo.url);
+    const section = page.locator('section').nth(0);
+    const paypalButton = section.locator('.paypal-buttons button');
+    await paypalButton.waitFor();
+    await section.scrollIntoViewIfNeeded();
+    const form = page.locator(`form[data-form-id="${DEMO_FORMS.legacyV2.guid}"]`);
+    await form.locator('[name="email"]').fill('ada.lovelace@example.com');
+    await form.locator('[name="firstname"]').fill('Ada');
+    await form.locator('[name="lastname"]').fill('Lovelace');
+    await paypalButton.click();
+    const payerWindow = page.locator('.paypal-checkout-sandbox');
+    await payerWindow.waitFor();
+    await page.screenshot({ path: new URL('cdn-snippet-paypal-window.png', IMG).pathname });
+    await payerWindow.locator('[data-paypal-approve]').click();
+    const fields = await submissionOf(DEMO_FORMS.legacyV2.guid);
+    assert.match(fields.onepagepay_transaction_id ?? '', UUID);
+    assert.equal(fields.onepagepay_payment_status, 'succeeded');
+    assert.equal(fields.email, 'ada.lovelace@example.com');
+    const row = await transactionRow(fields.onepagepay_transaction_id!);
+    assert.equal(row?.status, 'succeeded');
+    assert.equal(row?.provider, 'paypal');
+    assert.equal(row?.amount, DEMO_FORMS.legacyV2.amount);
+    const orders = paypal.orders() as Array<{
+      status: string;
+      purchase_units: Array<{ invoice_id?: string; payments?: { captures?: unknown[] } }>;
+    }>;
+    const paid = orders.filter(
+      (order) => order.purchase_units[0]?.invoice_id === fields.onepagepay_transaction_id,
+    );
+    assert.equal(paid.length, 1, 'one PayPal order');
+    assert.equal(paid[0]?.status, 'COMPLETED');
+    assert.equal(paid[0]?.purchase_units[0]?.payments?.captures?.length, 1, 'captured once');
+    assert.equal(orders.length, 1, 'no other order was made');
   });
 
   it('leaves no card number in the database dump or the relay logs', async () => {

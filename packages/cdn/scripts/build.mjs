@@ -35,40 +35,38 @@ export function typescriptForBundle(version) {
 
 const STUB_LOADERS =
   'export const loadStripe = () => Promise.resolve(null); export const loadScript = loadStripe;';
-const STUB_PROVIDER = 'export const stripeProvider = () => null;';
-const BOTH_LOADERS =
-  "import './index.ts'; import { loadScript } from '@paypal/paypal-js'; window.__paypalLoader = loadScript;";
+const STUB_PROVIDERS =
+  'export const stripeProvider = () => null; export const paypalProvider = stripeProvider; export const besideCard = () => stripeProvider;';
+const PROVIDER_MODULE = /\/providers\/(stripe-provider|paypal-provider|beside-card)\.js$/;
 
 /**
- * `stubProviders` builds the SDK's own weight: the provider loaders (Stripe's provider module and
- * the @stripe/stripe-js and @paypal/paypal-js loaders) resolve to nothing. `withPayPal` adds
- * PayPal's loader beside Stripe's, the size the bundle will have once PayPal ships.
+ * `stubProviders` builds the SDK's own weight (the core budget): the provider modules and the
+ * @stripe/stripe-js and @paypal/paypal-js loaders resolve to nothing. Otherwise the core script gets
+ * the CDN's lazy stand-in for the PayPal provider (src/paypal-lazy.ts), and the PayPal half
+ * (`half: 'paypal'`, src/paypal-half.ts) is its own file with the real provider and PayPal's loader.
  */
-function budgetVariants({ stubProviders, withPayPal }) {
+function providerVariants({ stubProviders, half }) {
   return {
-    name: 'onepagepay-budget-variants',
+    name: 'onepagepay-provider-variants',
     resolveId(id, importer) {
-      if (id === '\0both-loaders') return id;
-      if (!stubProviders) return null;
-      if (id === '@stripe/stripe-js/pure' || id === '@paypal/paypal-js') return '\0stub-loaders';
-      if (id.endsWith('/stripe-provider.js') && importer?.includes('/packages/sdk/'))
-        return '\0stub-provider';
+      const inSdk = importer?.includes('/packages/sdk/');
+      if (stubProviders && (id === '@stripe/stripe-js/pure' || id === '@paypal/paypal-js'))
+        return '\0stub-loaders';
+      if (stubProviders && inSdk && PROVIDER_MODULE.test(id)) return '\0stub-providers';
+      if (!stubProviders && !half && inSdk && id.endsWith('/paypal-provider.js'))
+        return here('../src/paypal-lazy.ts');
       return null;
     },
     load(id) {
       if (id === '\0stub-loaders') return STUB_LOADERS;
-      if (id === '\0stub-provider') return STUB_PROVIDER;
-      if (id === '\0both-loaders') return BOTH_LOADERS.replace('./index.ts', here('../src/index.ts'));
+      if (id === '\0stub-providers') return STUB_PROVIDERS;
       return null;
-    },
-    options(input) {
-      return withPayPal ? { ...input, input: '\0both-loaders' } : null;
     },
   };
 }
 
 const INTERNAL_PROPERTIES =
-  /^(readContact|writePayment|missingFields|onSubmitted|payButton|setBusy|reportFormSubmitted|formConfig|createPayment|confirmPayment|anchor|place|root|slot|show|start|block|unreachable|named|summary|payLabel|validateFields|onLastStep|pay)$/;
+  /^(readContact|writePayment|missingFields|onSubmitted|payButton|setBusy|reportFormSubmitted|formConfig|createPayment|confirmPayment|anchor|place|root|slot|show|start|block|unreachable|named|summary|payLabel|validateFields|onLastStep)$/;
 
 // The bang comments terser keeps: ours (the banner) and third-party license notices.
 const KEPT_COMMENT = /\/\*![\s\S]*?\*\//g;
@@ -79,15 +77,11 @@ const KEPT_COMMENT = /\/\*![\s\S]*?\*\//g;
  * build does), and the banner points at that file. Inlined, PayPal's Apache-2.0 header alone
  * weighed 354 B gzip, more than the bundle's headroom.
  */
-export async function bundleWithNotices({
-  stubProviders = false,
-  withPayPal = false,
-  version = pkg.version,
-} = {}) {
+export async function bundleWithNotices({ stubProviders = false, half = null, version = pkg.version } = {}) {
   const bundle = await rollup({
-    input: here('../src/index.ts'),
+    input: here(half === 'paypal' ? '../src/paypal-half.ts' : '../src/index.ts'),
     plugins: [
-      budgetVariants({ stubProviders, withPayPal }),
+      providerVariants({ stubProviders, half }),
       nodeResolve({
         browser: true,
         exportConditions: ['@onepagepay/source', 'browser', 'import', 'default'],
@@ -150,16 +144,26 @@ export function describe(name, code) {
 }
 
 /**
- * Writes onepagepay-<version>.min.js, onepagepay.min.js and manifest.json into `outDir`, and
- * onepagepay-<version>.LICENSE.txt when the bundle carries third-party code with a license notice.
- * `withPayPal` builds the bundle PayPal will ship in (see budgetVariants).
+ * Writes onepagepay-<version>.min.js, onepagepay.min.js, the PayPal half
+ * onepagepay-paypal-<version>.min.js (fetched by the core only for forms that take PayPal) and
+ * manifest.json into `outDir`, and onepagepay-<version>.LICENSE.txt for the third-party notices.
  */
-export async function buildCdn({ outDir = here('../dist'), version = pkg.version, withPayPal = false } = {}) {
-  const { code, notices } = await bundleWithNotices({ version, withPayPal });
+export async function buildCdn({ outDir = here('../dist'), version = pkg.version } = {}) {
+  const [core, paypal] = await Promise.all([
+    bundleWithNotices({ version }),
+    bundleWithNotices({ version, half: 'paypal' }),
+  ]);
   await mkdir(outDir, { recursive: true });
   const names = [`onepagepay-${version}.min.js`, 'onepagepay.min.js'];
-  for (const name of names) await writeFile(`${outDir}/${name}`, code);
-  const manifest = { version, files: names.map((name) => describe(name, code)) };
+  for (const name of names) await writeFile(`${outDir}/${name}`, core.code);
+  const halfName = paypalHalfName(version);
+  await writeFile(`${outDir}/${halfName}`, paypal.code);
+  const manifest = {
+    version,
+    files: names.map((name) => describe(name, core.code)),
+    lazy: [describe(halfName, paypal.code)],
+  };
+  const notices = [...new Set([...core.notices, ...paypal.notices])];
   if (notices.length > 0) {
     manifest.licenses = licenseFileName(version);
     await writeFile(`${outDir}/${manifest.licenses}`, notices.join('\n\n') + '\n');
@@ -168,10 +172,12 @@ export async function buildCdn({ outDir = here('../dist'), version = pkg.version
   return { outDir, manifest };
 }
 
+export const paypalHalfName = (version) => `onepagepay-paypal-${version}.min.js`;
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const started = performance.now();
   const { outDir, manifest } = await buildCdn();
-  for (const file of manifest.files)
+  for (const file of [...manifest.files, ...manifest.lazy])
     console.log(`${outDir}/${file.file}  ${file.bytes} B, ${file.gzipBytes} B gzip, ${file.integrity}`);
   console.log(`built in ${Math.round(performance.now() - started)} ms`);
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds @onepagepay/sdk with rollup: ESM (dist/index.js) and CJS (dist/index.cjs) of the pure
-// entry, @stripe/stripe-js kept external; `tsc -b` writes the .d.ts files beside them.
+// entry, @stripe/stripe-js and @paypal/paypal-js kept external; `tsc -b` writes the .d.ts files beside them.
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { rollup } from 'rollup';
@@ -29,7 +29,7 @@ function typescriptForBundle(version) {
 export async function buildSdk({ outDir = here('../dist'), version = pkg.version } = {}) {
   const bundle = await rollup({
     input: here('../src/index.ts'),
-    external: (id) => id.startsWith('@stripe/stripe-js'),
+    external: (id) => id.startsWith('@stripe/stripe-js') || id === '@paypal/paypal-js',
     plugins: [
       {
         name: 'resolve-ts',

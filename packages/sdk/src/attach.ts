@@ -2,7 +2,9 @@ import type { OnePagePayError } from './errors.js';
 import type { FormHost } from './hubspot/form-host.js';
 import { watchForms } from './hubspot/watch-forms.js';
 import { createPaymentStep, type PaymentStep } from './payment-step.js';
+import { besideCard } from './providers/beside-card.js';
 import type { PaymentProviderFactory } from './providers/payment-provider.js';
+import { paypalProvider } from './providers/paypal-provider.js';
 import { stripeProvider } from './providers/stripe-provider.js';
 import { createRelayClient, type FormConfig, type RelayClient, type StatusResponse } from './relay-client.js';
 
@@ -14,9 +16,18 @@ export interface CommonOptions {
   /** Stripe Elements appearance (theme, variables). */
   appearance?: unknown;
   /** CSP nonce put on every element the SDK injects. */
-  nonce?: string;
-  /** Payment providers in order of preference; default: Stripe. */
+  nonce?: string | undefined;
+  /**
+   * Payment providers in order of preference; default: the card fields (Stripe) and, for forms whose
+   * config enables PayPal, PayPal's buttons beside them.
+   */
   providers?: PaymentProviderFactory[];
+  /**
+   * With the default providers: offer only these of the providers a form's config enables, e.g.
+   * `'paypal'` or `'stripe'` (names separated by spaces or commas; the CDN script's
+   * `data-providers`); default: all of them.
+   */
+  only?: string | undefined;
 }
 
 export interface AttachOptions extends CommonOptions {
@@ -54,13 +65,12 @@ export function openSession(options: CommonOptions) {
     container?: HTMLElement,
     named?: boolean,
   ): { step: PaymentStep; ready: Promise<void> } => {
+    // tenantId, appearance and nonce come with the caller's options.
     const step = createPaymentStep(host, {
-      tenantId: options.tenantId,
+      ...options,
       relay,
-      providers: options.providers ?? [stripeProvider],
+      providers: options.providers ?? [besideCard(stripeProvider, paypalProvider, options.only)],
       container,
-      appearance: options.appearance,
-      nonce: options.nonce,
       named,
     });
     const ready = Promise.all([configFor(host.formId), status]).then(

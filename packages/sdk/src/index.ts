@@ -21,6 +21,8 @@ export type {
   TokenizeResult,
 } from './providers/payment-provider.js';
 export { stripeProvider } from './providers/stripe-provider.js';
+export { paypalProvider } from './providers/paypal-provider.js';
+export { besideCard } from './providers/beside-card.js';
 export { createRelayClient, type RelayClient } from './relay-client.js';
 
 /** The SDK's version, set at build time. */

@@ -82,8 +82,7 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
     if (!host.onLastStep()) return;
     event.preventDefault();
     event.stopImmediatePropagation();
-    if (state === State.Ready) void pay();
-    else if (state === State.Loading) view?.show('The payment form is still loading.', 'info');
+    if (!payIfReady() && state === State.Loading) view?.show('The payment form is still loading.', 'info');
   };
 
   /**
@@ -100,20 +99,28 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
     return contact;
   }
 
-  async function pay(): Promise<void> {
-    if (!flow || !view || !config) return;
+  /** Pays (the card flow, or a button provider's `own`) if the step is ready; false if not. */
+  const payIfReady = (own?: PayFlow) => state === State.Ready && pay(own);
+
+  /**
+   * Runs one payment through `using`: the card flow on submit, or a button provider's own flow.
+   * Only called through payIfReady: ready means the view, the config and the card flow exist.
+   */
+  async function pay(using = flow!): Promise<void> {
     state = State.Paying;
-    view.setBusy(true);
-    view.show('Processing your payment…', 'info');
-    emit('onepagepay:payment-started', { amount: config.amount! });
+    view!.setBusy(true);
+    view!.show('Processing your payment…', 'info');
+    emit('onepagepay:payment-started', { amount: config!.amount! });
     try {
-      const result = await flow.pay({
+      const result = await using.pay({
         tenantId: options.tenantId,
-        formId: config.formId,
+        formId: config!.formId,
         contact: readAcceptedContact(),
         hutk: readHutk(),
       });
       paid = result;
+      // The paid attempt (card or button) is the one the form-submitted report names.
+      flow = using;
       state = State.Paid;
       await host.writePayment(result.transactionId, result.status);
       const { transactionId, status } = result;
@@ -121,22 +128,22 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
       const receipt = receiptFor(price, transactionId);
       provider?.destroy();
       if (form) {
-        view.show(`${receipt} Sending the form…`, 'info', true);
+        view!.show(`${receipt} Sending the form…`, 'info', true);
         sentEmail = (await host.readContact().catch(() => undefined))?.email;
         letThrough = true;
         form.requestSubmit();
         letThrough = false;
-      } else view.show(`${receipt} Now submit the form to finish.`, 'info', true);
+      } else view!.show(`${receipt} Now submit the form to finish.`, 'info', true);
     } catch (error) {
       if ((state as State) === State.Destroyed) return;
       state = State.Ready;
       const message = messageFor(error);
       const { code = 'unknown', declineCode, shownBy } = error as OnePagePayError;
       // An error the card fields or HubSpot's form already show beside the field is not repeated.
-      view.show(shownBy ? '' : message);
+      view!.show(shownBy ? '' : message);
       emit('onepagepay:payment-failed', { code, declineCode, message });
     } finally {
-      view.setBusy(false);
+      view!.setBusy(false);
     }
   }
 
@@ -164,7 +171,7 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
     view = createStepView(anchor.ownerDocument, { summary, payLabel, nonce: options.nonce });
     if (options.container) options.container.append(view.root);
     else host.place(view.root);
-    view.payButton?.addEventListener('click', () => state === State.Ready && void pay());
+    view.payButton?.addEventListener('click', () => payIfReady());
   }
 
   const doc = form?.ownerDocument;
@@ -187,11 +194,12 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
       if (!amount || !provider || status?.providers[provider.name]?.status === 'down') return step.block();
       flow = createPayFlow(options.relay, provider);
       try {
+        // The step's options carry the relay, appearance and nonce the provider needs.
         await provider.mount(view!.slot, {
+          ...options,
           amount,
           currency,
-          appearance: options.appearance,
-          nonce: options.nonce,
+          pay: payIfReady,
         });
       } catch (error) {
         step.block();

@@ -54,6 +54,7 @@ describe('@onepagepay/sdk in Node', function () {
         assert.equal(sdk.VERSION, '1.2.3');
         assert.equal(typeof sdk.attach, 'function');
         assert.equal(typeof sdk.stripeProvider, 'function');
+        assert.equal(typeof sdk.paypalProvider, 'function');
       }
     } finally {
       await rm(outDir, { recursive: true, force: true });

@@ -16,6 +16,8 @@ export interface RelayClient {
   formConfig(tenantId: string, formId: string): Promise<FormConfig | null>;
   createPayment(request: CreatePaymentRequest): Promise<PaymentResult>;
   confirmPayment(transactionId: string, request: ConfirmPaymentRequest): Promise<PaymentResult>;
+  /** Any other public POST route (PayPal's orders), relay errors as OnePagePayError. */
+  post<T>(path: string, body: unknown): Promise<T>;
   /**
    * Best effort: tells the relay that HubSpot took the submission of a paid form. Survives the page
    * navigating away (a form that redirects after submitting).
@@ -58,6 +60,7 @@ export function createRelayClient(
     formConfig: (tenantId, formId) => call('GET', `/v1/forms/${seg(tenantId)}/${seg(formId)}`),
     createPayment: (request) => required('POST', '/v1/payments', request),
     confirmPayment: (id, request) => required('POST', `/v1/payments/${seg(id)}/confirm`, request),
+    post: (path, body) => required('POST', path, body),
     reportFormSubmitted: async (id, body) => {
       const url = `${base}/v1/payments/${seg(id)}/form-submitted`;
       const json = JSON.stringify(body);

@@ -70,7 +70,7 @@ export function renderDemoPage(html: string, options: DemoPageOptions): string {
   ].join('\n    ');
   const banner = options.hubspotSandbox
     ? `<p class="demo-hubspot" style="font:14px system-ui,sans-serif;padding:.6rem 1rem;background:#fff4e5;border:1px solid #f5c26b;border-radius:6px">` +
-      `Demo: pay with 4242 4242 4242 4242, then <a id="hubspot-view" href="${options.hubspotSandbox.viewUrl}" target="_blank" rel="noopener">see what HubSpot received</a> ` +
+      `Demo: pay with 4242 4242 4242 4242 or with PayPal (the sandbox's window approves), then <a id="hubspot-view" href="${options.hubspotSandbox.viewUrl}" target="_blank" rel="noopener">see what HubSpot received</a> ` +
       `(contact, deal, line item and form submission, in the local HubSpot sandbox).</p>`
     : '';
   return html
@@ -89,13 +89,17 @@ export function renderDemoPage(html: string, options: DemoPageOptions): string {
  * Bundles the CDN script from the current sources with rollup's JS API (about a second), so the
  * demo never serves a stale packages/cdn/dist.
  */
-async function bundleCdnScript(): Promise<string> {
+async function bundleCdnScript(): Promise<{ core: string; paypal: string }> {
   // A plain-JavaScript build script outside this project: imported by URL, untyped.
   const build = (await import(new URL('../../../packages/cdn/scripts/build.mjs', import.meta.url).href)) as {
-    bundleIife(): Promise<string>;
+    bundleIife(options?: { half?: 'paypal' }): Promise<string>;
   };
-  return build.bundleIife();
+  const [core, paypal] = await Promise.all([build.bundleIife(), build.bundleIife({ half: 'paypal' })]);
+  return { core, paypal };
 }
+
+/** The PayPal half of the CDN script, which the core fetches from beside itself. */
+const PAYPAL_HALF = /^\/onepagepay-paypal-[\w.-]+\.min\.js$/;
 
 /**
  * Serves examples/cdn-snippet for `npm start`, wired to the local relay and the offline fakes of
@@ -130,7 +134,7 @@ export async function serveDemoPage(options: DemoPageOptions): Promise<DemoPage>
   };
 }
 
-async function answer(url: string, options: DemoPageOptions, bundle: string) {
+async function answer(url: string, options: DemoPageOptions, bundle: { core: string; paypal: string }) {
   const path = new URL(url, 'http://demo').pathname;
   const notFound = { status: 404, type: 'text/plain', body: 'Not found' };
   if (path === '/' || path === '/index.html') {
@@ -139,7 +143,8 @@ async function answer(url: string, options: DemoPageOptions, bundle: string) {
   }
   const extra = options.extraPages?.[path];
   if (extra) return { status: 200, type: TYPES['.html']!, body: extra };
-  if (path === '/onepagepay.min.js') return { status: 200, type: TYPES['.js']!, body: bundle };
+  if (path === '/onepagepay.min.js') return { status: 200, type: TYPES['.js']!, body: bundle.core };
+  if (PAYPAL_HALF.test(path)) return { status: 200, type: TYPES['.js']!, body: bundle.paypal };
   const file = path.startsWith('/__fakes/')
     ? FAKES[path.slice('/__fakes/'.length)]
     : join(EXAMPLE_DIR, normalize(path).replace(/^(\.\.[/\\])+/, ''));

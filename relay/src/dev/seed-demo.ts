@@ -22,6 +22,9 @@ export const DEMO_FORMS = {
   },
 } as const;
 
+/** Both demo forms offer the card and PayPal (each against its sandbox). */
+export const DEMO_PROVIDERS = ['stripe', 'paypal'] as const;
+
 /** Creates the demo tenant and its two test-mode forms once; later runs find and reuse them. */
 export async function seedDemo(appKnex: Knex, origins: string[]): Promise<{ tenant: Tenant; forms: Form[] }> {
   // The app role may not write tenants (migration 010): seeding is an operator's job.
@@ -37,9 +40,15 @@ export async function seedDemo(appKnex: Knex, origins: string[]): Promise<{ tena
   }
   const forms: Form[] = [];
   for (const demo of Object.values(DEMO_FORMS)) {
-    const existing = await Form.query(knex)
+    let existing = await Form.query(knex)
       .where({ tenant_id: tenant.id, hubspot_form_guid: demo.guid })
       .first();
+    // Demo data from before PayPal: its forms take PayPal too now.
+    if (existing && !existing.providers.includes('paypal')) {
+      existing = await Form.query(knex).patchAndFetchById([tenant.id, existing.id], {
+        providers: [...DEMO_PROVIDERS],
+      });
+    }
     forms.push(
       existing ??
         (await createForm(knex, {
@@ -48,6 +57,7 @@ export async function seedDemo(appKnex: Knex, origins: string[]): Promise<{ tena
           productName: demo.product,
           amount: demo.amount,
           currency: demo.currency,
+          providers: [...DEMO_PROVIDERS],
         })),
     );
   }

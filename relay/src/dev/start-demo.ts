@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { startHubSpotSandbox, startStripeSandbox } from '@onepagepay/sandbox';
+import { startHubSpotSandbox, startPayPalSandbox, startStripeSandbox } from '@onepagepay/sandbox';
 import { loadConfig, readDataDir } from '../config.js';
 import { createLogger } from '../logger.js';
 import { startRelay, stopOnSignals } from '../server.js';
@@ -9,6 +9,8 @@ import { demoSandboxStateFile } from './demo-data.js';
 import { serveDemoPage } from './demo-page.js';
 import { loadOrCreateDevEncryptionKeys } from './dev-encryption-key.js';
 import { seedDemo, DEMO_FORMS } from './seed-demo.js';
+
+const DEMO_PAYPAL_WEBHOOK_ID = 'WHDEMO0NEPAGEPAY1';
 
 /**
  * `npm start`: the whole product on one machine with nothing installed and no network. Without
@@ -33,6 +35,19 @@ async function startDemo(): Promise<void> {
       STRIPE_TEST_WEBHOOK_SECRET: webhookSecret,
     });
   }
+  // Without a PayPal app configured, PayPal is the offline PayPal sandbox (and its fake JS SDK).
+  const paypal =
+    env.PAYPAL_TEST_CLIENT_ID || env.PAYPAL_LIVE_CLIENT_ID
+      ? undefined
+      : await startPayPalSandbox({ port: Number(env.PAYPAL_SANDBOX_PORT ?? 0) });
+  if (paypal) {
+    Object.assign(env, {
+      PAYPAL_API_BASE: paypal.url,
+      PAYPAL_TEST_CLIENT_ID: paypal.credentials.clientId,
+      PAYPAL_TEST_CLIENT_SECRET: paypal.credentials.clientSecret,
+      PAYPAL_TEST_WEBHOOK_ID: DEMO_PAYPAL_WEBHOOK_ID,
+    });
+  }
   // Without HUBSPOT_API_BASE the relay pushes to the offline HubSpot sandbox, connected below.
   const hubspot = env.HUBSPOT_API_BASE
     ? undefined
@@ -54,6 +69,8 @@ async function startDemo(): Promise<void> {
     url: `${relay.url}/v1/webhooks/stripe`,
     secret: String(env.STRIPE_TEST_WEBHOOK_SECRET),
   });
+
+  paypal?.setWebhook({ url: `${relay.url}/v1/webhooks/paypal`, webhookId: DEMO_PAYPAL_WEBHOOK_ID });
 
   const demoPort = Number(env.DEMO_PORT ?? 8080);
   const demoOrigins = [`http://127.0.0.1:${demoPort}`, `http://localhost:${demoPort}`];
@@ -85,6 +102,9 @@ async function startDemo(): Promise<void> {
             `                objects kept in ${demoSandboxStateFile(config.dataDir)}; \`npm run demo:reset\` forgets both`,
           ]
         : []),
+      ...(paypal
+        ? [`  PayPal:       sandbox at ${paypal.url} (press PayPal, then "Pay now" in the sandbox's window)`]
+        : []),
       ...(crm
         ? [`  HubSpot:      sandbox portal ${crm.portalId}, connected; what it received: ${crm.viewUrl}`]
         : []),
@@ -98,6 +118,7 @@ async function startDemo(): Promise<void> {
     await demoPage.close();
     await relay.close();
     await sandbox?.close();
+    await paypal?.close();
     await hubspot?.close();
   }, logger);
 }

@@ -63,7 +63,11 @@ export function publicPaymentRoutes(deps: PublicRouteDeps): Router {
           ? { publishableKey: keys.publishableKey, accountId: tenant.stripeAccountId }
           : null,
       paypal: form.providers.includes('paypal')
-        ? paypalConfigOf(deps.paypal.credentialsFor(form.livemode), tenant.paypalMerchantId)
+        ? paypalConfigOf(
+            deps.paypal.credentialsFor(form.livemode),
+            tenant.paypalMerchantId,
+            deps.paypal.jsSdkUrl(),
+          )
         : null,
     };
     ctx.body = config;
@@ -92,6 +96,10 @@ export function publicPaymentRoutes(deps: PublicRouteDeps): Router {
 }
 
 /** Only the client id is public (the JS SDK loads with it); the secret and webhook id never leave. */
-function paypalConfigOf(credentials: PayPalCredentials | undefined, merchantId: string | null) {
-  return credentials ? { clientId: credentials.clientId, merchantId } : null;
+function paypalConfigOf(
+  credentials: PayPalCredentials | undefined,
+  merchantId: string | null,
+  sdkUrl: string | undefined,
+) {
+  return credentials ? { clientId: credentials.clientId, merchantId, ...(sdkUrl ? { sdkUrl } : {}) } : null;
 }

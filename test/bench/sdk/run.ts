@@ -1,6 +1,6 @@
 /**
- * test/bench/sdk: the CDN bundle's sizes (raw and gzip: core without the provider loaders, as
- * shipped with Stripe's, and with PayPal's loader too), and the median time from the OnePagePay
+ * test/bench/sdk: the CDN bundle's sizes (raw and gzip: core without the provider modules, as
+ * shipped with Stripe's loader and PayPal's stand-in, and the PayPal part it fetches), and the median time from the OnePagePay
  * script tag loading to the Payment Element being mounted, in Chromium with the sandbox's fakes of
  * Stripe.js and HubSpot's embed, against a real relay on PGlite on this machine.
  *
@@ -29,9 +29,9 @@ interface Described {
 async function printSizes(): Promise<void> {
   console.log('CDN bundle sizes (minified; gzip -9):');
   for (const [label, options] of [
-    ['core (no provider loaders)', { stubProviders: true }],
-    ['as shipped (Stripe loader)', {}],
-    ['with Stripe and PayPal loaders', { withPayPal: true }],
+    ['core (no provider modules)', { stubProviders: true }],
+    ['as shipped (Stripe loader, PayPal stand-in)', {}],
+    ['PayPal part (fetched for PayPal forms)', { half: 'paypal' }],
   ] as const) {
     const size = describeBundle(label, await bundleIife(options)) as Described;
     console.log(

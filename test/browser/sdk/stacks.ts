@@ -1,33 +1,45 @@
-// The servers behind the SDK's browser tests: a Stripe sandbox and a real relay (and a second pair
-// whose Stripe is down), a tenant that allows the test page's origin, and forms made on demand.
+// The servers behind the SDK's browser tests: Stripe and PayPal sandboxes and a real relay (and a
+// second set whose Stripe is down), a tenant that allows the test page's origin, and forms made on
+// demand. The PayPal sandbox sends its webhooks to the relay, as PayPal would.
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startStripeSandbox, type StripeSandbox } from '@onepagepay/sandbox';
+import {
+  startPayPalSandbox,
+  startStripeSandbox,
+  type PayPalSandbox,
+  type StripeSandbox,
+} from '@onepagepay/sandbox';
 import { inTenantTransaction } from '../../../relay/src/db/tenant-scope.js';
 import { createForm } from '../../../relay/src/tenants/create-form.js';
 import { createTenant } from '../../../relay/src/tenants/create-tenant.js';
+import { PAYPAL_TEST_WEBHOOK_ID, paypalEnvFor } from '../../../relay/src/testing/paypal-fixtures.js';
 import { startTestRelay, type TestRelay } from '../../../relay/src/testing/test-relay.js';
 
 export interface Stack {
   stripe: StripeSandbox;
+  paypal: PayPalSandbox;
   relay: TestRelay;
   tenantId: string;
   newForm(options?: {
     amount?: number;
     currency?: string;
     customAmount?: { min: number; max: number };
+    providers?: string[];
   }): Promise<string>;
   close(): Promise<void>;
 }
 
 export async function startStack(origins: string[], options: { stripeDown?: boolean } = {}): Promise<Stack> {
   const stripe = await startStripeSandbox({ host: '127.0.0.1', port: 0 });
-  const relay = await startTestRelay(stripe);
+  const paypal = await startPayPalSandbox({ webhookRetryDelaysMs: [50] });
+  const relay = await startTestRelay(stripe, { env: paypalEnvFor(paypal) });
+  paypal.setWebhook({ url: `${relay.url}/v1/webhooks/paypal`, webhookId: PAYPAL_TEST_WEBHOOK_ID });
   const knex = relay.database.knex;
   const tenant = await createTenant(knex, { name: 'SDK browser tests', origins });
   if (options.stripeDown) stripe.setOutage('down');
   return {
     stripe,
+    paypal,
     relay,
     tenantId: tenant.id,
     async newForm(form = {}) {
@@ -37,12 +49,14 @@ export async function startStack(origins: string[], options: { stripeDown?: bool
         hubspotFormGuid: guid,
         productName: 'Workshop ticket',
         currency: form.currency ?? 'USD',
+        ...(form.providers ? { providers: form.providers } : {}),
         ...(form.customAmount ? { customAmount: form.customAmount } : { amount: form.amount ?? 4900 }),
       });
       return guid;
     },
     async close() {
       await relay.close();
+      await paypal.close();
       await stripe.close();
     },
   };
@@ -67,9 +81,34 @@ export async function describeForm(stack: Stack, guid: string) {
         't.amount',
         't.form_submitted_by as formSubmittedBy',
         't.submitted_email as submittedEmail',
+        't.provider',
+        't.provider_payment_id as providerPaymentId',
       ),
   );
-  return { intents, transactions: rows };
+  // PayPal orders carry the transaction id as the purchase unit's invoice_id.
+  const ids = new Set(rows.map((row: { id: string }) => row.id));
+  const orders = stack.paypal
+    .orders()
+    .map((order) => order as PayPalOrderView)
+    .filter((order) => ids.has(order.purchase_units[0]?.invoice_id ?? ''))
+    .map((order) => ({
+      id: order.id,
+      status: order.status,
+      captures: (order.purchase_units[0]?.payments?.captures ?? []).map((c) => ({
+        id: c.id,
+        status: c.status,
+      })),
+    }));
+  return { intents, transactions: rows, orders };
+}
+
+interface PayPalOrderView {
+  id: string;
+  status: string;
+  purchase_units: Array<{
+    invoice_id?: string;
+    payments?: { captures?: Array<{ id: string; status: string }> };
+  }>;
 }
 
 /**

@@ -37,6 +37,12 @@ export const FormConfig = Type.Object(
           merchantId: Type.Union([Type.String(), Type.Null()], {
             description: "The hosted tenant's PayPal merchant id that receives the money, if any",
           }),
+          sdkUrl: Type.Optional(
+            Type.String({
+              description:
+                "Where to load PayPal's JS SDK from, only when the relay talks to a PayPal sandbox fake; absent: https://www.paypal.com/sdk/js",
+            }),
+          ),
         }),
         Type.Null(),
       ]),

@@ -14,6 +14,6 @@ describe('browserFakePath', () => {
   }
 
   it('rejects an unknown name', () => {
-    assert.throws(() => browserFakePath('paypal.js' as BrowserFakeName), /Unknown browser fake "paypal\.js"/);
+    assert.throws(() => browserFakePath('venmo.js' as BrowserFakeName), /Unknown browser fake "venmo\.js"/);
   });
 });

@@ -1,9 +1,14 @@
 import { fileURLToPath } from 'node:url';
 
 /** The browser fakes shipped in the package's `browser/` folder. */
-export type BrowserFakeName = 'stripe.js' | 'hubspot-v2.js' | 'hubspot-v4.js';
+export type BrowserFakeName = 'stripe.js' | 'hubspot-v2.js' | 'hubspot-v4.js' | 'paypal.js';
 
-const BROWSER_FAKES: readonly BrowserFakeName[] = ['stripe.js', 'hubspot-v2.js', 'hubspot-v4.js'];
+const BROWSER_FAKES: readonly BrowserFakeName[] = [
+  'stripe.js',
+  'hubspot-v2.js',
+  'hubspot-v4.js',
+  'paypal.js',
+];
 
 /**
  * Returns the absolute path of a browser fake (a plain script that installs its globals), for

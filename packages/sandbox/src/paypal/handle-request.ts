@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ISSUES, PayPalFailure, invalidRequest, notFound } from './errors.js';
 import { authenticate, issueToken } from './oauth.js';
 import { approveOrder, captureOrder, createOrder, getOrder, type Answer, type Call } from './orders.js';
+import { serveBrowserSdk } from './browser-sdk.js';
 import { getCapture, refundCapture } from './refunds.js';
 import type { PayPalState } from './state.js';
 import type { BuyerApproval, PayPalCredentials } from './types.js';
@@ -184,6 +185,10 @@ export async function handleRequest(
       route = path;
       authenticate(state, header(request, 'authorization'));
       send(context, request, response, route, { status: 200, body: verifySignature(context, text) });
+      return;
+    }
+    if (request.method === 'GET' && path === '/sdk/js') {
+      await serveBrowserSdk(context, request, response);
       return;
     }
     const approve = /^\/sandbox\/orders\/([^/]+)\/approve$/.exec(path);

@@ -1,4 +1,5 @@
-import type { FormConfig } from '../relay-client.js';
+import type { PayFlow } from '../pay-flow.js';
+import type { FormConfig, RelayClient } from '../relay-client.js';
 
 /** What the relay needs from a provider to charge: merged into POST /v1/payments. */
 export interface PaymentSource {
@@ -16,12 +17,23 @@ export interface MountOptions {
   amount: number;
   currency: string;
   appearance?: unknown;
-  nonce?: string;
+  nonce?: string | undefined;
+  /** The relay, for providers whose own button runs the payment (PayPal's createOrder, onApprove). */
+  relay: RelayClient;
+  /**
+   * For providers with their own button: runs `flow` as the form's payment (HubSpot's validation,
+   * the busy state, messages, the hidden fields and the one submit). False while the step cannot
+   * pay (loading, another payment running, paid); otherwise the payment's promise, which settles
+   * after the step handled its outcome and never rejects.
+   */
+  pay(flow: PayFlow): false | Promise<void>;
 }
 
 /**
- * One payment method family (Stripe today, PayPal next). The form adapters and the payment step
- * only talk to this interface, so a provider plugs in without them knowing its internals.
+ * One payment method family (Stripe's card fields, PayPal's buttons). The form adapters and the
+ * payment step only talk to this interface, so a provider plugs in without them knowing its
+ * internals. A provider with its own button (PayPal) takes the payment through `MountOptions.pay`;
+ * its `tokenize` only tells the payer to use that button.
  */
 export interface PaymentProvider {
   readonly name: string;

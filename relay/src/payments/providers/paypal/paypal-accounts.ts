@@ -23,6 +23,11 @@ export interface PayPalAccounts {
   accountFor(livemode: boolean): PayPalAccount;
   credentialsFor(livemode: boolean): PayPalCredentials | undefined;
   configuredModes(): PayPalAccount[];
+  /**
+   * Where browsers load PayPal's JS SDK: only set when PAYPAL_API_BASE points the relay at the
+   * sandbox fake, which serves its fake of the JS SDK at /sdk/js; otherwise www.paypal.com.
+   */
+  jsSdkUrl(): string | undefined;
 }
 
 export function createPayPalAccounts(config: PayPalConfig): PayPalAccounts {
@@ -46,6 +51,7 @@ export function createPayPalAccounts(config: PayPalConfig): PayPalAccounts {
     },
     credentialsFor: (livemode) => accounts.get(livemode)?.credentials,
     configuredModes: () => [...accounts.values()],
+    jsSdkUrl: () => (config.apiBase ? new URL('/sdk/js', config.apiBase).toString() : undefined),
   };
 }
 
