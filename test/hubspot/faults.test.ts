@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHubSpotClientFactory } from '../../relay/src/hubspot/client-factory.js';
+import { nextPortalMidnight } from '../../relay/src/hubspot/portal-settings.js';
 import { replayDeadLetters } from '../../relay/src/hubspot/requeue.js';
 import { allSynced, countByState, drain, HubSpotWorld } from './support.js';
 
@@ -10,7 +11,8 @@ describe('HubSpot push: rate limits, crashes and dead letters', function () {
   afterEach(() => world?.close());
 
   it('pauses only the tenant that hit its DAILY limit while another keeps syncing', async () => {
-    const limited = await world.seedConnectedTenant('Limited Ltd');
+    // The DAILY limit resets at midnight in the account's time zone (HubSpot sends no Retry-After).
+    const limited = await world.seedConnectedTenant('Limited Ltd', { portal: { timeZone: 'Asia/Tokyo' } });
     const healthy = await world.seedConnectedTenant('Healthy Inc');
     world.hubspot.exhaustDailyLimit(limited.portalId);
     await world.payDirectlyMany(limited, ['a@example.com', 'b@example.com']);
@@ -27,7 +29,8 @@ describe('HubSpot push: rate limits, crashes and dead letters', function () {
       .knex('hubspot_connections')
       .where({ tenant_id: limited.tenant.id })
       .first();
-    const midnight = Math.ceil(world.clock.now() / 86_400_000) * 86_400_000;
+    const midnight = nextPortalMidnight(world.clock.now(), 'Asia/Tokyo');
+    assert.equal(new Date(midnight).getUTCHours(), 15, 'midnight in Tokyo is 15:00 UTC');
     assert.ok(
       Math.abs(new Date(connection.paused_until).getTime() - midnight) < 5_000,
       'paused until the reset',

@@ -99,7 +99,13 @@ describe('HubSpot push: server-side form submission when the payer closed the ta
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({
           submittedAt: String(world.clock.now()),
-          fields: Object.entries(fields).map(([name, value]) => ({ objectTypeId: '0-1', name, value })),
+          fields: Object.entries({ firstname: 'Ada', lastname: 'Lovelace', ...fields }).map(
+            ([name, value]) => ({
+              objectTypeId: '0-1',
+              name,
+              value,
+            }),
+          ),
         }),
       });
     assert.equal(

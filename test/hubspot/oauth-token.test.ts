@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createApiKey } from '../../relay/src/merchants/api-keys.js';
 import { allSynced, drain, HubSpotWorld } from './support.js';
 
 describe('HubSpot push: OAuth install and a token expiring mid-run', function () {
@@ -7,13 +8,19 @@ describe('HubSpot push: OAuth install and a token expiring mid-run', function ()
   before(async () => (world = await HubSpotWorld.start({ HUBSPOT_WORKER_CLAIM_LIMIT: '100' })));
   after(() => world?.close());
 
-  it('installs through the callback, refreshes after a 401 and before expiry, and marks a refused refresh broken', async () => {
+  it('installs through the callback, refreshes after a 401 and before expiry, and marks the connection disconnected when the app is uninstalled', async () => {
     const { seedTenantWithForm } = await import('../../relay/src/testing/payment-fixtures.js');
     const seeded = { ...(await seedTenantWithForm(world.knex)), portalId: 0 };
     seeded.portalId = world.hubspot.createPortal().portalId;
     const installed = await world.installByOAuth(seeded.tenant.id, seeded.portalId);
     assert.equal(installed.status, 200, installed.body);
     assert.match(installed.body, new RegExp(`portal ${seeded.portalId} is connected`));
+    const calls = world.hubspot.stats().byPath;
+    assert.ok(
+      (calls['POST /oauth/v3/token/introspect'] ?? 0) >= 1,
+      'the portal id comes from v3 introspection',
+    );
+    assert.equal(calls['GET /oauth/v1/access-tokens/{token}'], undefined, 'not the deprecated v1 metadata');
 
     const row = await world.knex('hubspot_connections').where({ tenant_id: seeded.tenant.id }).first();
     assert.equal(row.auth_kind, 'oauth');
@@ -52,27 +59,35 @@ describe('HubSpot push: OAuth install and a token expiring mid-run', function ()
     assert.equal((await worker.runOnce()).synced, 1);
     assert.equal(tokenCalls(), before + 2);
 
-    // The app is uninstalled: the refresh token is revoked, so the connection is broken, and nothing is lost.
-    const revoked = await fetch(`${world.hubspot.url}/oauth/v1/refresh-tokens/${refreshed?.refreshToken}`, {
-      method: 'DELETE',
-    });
-    assert.equal(revoked.status, 204);
-    const current = await world.openConnection(seeded.tenant.id);
-    world.hubspot.expireToken(current?.accessToken as string);
+    // The app is uninstalled: its tokens stop working, introspection calls them inactive, so the
+    // connection is marked disconnected, the jobs are parked and the merchant API says why.
+    world.hubspot.uninstallApp(seeded.portalId);
     const orphan = await world.payDirectly(seeded, 'orphan@example.com');
     world.clock.advance(1000);
     const broken = await worker.runOnce();
     assert.equal(broken.synced, 0);
     const brokenRow = await world.knex('hubspot_connections').where({ tenant_id: seeded.tenant.id }).first();
-    assert.equal(brokenRow.status, 'broken');
-    assert.match(brokenRow.broken_reason, /refresh/);
+    assert.equal(brokenRow.status, 'disconnected');
+    assert.match(brokenRow.broken_reason, /uninstalled from HubSpot portal/);
     const waiting = await world.knex('transactions').where({ id: orphan }).first();
     assert.equal(waiting.hubspot_sync_state, 'pending');
-    assert.match(waiting.hubspot_last_error, /refresh/);
+    assert.match(waiting.hubspot_last_error, /uninstalled/);
     const job = await world.knex('outbox').where({ transaction_id: orphan }).first();
     assert.equal(job.status, 'pending');
     assert.equal(job.attempts, 0, 'a broken connection does not use up attempts');
     assert.equal((await worker.runOnce()).claimed, 0, 'a broken tenant is not claimed');
+    // The merchant is told, through the merchant API.
+    const key = await createApiKey(
+      world.knex,
+      { tenantId: seeded.tenant.id, livemode: false },
+      { name: 'status', scopes: ['transactions:read'], createdBy: null },
+      { type: 'cli', id: null, ip: null, userAgent: null },
+    );
+    const told = (await (
+      await fetch(`${world.relay.url}/v1/hubspot`, { headers: { authorization: `Bearer ${key.secret}` } })
+    ).json()) as { status: string; reason: string };
+    assert.equal(told.status, 'disconnected');
+    assert.match(told.reason, /uninstalled/);
 
     assert.equal((await world.installByOAuth(seeded.tenant.id, seeded.portalId)).status, 200);
     await drain(worker, world.clock, { until: () => allSynced(world.knex, seeded.tenant.id, 152) });

@@ -4,9 +4,11 @@ import type { Knex } from 'knex';
 import {
   startHubSpotSandbox,
   startStripeSandbox,
+  type HubSpotCreateFormOptions as CreateFormOptions,
   type HubSpotSandbox,
   type StripeSandbox,
 } from '@onepagepay/sandbox';
+import { DEMO_FORM_FIELDS } from '../../relay/src/dev/connect-demo-hubspot.js';
 import type { Database } from '../../relay/src/db/open-database.js';
 import type { Transaction } from '../../relay/src/db/models/transaction.js';
 import { sqlSessionOf } from '../../relay/src/db/sql-session.js';
@@ -132,13 +134,25 @@ export class HubSpotWorld {
     return this.relay.database.knex;
   }
 
-  /** A tenant with a $49 test-mode form and a portal connected with a private-app token. */
+  /**
+   * A tenant with a $49 test-mode form and a portal connected with a private-app token. The HubSpot
+   * form has OnePagePay's hidden fields (as docs/hubspot.md asks) unless `formFields` says otherwise;
+   * `portal` sets the account's settings before the connect reads them.
+   */
   async seedConnectedTenant(
     name = 'Acme Workshops',
+    options: {
+      formFields?: CreateFormOptions['fields'];
+      portal?: Parameters<HubSpotSandbox['configurePortal']>[1];
+    } = {},
   ): Promise<Seeded & { portalId: number; accessToken: string }> {
     const seeded = await seedTenantWithForm(this.knex, { name });
     const { portalId, accessToken } = this.hubspot.createPortal();
-    this.hubspot.createForm(portalId, { formGuid: seeded.form.hubspotFormGuid });
+    if (options.portal) this.hubspot.configurePortal(portalId, options.portal);
+    this.hubspot.createForm(portalId, {
+      formGuid: seeded.form.hubspotFormGuid,
+      fields: options.formFields ?? DEMO_FORM_FIELDS,
+    });
     await saveConnection(
       this.knex,
       new TokenCipher(this.relay.config.encryptionKeys),
@@ -214,12 +228,16 @@ export class HubSpotWorld {
   }
 
   /** Several payments in one database transaction (each still claimed, then paid, with its outbox row). */
-  async payDirectlyMany(seeded: Seeded, emails: readonly string[]): Promise<string[]> {
+  async payDirectlyMany(
+    seeded: Seeded,
+    emails: readonly string[],
+    currencyOf: (index: number) => string = () => 'USD',
+  ): Promise<string[]> {
     const scope = { tenantId: seeded.tenant.id, livemode: false };
     return inTenantTransaction(this.knex, scope, async (trx) => {
       const sql = sqlSessionOf(trx);
       const ids: string[] = [];
-      for (const email of emails) {
+      for (const [index, email] of emails.entries()) {
         const attemptId = `att_${crypto.randomUUID().replaceAll('-', '')}`;
         const contact = await upsertContact(sql, scope, {
           email,
@@ -232,7 +250,7 @@ export class HubSpotWorld {
           attemptId,
           requestFingerprint: attemptId,
           amount: 4900,
-          currency: 'USD',
+          currency: currencyOf(index),
           productName: seeded.form.productName,
           provider: 'stripe',
           hutk: null,

@@ -64,4 +64,5 @@ export {
   MerchantTransaction,
   TransactionFilters,
   TransactionPage,
+  MerchantHubSpotStatus,
 } from './schemas/merchant-api.js';

@@ -15,8 +15,8 @@ export const DEMO_FORM_FIELDS = [
   { name: 'email', required: true },
   { name: 'firstname', required: true },
   { name: 'lastname', required: true },
-  { name: 'onepagepay_transaction_id', required: false },
-  { name: 'onepagepay_payment_status', required: false },
+  { name: 'onepagepay_transaction_id', required: false, hidden: true },
+  { name: 'onepagepay_payment_status', required: false, hidden: true },
 ];
 
 /**

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { HubSpotConnection } from '../db/models/hubspot-connection.js';
 import { inTenantTransaction, type TenantScope } from '../db/tenant-scope.js';
+import type { PortalSettings } from './portal-settings.js';
 import type { TokenCipher } from './token-cipher.js';
 
 /** A connection with its tokens opened, for the one process that is about to call HubSpot. */
@@ -11,10 +12,12 @@ export interface OpenConnection {
   accessToken: string;
   refreshToken: string | null;
   accessTokenExpiresAt: Date | null;
-  status: 'connected' | 'broken';
+  status: 'connected' | 'broken' | 'disconnected';
   brokenReason: string | null;
   pausedUntil: Date | null;
   propertiesReadyAt: Date | null;
+  /** Time zone, currencies and pipelines as last read from the portal; null before the first read. */
+  portalSettings: PortalSettings | null;
 }
 
 export interface NewConnection {
@@ -52,6 +55,8 @@ export async function saveConnection(
     broken_reason: null,
     paused_until: null,
     properties_ready_at: null,
+    portal_settings: null,
+    portal_settings_read_at: null,
     updated_at: knex.fn.now(),
   };
   await inTenantTransaction(knex, scope, (trx) =>
@@ -79,6 +84,7 @@ export async function loadConnection(
     brokenReason: row.brokenReason,
     pausedUntil: row.pausedUntil,
     propertiesReadyAt: row.propertiesReadyAt,
+    portalSettings: row.portalSettingsReadAt ? row.portalSettings : null,
   };
 }
 
@@ -103,6 +109,26 @@ export async function storeRefreshedToken(
 /** The worker stops claiming this tenant's jobs until it is reconnected; nothing is dropped. */
 export async function markBroken(knex: Knex, scope: TenantScope, reason: string): Promise<void> {
   await updateConnection(knex, scope, { status: 'broken', broken_reason: reason.slice(0, 500) });
+}
+
+/**
+ * The app was uninstalled from the portal (its tokens are no longer active): nothing is sent until
+ * the merchant installs it again; jobs wait, as for a broken connection.
+ */
+export async function markDisconnected(knex: Knex, scope: TenantScope, reason: string): Promise<void> {
+  await updateConnection(knex, scope, { status: 'disconnected', broken_reason: reason.slice(0, 500) });
+}
+
+export async function savePortalSettings(
+  knex: Knex,
+  scope: TenantScope,
+  settings: PortalSettings,
+  at: Date,
+): Promise<void> {
+  await updateConnection(knex, scope, {
+    portal_settings: JSON.stringify(settings),
+    portal_settings_read_at: at,
+  });
 }
 
 /** After a DAILY 429: only this tenant waits for HubSpot's reset. */

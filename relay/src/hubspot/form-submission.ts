@@ -3,6 +3,7 @@ import { inTenantTransaction, type TenantScope } from '../db/tenant-scope.js';
 import type { Logger } from '../logger.js';
 import { findFormSubmission } from './find-form-submission.js';
 import type { HubSpotSession } from './hubspot-session.js';
+import { readFormCheck } from './form-check.js';
 import type { LoadedTransaction } from './load-records.js';
 
 /**
@@ -17,7 +18,7 @@ export async function submitFormForPayer(
   transaction: LoadedTransaction,
 ): Promise<void> {
   const contact = transaction.contact;
-  const fields = [
+  const wanted = [
     ...(contact
       ? [
           { objectTypeId: '0-1', name: 'email', value: contact.email },
@@ -28,6 +29,12 @@ export async function submitFormForPayer(
     { objectTypeId: '0-1', name: 'onepagepay_transaction_id', value: transaction.transactionId },
     { objectTypeId: '0-1', name: 'onepagepay_payment_status', value: transaction.status },
   ];
+  // HubSpot refuses a submission naming a field the form lacks: send only the form's own fields (the
+  // missing hidden ones are reported by `hubspot status` and the merchant API, not retried here).
+  const check = transaction.formCheck ?? (await readFormCheck(session, transaction.formGuid, new Date()));
+  const fields = check.problem
+    ? wanted
+    : wanted.filter((field) => check.fields.some((known) => known.name === field.name));
   const context: Record<string, string> = {};
   if (transaction.hutk) context['hutk'] = transaction.hutk;
   if (transaction.pageUri) context['pageUri'] = transaction.pageUri;

@@ -44,7 +44,7 @@ export function classifyFailure(error: unknown): HubSpotFailure {
   }
   const headers = lowerCaseKeys((error as { headers?: Record<string, string> }).headers ?? {});
   const body = parseBody((error as { body?: unknown }).body);
-  const message = `HubSpot answered ${status}: ${String(body['message'] ?? body['category'] ?? 'no message').slice(0, 300)}`;
+  const message = `HubSpot answered ${status}: ${describeBody(body)}`;
   const retryAfter = Number(headers['retry-after']);
   const retryAfterMs = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : undefined;
   const details = { status, cause: error, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
@@ -56,6 +56,30 @@ export function classifyFailure(error: unknown): HubSpotFailure {
   if (status >= 500 || status === 0 || status === 408)
     return new HubSpotFailure('transient', message, details);
   return new HubSpotFailure('rejected', message, details);
+}
+
+const INVALID_PROPERTIES = 'Property values were not valid: ';
+
+/**
+ * HubSpot's message, shortened. A VALIDATION_ERROR for property values carries a JSON list of
+ * per-property errors whose messages can list every allowed option; each becomes `name: message`
+ * cut to its first sentence, so a dead letter names the property and the refused value.
+ */
+function describeBody(body: Record<string, unknown>): string {
+  const message = String(body['message'] ?? body['category'] ?? 'no message');
+  if (message.startsWith(INVALID_PROPERTIES)) {
+    try {
+      const entries = JSON.parse(message.slice(INVALID_PROPERTIES.length)) as Array<Record<string, unknown>>;
+      const parts = entries.map((entry) => {
+        const text = String(entry['message'] ?? '').split(/: \[|\n/)[0];
+        return `${String(entry['name'])}: ${text} (${String(entry['error'])})`;
+      });
+      return `${INVALID_PROPERTIES}${parts.join('; ')}`.slice(0, 500);
+    } catch {
+      // Not the list HubSpot documents: keep the message as it came.
+    }
+  }
+  return message.slice(0, 300);
 }
 
 export function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { inTenantTransaction, type TenantScope } from '../db/tenant-scope.js';
+import type { FormCheck } from './form-check.js';
 import type { SyncRecord } from './push-records.js';
 
 /** Statuses that are pushed: a payment that happened, whatever came after it. */
@@ -7,6 +8,8 @@ export const PUSHED_STATUSES = new Set(['succeeded', 'refunded', 'partially_refu
 
 export interface LoadedTransaction extends SyncRecord {
   formGuid: string;
+  /** What the relay last read of the form's definition in HubSpot; null before the first read. */
+  formCheck: FormCheck | null;
   formSubmittedAt: Date | null;
   hutk: string | null;
   pageUri: string | null;
@@ -45,6 +48,7 @@ export async function loadTransactions(
         'c.first_name',
         'c.last_name',
         'f.hubspot_form_guid',
+        'f.hubspot_form_check',
         'f.hubspot_pipeline',
         'f.hubspot_deal_stage',
         trx.raw(`(select min(o.created_at) from outbox o where o.tenant_id = t.tenant_id
@@ -72,6 +76,7 @@ export async function loadTransactions(
       pipeline: (row['hubspot_pipeline'] as string | null) ?? 'default',
       dealStage: (row['hubspot_deal_stage'] as string | null) ?? 'closedwon',
       formGuid: row['hubspot_form_guid'] as string,
+      formCheck: (row['hubspot_form_check'] as FormCheck | null) ?? null,
       formSubmittedAt: row['form_submitted_at'] ? new Date(row['form_submitted_at'] as string | Date) : null,
       hutk: (row['hutk'] as string | null) ?? null,
       pageUri: (row['page_uri'] as string | null) ?? null,

@@ -4,7 +4,13 @@ import { inTenantTransaction, type TenantScope } from '../db/tenant-scope.js';
 import { RelayError } from '../errors.js';
 import type { HubSpotClientFactory } from './client-factory.js';
 import type { Clock } from './clock.js';
-import { markBroken, saveConnection, storeRefreshedToken, type OpenConnection } from './connection-store.js';
+import {
+  markBroken,
+  markDisconnected,
+  saveConnection,
+  storeRefreshedToken,
+  type OpenConnection,
+} from './connection-store.js';
 import { classifyFailure, HubSpotFailure } from './hubspot-failure.js';
 import { requireOAuth, signTicket, STATE_TTL_MS, verifyState } from './oauth-state.js';
 import type { TokenCipher } from './token-cipher.js';
@@ -103,16 +109,22 @@ export async function completeInstall(
       oauth.clientId,
       oauth.clientSecret,
     );
-    const info = await anonymous.oauth.accessTokensApi.get(tokens.accessToken);
+    const info = await introspectToken(deps, tokens.accessToken);
+    if (!info.active || info.token_use !== 'access_token' || typeof info.hub_id !== 'number') {
+      throw new RelayError(
+        'invalid_request',
+        'HubSpot says the new access token is not active: install again.',
+      );
+    }
     await saveConnection(deps.knex, deps.cipher, scope, {
-      portalId: Number(info.hubId),
+      portalId: info.hub_id,
       authKind: 'oauth',
       accessToken: tokens.accessToken,
       refreshToken: tokens.refreshToken,
       accessTokenExpiresAt: new Date(deps.clock.now() + tokens.expiresIn * 1000),
-      scopes: info.scopes,
+      scopes: info.scopes ?? [],
     });
-    return { scope, portalId: Number(info.hubId) };
+    return { scope, portalId: info.hub_id };
   } catch (error) {
     if (error instanceof RelayError) throw error;
     const failure = classifyFailure(error);
@@ -120,6 +132,42 @@ export async function completeInstall(
       cause: error,
     });
   }
+}
+
+/** What POST /oauth/v3/token/introspect answers (the fields the relay reads). */
+export interface TokenIntrospection {
+  active: boolean;
+  token_use?: 'access_token' | 'refresh_token';
+  hub_id?: number;
+  user_id?: number;
+  app_id?: number;
+  scopes?: string[];
+  expires_in?: number;
+}
+
+/**
+ * HubSpot's v3 token introspection, which replaces the deprecated GET /oauth/v1/access-tokens/{token}:
+ * the credentials go in a form body, never in a URL that could be logged.
+ */
+export async function introspectToken(
+  deps: Pick<OAuthDeps, 'clientFactory' | 'hubspot'>,
+  token: string,
+): Promise<TokenIntrospection> {
+  const oauth = requireOAuth(deps.hubspot);
+  const response = await deps.clientFactory({}).apiRequest({
+    method: 'POST',
+    path: '/oauth/v3/token/introspect',
+    defaultJson: false,
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      client_id: oauth.clientId,
+      client_secret: oauth.clientSecret,
+      token,
+    }).toString(),
+  });
+  const text = await response.text();
+  if (!response.ok) throw { code: response.status, body: text, headers: {} };
+  return JSON.parse(text) as TokenIntrospection;
 }
 
 /**
@@ -152,9 +200,25 @@ export async function refreshAccessToken(deps: OAuthDeps, connection: OpenConnec
   } catch (error) {
     const failure = classifyFailure(error);
     if (failure.kind === 'transient' || failure.kind === 'rate_limited') throw failure;
+    if (await wasUninstalled(deps, connection.refreshToken)) {
+      const reason =
+        `The OnePagePay app was uninstalled from HubSpot portal ${connection.portalId}: its tokens are no ` +
+        'longer active. Payments keep working; CRM pushes wait until the app is installed again (hubspot connect-url).';
+      await markDisconnected(deps.knex, connection.scope, reason);
+      throw new HubSpotFailure('connection_broken', reason, { cause: error });
+    }
     const reason = `HubSpot refused the token refresh (${failure.message}): reconnect the portal.`;
     await markBroken(deps.knex, connection.scope, reason);
     throw new HubSpotFailure('connection_broken', reason, { cause: error });
+  }
+}
+
+/** A refused refresh token that introspection calls inactive: the app was uninstalled from the portal. */
+async function wasUninstalled(deps: OAuthDeps, refreshToken: string): Promise<boolean> {
+  try {
+    return !(await introspectToken(deps, refreshToken)).active;
+  } catch {
+    return false;
   }
 }
 

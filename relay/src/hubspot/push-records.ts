@@ -168,8 +168,19 @@ async function associate(
       inputs: inputs.map((input) => ({ _from: input.from, to: input.to })),
     }),
   )) as unknown as BatchAnswer;
-  for (const error of answer.errors ?? []) {
-    for (const dealId of error.context?.['fromId'] ?? []) problems.set(dealId, error.message);
+  if (!answer.errors?.length) return problems;
+  // HubSpot's batch errors do not say which input failed: read back which deals hold the link.
+  const message =
+    `HubSpot refused an association: ${answer.errors.map((error) => error.message).join('; ')}`.slice(0, 500);
+  const dealIds = [...new Set(inputs.map((input) => input.from.id))];
+  const read = await session.call((client) =>
+    client.crm.associations.v4.batchApi.getPage('deals', toType, { inputs: dealIds.map((id) => ({ id })) }),
+  );
+  const linked = new Map(
+    read.results.map((result) => [result._from.id, new Set(result.to.map((to) => String(to.toObjectId)))]),
+  );
+  for (const input of inputs) {
+    if (!linked.get(input.from.id)?.has(input.to.id)) problems.set(input.from.id, message);
   }
   return problems;
 }

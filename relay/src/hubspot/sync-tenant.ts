@@ -10,9 +10,13 @@ import { recordFormSubmitted, submitFormIfMissing } from './form-submission.js';
 import { classifyFailure } from './hubspot-failure.js';
 import { HubSpotSession, type SessionDeps } from './hubspot-session.js';
 import { loadTransactions, PUSHED_STATUSES, type LoadedTransaction } from './load-records.js';
-import { completeJobs, recordFailed, recordSynced, releaseJobs } from './job-outcomes.js';
+import { completeJobs, recordFailed, releaseJobs } from './job-outcomes.js';
+import { learnPortal } from './connect.js';
+import { checkTenantForms, readFormCheck, saveFormCheck } from './form-check.js';
+import { nextPortalMidnight, type PortalSettings } from './portal-settings.js';
+import { deadLetter, isRecordRejection, pushBatch, type BatchContext } from './push-batch.js';
 import { ensureCustomProperties } from './properties.js';
-import { MAX_BATCH, pushRecords } from './push-records.js';
+import { MAX_BATCH } from './push-records.js';
 import type { TokenCipher } from './token-cipher.js';
 
 export interface TenantSyncDeps {
@@ -58,7 +62,11 @@ export async function syncTenantJobs(
     const now = deps.clock.now();
     if (failure.kind === 'rate_limited' && failure.details.policy === 'DAILY') {
       halted = true;
-      const until = new Date(now + (failure.details.retryAfterMs ?? msUntilUtcMidnight(now)));
+      // HubSpot sends no Retry-After with the DAILY 429: its limit resets at the portal's midnight.
+      const timeZone = connection.portalSettings?.timeZone ?? 'UTC';
+      const until = new Date(
+        failure.details.retryAfterMs ? now + failure.details.retryAfterMs : nextPortalMidnight(now, timeZone),
+      );
       await pauseConnection(deps.knex, scope, until);
       await releaseJobs(deps.knex, scope, failedJobs, {
         note: `HubSpot daily limit reached; paused until ${until.toISOString()}`,
@@ -89,6 +97,7 @@ export async function syncTenantJobs(
   };
 
   let session: HubSpotSession;
+  let settings: PortalSettings;
   let transactions: Map<string, LoadedTransaction>;
   try {
     if (
@@ -102,6 +111,13 @@ export async function syncTenantJobs(
     if (!connection.propertiesReadyAt) {
       await ensureCustomProperties(session);
       await markPropertiesReady(deps.knex, scope, new Date(deps.clock.now()));
+    }
+    const now = new Date(deps.clock.now());
+    if (connection.portalSettings) {
+      settings = connection.portalSettings;
+      await checkTenantForms(deps.knex, scope, session, now, { onlyUnchecked: true });
+    } else {
+      settings = await learnPortal(deps.knex, scope, session, now);
     }
     transactions = await loadTransactions(
       deps.knex,
@@ -130,42 +146,23 @@ export async function syncTenantJobs(
     }
     await completeJobs(deps.knex, scope, nothingToDo);
     const batches = chunk([...byTransaction.keys()], MAX_BATCH);
+    const context: BatchContext = {
+      knex: deps.knex,
+      scope,
+      session,
+      settings,
+      now: () => deps.clock.now(),
+      formSubmissionDelayMs: deps.hubspot.formSubmissionDelayMs,
+      jobsOf: (id) => byTransaction.get(id) ?? [],
+      fail,
+      tally: result,
+    };
     await runWithConcurrency(batches, deps.batchConcurrency, async (ids) => {
-      const batchJobs = ids.flatMap((id) => byTransaction.get(id) ?? []);
-      if (halted) return releaseJobs(deps.knex, scope, batchJobs);
-      try {
-        const records = ids.map((id) => transactions.get(id) as LoadedTransaction);
-        const outcomes = await pushRecords(session, records);
-        const synced = [];
-        const formDue = [];
-        for (const record of records) {
-          const outcome = outcomes.get(record.transactionId);
-          if (!outcome?.ok) continue;
-          synced.push({
-            ...outcome,
-            transactionId: record.transactionId,
-            jobs: byTransaction.get(record.transactionId) ?? [],
-          });
-          if (!record.formSubmittedAt) {
-            formDue.push({
-              transactionId: record.transactionId,
-              dueAt: new Date(record.paidAt.getTime() + deps.hubspot.formSubmissionDelayMs),
-            });
-          }
-        }
-        await recordSynced(deps.knex, scope, synced, new Date(deps.clock.now()), formDue);
-        result.synced += synced.length;
-        const failedIds = ids.filter((id) => !outcomes.get(id)?.ok);
-        for (const id of failedIds) {
-          const outcome = outcomes.get(id);
-          await fail(
-            byTransaction.get(id) ?? [],
-            new Error(outcome && !outcome.ok ? outcome.error : 'not pushed'),
-          );
-        }
-      } catch (error) {
-        await fail(batchJobs, error);
-      }
+      if (halted) return releaseJobs(deps.knex, scope, ids.flatMap(context.jobsOf));
+      return pushBatch(
+        context,
+        ids.map((id) => transactions.get(id) as LoadedTransaction),
+      );
     });
 
     for (const job of formJobs) {
@@ -179,10 +176,14 @@ export async function syncTenantJobs(
         continue;
       }
       try {
+        // The form may have changed since the last reading: read its definition before relying on
+        // the hidden fields (HubSpot refuses a submission naming a field the form lacks).
+        const formCheck = await readFormCheck(session, transaction.formGuid, new Date(deps.clock.now()));
+        await saveFormCheck(deps.knex, scope, transaction.formGuid, formCheck);
         const outcome = await submitFormIfMissing(
           session,
           deps.hubspot.formsApiBase ?? DEFAULT_FORMS_BASE,
-          transaction,
+          { ...transaction, formCheck },
           new Date(deps.clock.now()),
           deps.logger,
         );
@@ -192,16 +193,14 @@ export async function syncTenantJobs(
         await completeJobs(deps.knex, scope, [job]);
         if (outcome.by === 'relay') result.formsSubmitted++;
       } catch (error) {
-        await fail([job], error);
+        // A 400 from the forms API (a required field the relay cannot fill) will not pass on retry.
+        const failure = classifyFailure(error);
+        if (isRecordRejection(failure)) await deadLetter(context, [job], failure.message);
+        else await fail([job], failure);
       }
     }
   }
   return result;
-}
-
-function msUntilUtcMidnight(now: number): number {
-  const day = 86_400_000;
-  return Math.floor(now / day) * day + day - now;
 }
 
 function chunk<T>(items: T[], size: number): T[][] {

@@ -10,6 +10,7 @@ import {
 import { loadConfig } from '../../../relay/src/config.js';
 import { migrateToLatest } from '../../../relay/src/db/migrations/index.js';
 import { openPostgres, type Database } from '../../../relay/src/db/open-database.js';
+import { DEMO_FORM_FIELDS } from '../../../relay/src/dev/connect-demo-hubspot.js';
 import { createHubSpotClientFactory } from '../../../relay/src/hubspot/client-factory.js';
 import { preparePortal } from '../../../relay/src/hubspot/connect.js';
 import { saveConnection } from '../../../relay/src/hubspot/connection-store.js';
@@ -160,7 +161,7 @@ export class FaultWorld {
   async openShop(name: string): Promise<Shop> {
     const { tenant, form } = await seedTenantWithForm(this.owner.knex, { name });
     const { portalId, accessToken } = this.hubspot.createPortal();
-    this.hubspot.createForm(portalId, { formGuid: form.hubspotFormGuid });
+    this.hubspot.createForm(portalId, { formGuid: form.hubspotFormGuid, fields: DEMO_FORM_FIELDS });
     const config = loadConfig({
       ONEPAGEPAY_ENCRYPTION_KEYS: ENCRYPTION_KEYS,
       HUBSPOT_API_BASE: this.hubspot.url,

@@ -129,3 +129,37 @@ export const AuditEvent = Type.Object({
 export type AuditEvent = Static<typeof AuditEvent>;
 
 export const AuditEventPage = page(AuditEvent);
+
+/** GET /v1/hubspot: the portal connection and what the relay found in it (no tokens). */
+export const MerchantHubSpotStatus = Type.Object({
+  object: Type.Literal('hubspot_status'),
+  status: Type.Union([
+    Type.Literal('not_connected'),
+    Type.Literal('connected'),
+    Type.Literal('broken'),
+    Type.Literal('disconnected'),
+  ]),
+  portalId: Nullable(Type.Integer()),
+  reason: Nullable(Type.String({ description: 'Why nothing is sent to HubSpot (broken or uninstalled)' })),
+  pausedUntil: Nullable(Timestamp),
+  timeZone: Nullable(
+    Type.String({ description: "The portal's time zone (its DAILY limit resets at midnight there)" }),
+  ),
+  currencies: Type.Array(Type.String(), {
+    description: 'Currencies the portal enabled; deals in others are refused',
+  }),
+  settingsReadAt: Nullable(Timestamp),
+  forms: Type.Array(
+    Type.Object({
+      formId: Uuid,
+      hubspotFormGuid: Type.String(),
+      productName: Type.String(),
+      checkedAt: Nullable(Timestamp),
+      missingFields: Type.Array(Type.String(), {
+        description: 'OnePagePay hidden fields the HubSpot form lacks; add them as hidden fields in HubSpot',
+      }),
+      problem: Nullable(Type.String()),
+    }),
+  ),
+});
+export type MerchantHubSpotStatus = Static<typeof MerchantHubSpotStatus>;

@@ -160,7 +160,7 @@ describe('HubSpot sandbox: OAuth, tokens, limits and outages through @hubspot/ap
     assert.deepEqual(page.results, []);
   });
 
-  it('counts the daily limit for private apps and resets it at UTC midnight', async () => {
+  it('counts the daily limit for private apps, sends no Retry-After and resets at midnight in the account’s time zone', async () => {
     await sandbox.close();
     sandbox = await startHubSpotSandbox({ clock: () => now, dailyLimit: 2 });
     const { accessToken } = sandbox.createPortal();
@@ -169,7 +169,14 @@ describe('HubSpot sandbox: OAuth, tokens, limits and outages through @hubspot/ap
     await client.crm.deals.basicApi.getPage();
     const daily = await captureApiError(() => client.crm.deals.basicApi.getPage());
     assert.equal(bodyOf(daily)['policyName'], 'DAILY');
+    assert.equal((daily.headers as Record<string, string>)['retry-after'], undefined);
+    // A new account keeps US/Eastern: UTC midnight is still yesterday there (UTC-5 in March).
     now = Date.parse('2026-03-03T00:00:01Z');
+    assert.equal(
+      bodyOf(await captureApiError(() => client.crm.deals.basicApi.getPage()))['policyName'],
+      'DAILY',
+    );
+    now = Date.parse('2026-03-03T05:00:01Z');
     await client.crm.deals.basicApi.getPage();
   });
 

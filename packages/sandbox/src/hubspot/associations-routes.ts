@@ -172,10 +172,7 @@ function existingPairs(ctx: RouteContext, from: ObjectTypeName, to: ObjectTypeNa
       continue;
     }
     errors.push(
-      createBatchError('VALIDATION_ERROR', `One or more objects do not exist: ${fromId}, ${toId}`, {
-        fromId: [fromId],
-        toId: [toId],
-      }),
+      createBatchError('VALIDATION_ERROR', `One or more objects do not exist: ${fromId}, ${toId}`, {}),
     );
   }
   return pairs;
@@ -191,7 +188,7 @@ function batchCreate(ctx: RouteContext): HubSpotReply {
     const problem =
       specs.length === 0 ? 'types must not be empty' : edges.find((edge) => typeof edge === 'string');
     if (typeof problem === 'string') {
-      errors.push(createBatchError('VALIDATION_ERROR', problem, { fromId: [fromId], toId: [toId] }));
+      errors.push(createBatchError('VALIDATION_ERROR', problem, {}));
       continue;
     }
     for (const edge of edges as AssociationEdge[]) addAssociation(ctx.portal, edge);
@@ -208,7 +205,7 @@ function batchDefault(ctx: RouteContext): HubSpotReply {
   for (const { fromId, toId } of existingPairs(ctx, from, to, errors)) {
     results.push(...associateDefault(ctx.portal, from, fromId, to, toId));
   }
-  return createBatchReply(ctx, results, errors, 200);
+  return createBatchReply(ctx, results, errors, 200, 'ok');
 }
 
 function batchRead(ctx: RouteContext): HubSpotReply {

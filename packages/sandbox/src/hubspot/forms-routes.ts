@@ -73,7 +73,7 @@ function validateFields(fields: unknown, definition: FormDefinition) {
     }
     const field: Field = { name, value: String(value) };
     if (typeof raw['objectTypeId'] === 'string') field.objectTypeId = raw['objectTypeId'];
-    if (definition.fields !== undefined && !definition.fields.some((known) => known.name === name)) {
+    if (!definition.fields.some((known) => known.name === name)) {
       errors.push({
         message: `Error in 'fields.${name}'. This field was not found in the form definition.`,
         errorType: 'FIELD_NOT_IN_FORM_DEFINITION',
@@ -83,7 +83,7 @@ function validateFields(fields: unknown, definition: FormDefinition) {
     }
     valid.push(field);
   }
-  for (const required of definition.fields?.filter((known) => known.required) ?? []) {
+  for (const required of definition.fields.filter((known) => known.required)) {
     if (!valid.some((field) => field.name === required.name && field.value.trim() !== '')) {
       errors.push({
         message: `Error in 'fields.${required.name}'. Required field '${required.name}' is missing`,
@@ -158,6 +158,47 @@ function submitSecure(ctx: RouteContext): HubSpotReply {
   return submit(ctx, true);
 }
 
+/** A form as the marketing forms v3 API returns it (`FormDefinitionBase`, one field group). */
+function describeForm(ctx: RouteContext): HubSpotReply {
+  const formId = ctx.req.params['formId'] ?? '';
+  const definition = ctx.portal.forms.get(formId);
+  if (definition === undefined) {
+    throw new HubSpotHttpError(404, {
+      status: 'error',
+      message: `Form ${formId} was not found`,
+      correlationId: createCorrelationId(),
+      category: 'OBJECT_NOT_FOUND',
+    });
+  }
+  const created = new Date(0).toISOString();
+  return {
+    status: 200,
+    body: {
+      id: definition.formGuid,
+      name: definition.name,
+      formType: 'hubspot',
+      createdAt: created,
+      updatedAt: created,
+      archived: false,
+      fieldGroups: definition.fields.map((field) => ({
+        groupType: 'default_group',
+        richTextType: 'text',
+        fields: [
+          {
+            objectTypeId: '0-1',
+            name: field.name,
+            label: field.name,
+            required: field.required,
+            hidden: field.hidden,
+            fieldType: field.name === 'email' ? 'email' : 'single_line_text',
+          },
+        ],
+      })),
+      legalConsentOptions: { type: 'none' },
+    },
+  };
+}
+
 const PATH = '/submissions/v3/integration';
 
 export const formRoutes: Route[] = [
@@ -175,6 +216,7 @@ export const formRoutes: Route[] = [
     cors: true,
     handle: submitSecure,
   },
+  { method: 'GET', pattern: '/marketing/v3/forms/:formId', auth: 'token', handle: describeForm },
   {
     method: 'GET',
     pattern: '/form-integrations/v1/submissions/forms/:formGuid',

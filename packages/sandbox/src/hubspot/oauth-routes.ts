@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { ALL_SCOPES } from './auth.js';
 import type { PublicRouteContext, Route, SandboxCore } from './core.js';
 import { createCorrelationId, HubSpotHttpError, type HubSpotReply } from './http-kit.js';
+import { introspectToken } from './oauth-introspect.js';
 
 /** HubSpot OAuth access tokens live 30 minutes. */
 export const ACCESS_TOKEN_TTL_SECONDS = 1800;
@@ -170,6 +171,8 @@ function approveInstall(ctx: PublicRouteContext): HubSpotReply {
 export const oauthRoutes: Route[] = [
   { method: 'GET', pattern: '/oauth/authorize', auth: 'none', handle: approveInstall },
   { method: 'POST', pattern: '/oauth/v1/token', auth: 'none', handle: exchangeToken },
+  { method: 'POST', pattern: '/oauth/v3/token', auth: 'none', handle: exchangeToken },
+  { method: 'POST', pattern: '/oauth/v3/token/introspect', auth: 'none', handle: introspectToken },
   { method: 'GET', pattern: '/oauth/v1/access-tokens/:token', auth: 'none', handle: describeAccessToken },
   { method: 'GET', pattern: '/oauth/v1/refresh-tokens/:token', auth: 'none', handle: describeRefreshToken },
   { method: 'DELETE', pattern: '/oauth/v1/refresh-tokens/:token', auth: 'none', handle: revokeRefreshToken },

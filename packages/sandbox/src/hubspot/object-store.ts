@@ -1,4 +1,5 @@
 import { DEFAULT_READ_PROPERTIES } from './default-properties.js';
+import { describeOptions, isOption } from './enumeration-options.js';
 import { createApiError, createValidationError, toIso, type HubSpotHttpError } from './http-kit.js';
 import {
   OBJECT_TYPES,
@@ -45,6 +46,14 @@ export function normalizeProperties(
       );
     } else if (definition.type === 'number' && value !== '' && !Number.isFinite(Number(value))) {
       invalid.push(invalidProperty(name, `${value} was not a valid number.`, 'INVALID_FLOAT'));
+    } else if (
+      definition.type === 'enumeration' &&
+      value !== '' &&
+      !isOption(portal, type, definition, input, value)
+    ) {
+      invalid.push(
+        invalidProperty(name, describeOptions(portal, type, definition, input, value), 'INVALID_OPTION'),
+      );
     } else if (type === 'contacts' && name === 'email' && value !== '' && !EMAIL_PATTERN.test(value)) {
       invalid.push(invalidProperty(name, `Email address ${value} is invalid`, 'INVALID_EMAIL'));
     } else {

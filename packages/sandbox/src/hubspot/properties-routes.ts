@@ -1,6 +1,7 @@
 import type { Route, RouteContext } from './core.js';
 import { createApiError, createValidationError, readJsonBody, toIso, type HubSpotReply } from './http-kit.js';
 import { requireObjectType } from './objects-routes.js';
+import { settingsOptions } from './portal-settings.js';
 import { getProperties, type ObjectTypeName, type PropertyDefinition, type PropertyGroup } from './state.js';
 
 const TYPES = ['string', 'number', 'date', 'datetime', 'enumeration', 'bool'];
@@ -20,9 +21,15 @@ const FIELD_TYPES = [
 ];
 const NAME_PATTERN = /^[a-z][a-z0-9_]*$/;
 
-function serializeProperty(property: PropertyDefinition): Record<string, unknown> {
+function serializeProperty(
+  property: PropertyDefinition,
+  ctx: RouteContext,
+  type: ObjectTypeName,
+): Record<string, unknown> {
   return {
     ...property,
+    // Currencies, pipelines and stages are the account's settings, listed as the property's options.
+    options: settingsOptions(ctx.portal, type, property.name) ?? property.options,
     createdAt: toIso(property.createdAt),
     updatedAt: toIso(property.updatedAt),
     modificationMetadata: {
@@ -43,7 +50,10 @@ function listProperties(ctx: RouteContext): HubSpotReply {
   const results = [...getProperties(ctx.portal, type).values()].filter(
     (property) => property.archived === archived,
   );
-  return { status: 200, body: { results: results.map(serializeProperty) } };
+  return {
+    status: 200,
+    body: { results: results.map((property) => serializeProperty(property, ctx, type)) },
+  };
 }
 
 function getProperty(ctx: RouteContext): HubSpotReply {
@@ -55,7 +65,7 @@ function getProperty(ctx: RouteContext): HubSpotReply {
       context: { name: [name] },
     });
   }
-  return { status: 200, body: serializeProperty(property) };
+  return { status: 200, body: serializeProperty(property, ctx, type) };
 }
 
 function createProperty(ctx: RouteContext): HubSpotReply {
@@ -106,7 +116,7 @@ function createProperty(ctx: RouteContext): HubSpotReply {
     archived: false,
   };
   properties.set(name, property);
-  return { status: 201, body: serializeProperty(property) };
+  return { status: 201, body: serializeProperty(property, ctx, type) };
 }
 
 function updateProperty(ctx: RouteContext): HubSpotReply {
@@ -118,7 +128,7 @@ function updateProperty(ctx: RouteContext): HubSpotReply {
     if (typeof body[key] === 'string') property[key] = body[key];
   }
   property.updatedAt = ctx.now;
-  return { status: 200, body: serializeProperty(property) };
+  return { status: 200, body: serializeProperty(property, ctx, type) };
 }
 
 function archiveProperty(ctx: RouteContext): HubSpotReply {

@@ -1,5 +1,6 @@
 import { HubSpotHttpError, createCorrelationId } from './http-kit.js';
-import { startOfUtcDay, type Portal, type TokenRecord } from './state.js';
+import { startOfZonedDay } from './portal-settings.js';
+import type { Portal, TokenRecord } from './state.js';
 
 export interface RateLimitConfig {
   maxPerWindow: number;
@@ -10,7 +11,6 @@ export interface RateLimitConfig {
 export const DEFAULT_RATE_LIMIT: RateLimitConfig = { maxPerWindow: 100, windowMs: 10_000 };
 /** HubSpot's daily limit for private apps on Free and Starter accounts. */
 export const DEFAULT_DAILY_LIMIT = 250_000;
-const DAY_MS = 86_400_000;
 
 /** Accepted-call timestamps, oldest first; `head` skips expired ones without shifting the array. */
 interface Window {
@@ -38,9 +38,9 @@ export class HubSpotLimiter {
     const daily = this.readDaily(portal, now);
     const exhaustedUntil = portal.dailyExhaustedUntil ?? 0;
     if (exhaustedUntil > now || (token.kind === 'private' && daily.count >= this.dailyLimit)) {
-      const resetAt = exhaustedUntil > now ? exhaustedUntil : daily.dayStart + DAY_MS;
+      // HubSpot documents no Retry-After on the DAILY 429: the limit resets at midnight in the
+      // account's time zone, which the client reads from the account details.
       const headers = this.describe(token, window, now, this.dailyLimit);
-      headers['Retry-After'] = String(Math.max(1, Math.ceil((resetAt - now) / 1000)));
       throw this.reject(token, 'DAILY', 'You have reached your daily limit.', headers);
     }
     const used = window.times.length - window.head;
@@ -77,7 +77,7 @@ export class HubSpotLimiter {
   }
 
   private readDaily(portal: Portal, now: number): Portal['daily'] {
-    const dayStart = startOfUtcDay(now);
+    const dayStart = startOfZonedDay(now, portal.settings.timeZone);
     if (portal.daily.dayStart !== dayStart) portal.daily = { dayStart, count: 0 };
     return portal.daily;
   }

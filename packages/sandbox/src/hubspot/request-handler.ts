@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { accountRoutes } from './account-routes.js';
 import { associationRoutes } from './associations-routes.js';
 import { authenticate, checkScope } from './auth.js';
 import { matchRoute, type Route, type SandboxCore } from './core.js';
@@ -24,6 +25,7 @@ import type { Portal } from './state.js';
 /** Specific routes first: `/batch/create` must win over `/:id`. */
 const ROUTES: Route[] = [
   ...objectBatchRoutes,
+  ...accountRoutes,
   ...objectSearchRoutes,
   ...objectRoutes,
   ...propertyRoutes,

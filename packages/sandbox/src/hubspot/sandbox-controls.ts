@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ALL_SCOPES } from './auth.js';
 import type { SandboxCore } from './core.js';
 import { serializeRecord } from './object-store.js';
+import { nextZonedMidnight, type PortalSettings } from './portal-settings.js';
 import type { OutageMode, SandboxStats } from './request-handler.js';
 import type { RateLimitConfig } from './rate-limit.js';
 import {
@@ -9,7 +10,6 @@ import {
   getObjects,
   getProperties,
   resolveObjectType,
-  startOfUtcDay,
   type FormSubmission,
   type ObjectTypeName,
   type Portal,
@@ -36,8 +36,12 @@ export interface SandboxAssociation {
 
 export interface CreateFormOptions {
   formGuid?: string;
-  /** Field names (or `{name, required}`) the form defines; leave out to accept any field. */
-  fields?: Array<string | { name: string; required?: boolean }>;
+  name?: string;
+  /**
+   * Field names (or `{name, required, hidden}`) the form defines. Left out: the fields of a new
+   * HubSpot form (email required, first and last name), which has none of OnePagePay's hidden fields.
+   */
+  fields?: Array<string | { name: string; required?: boolean; hidden?: boolean }>;
   inlineMessage?: string;
   redirectUri?: string;
 }
@@ -58,7 +62,11 @@ export interface HubSpotSandbox {
   setOutage(mode: OutageMode, opts?: { slowMs?: number; status?: number }): void;
   /** Later calls with this token get 401 EXPIRED_AUTHENTICATION. */
   expireToken(accessToken: string): void;
-  /** 429 DAILY for this portal only, until `resetAt` (default: next UTC midnight). */
+  /** Sets what an admin sets in the account: time zone, currencies (company currency first), pipelines. */
+  configurePortal(portalId: number, settings: Partial<PortalSettings>): void;
+  /** The admin uninstalls the OAuth app: its refresh and access tokens for the portal stop working. */
+  uninstallApp(portalId: number): void;
+  /** 429 DAILY for this portal only, until `resetAt` (default: next midnight in its time zone). */
   exhaustDailyLimit(portalId: number, resetAt?: Date): void;
   setRateLimit(limit: RateLimitConfig): void;
   contacts(portalId: number): SimplePublicObjectLike[];
@@ -72,6 +80,13 @@ export interface HubSpotSandbox {
   resetStats(): void;
   close(): Promise<void>;
 }
+
+/** The fields of a form made in HubSpot's editor before anyone changes it. */
+const NEW_FORM_FIELDS: NonNullable<CreateFormOptions['fields']> = [
+  { name: 'email', required: true },
+  'firstname',
+  'lastname',
+];
 
 type Controls = Omit<
   HubSpotSandbox,
@@ -116,21 +131,31 @@ export function createSandboxControls(core: SandboxCore): Controls {
     },
     createForm(portalId, opts = {}) {
       const formGuid = opts.formGuid ?? randomUUID();
+      const fields = opts.fields ?? NEW_FORM_FIELDS;
       requirePortal(portalId).forms.set(formGuid, {
         formGuid,
-        ...(opts.fields === undefined
-          ? {}
-          : {
-              fields: opts.fields.map((field) =>
-                typeof field === 'string'
-                  ? { name: field, required: false }
-                  : { name: field.name, required: field.required === true },
-              ),
-            }),
+        name: opts.name ?? `Form ${formGuid.slice(0, 8)}`,
+        fields: fields.map((field) =>
+          typeof field === 'string'
+            ? { name: field, required: false, hidden: false }
+            : { name: field.name, required: field.required === true, hidden: field.hidden === true },
+        ),
         ...(opts.inlineMessage === undefined ? {} : { inlineMessage: opts.inlineMessage }),
         ...(opts.redirectUri === undefined ? {} : { redirectUri: opts.redirectUri }),
       });
       return formGuid;
+    },
+    configurePortal(portalId, settings) {
+      const portal = requirePortal(portalId);
+      portal.settings = { ...portal.settings, ...structuredClone(settings) };
+    },
+    uninstallApp(portalId) {
+      for (const record of core.refreshTokens.values()) {
+        if (record.portalId === portalId) record.revoked = true;
+      }
+      for (const [key, token] of core.tokens) {
+        if (token.portalId === portalId && token.kind === 'oauth') core.tokens.delete(key);
+      }
     },
     expireToken(accessToken) {
       const token = core.tokens.get(accessToken);
@@ -139,7 +164,7 @@ export function createSandboxControls(core: SandboxCore): Controls {
     },
     exhaustDailyLimit(portalId, resetAt) {
       requirePortal(portalId).dailyExhaustedUntil =
-        resetAt?.getTime() ?? startOfUtcDay(core.clock()) + 86_400_000;
+        resetAt?.getTime() ?? nextZonedMidnight(core.clock(), requirePortal(portalId).settings.timeZone);
     },
     contacts: (portalId) => listObjects(portalId, 'contacts'),
     deals: (portalId) => listObjects(portalId, 'deals'),

@@ -1,4 +1,5 @@
 import { createDefaultGroups, createDefaultProperties } from './default-properties.js';
+import { createDefaultSettings, startOfZonedDay, type PortalSettings } from './portal-settings.js';
 
 /** The CRM object types the sandbox stores, by their v3 path name. */
 export type ObjectTypeName = 'contacts' | 'companies' | 'deals' | 'line_items' | 'products';
@@ -78,8 +79,9 @@ export interface AssociationEdge {
 
 export interface FormDefinition {
   formGuid: string;
-  /** Undefined: a legacy form that accepts any field. */
-  fields?: Array<{ name: string; required: boolean }>;
+  name: string;
+  /** Every HubSpot form has fields; submissions naming others, or lacking a required one, are refused. */
+  fields: Array<{ name: string; required: boolean; hidden: boolean }>;
   inlineMessage?: string;
   redirectUri?: string;
 }
@@ -109,6 +111,8 @@ export interface Portal {
   associations: AssociationEdge[];
   forms: Map<string, FormDefinition>;
   submissions: FormSubmission[];
+  settings: PortalSettings;
+  /** Calls today, the day starting at midnight in the account's time zone. */
   daily: { dayStart: number; count: number };
   dailyExhaustedUntil?: number;
 }
@@ -130,6 +134,7 @@ export function createPortalState(id: number, now: number): Portal {
   const valueIndex = new Map<ObjectTypeName, ValueIndex>();
   const properties = new Map<ObjectTypeName, Map<string, PropertyDefinition>>();
   const groups = new Map<ObjectTypeName, Map<string, PropertyGroup>>();
+  const settings = createDefaultSettings();
   for (const type of Object.keys(OBJECT_TYPES) as ObjectTypeName[]) {
     objects.set(type, new Map());
     valueIndex.set(type, new Map());
@@ -146,13 +151,9 @@ export function createPortalState(id: number, now: number): Portal {
     associations: [],
     forms: new Map(),
     submissions: [],
-    daily: { dayStart: startOfUtcDay(now), count: 0 },
+    settings,
+    daily: { dayStart: startOfZonedDay(now, settings.timeZone), count: 0 },
   };
-}
-
-export function startOfUtcDay(ms: number): number {
-  const date = new Date(ms);
-  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
 }
 
 export function getObjects(portal: Portal, type: ObjectTypeName): Map<string, CrmRecord> {

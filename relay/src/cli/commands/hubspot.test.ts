@@ -73,6 +73,8 @@ describe('onepagepay-relay hubspot commands', function () {
     assert.match(url.searchParams.get('ticket') ?? '', /^[\w-]+\.[\w-]+$/);
 
     const { portalId, accessToken } = hubspot.createPortal();
+    // The merchant's HubSpot form as HubSpot's editor makes it: no OnePagePay hidden fields.
+    hubspot.createForm(portalId, { formGuid: form.hubspotFormGuid });
     const refused = await run('hubspot', 'set-token', '--tenant', tenant.id, '--portal', String(portalId));
     assert.equal(refused.code, 1);
     assert.match(refused.err.join(), /HUBSPOT_PRIVATE_APP_TOKEN/);
@@ -99,7 +101,16 @@ describe('onepagepay-relay hubspot commands', function () {
     assert.equal(status.code, 0, status.err.join());
     assert.match(
       status.out[0] as string,
-      new RegExp(`${tenant.id}  test  portal=${portalId}  private_app  connected  key=k1  pending=1`),
+      new RegExp(
+        `${tenant.id}  test  portal=${portalId}  private_app  connected  key=k1  tz=US/Eastern currencies=USD  pending=1`,
+      ),
+    );
+    assert.match(
+      status.out[1] as string,
+      new RegExp(
+        `form ${form.hubspotFormGuid}: lacks the hidden fields onepagepay_transaction_id, onepagepay_payment_status`,
+      ),
+      'said before the first payment is pushed',
     );
     assert.ok(!status.out.join().includes(accessToken), 'status never prints a token');
 

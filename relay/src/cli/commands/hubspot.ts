@@ -4,6 +4,7 @@ import { createHubSpotClientFactory } from '../../hubspot/client-factory.js';
 import { systemClock } from '../../hubspot/clock.js';
 import { preparePortal } from '../../hubspot/connect.js';
 import { listConnections } from '../../hubspot/connection-store.js';
+import { describeFormCheck, type FormCheck } from '../../hubspot/form-check.js';
 import { buildConnectUrl, connectPrivateApp } from '../../hubspot/oauth.js';
 import { backfillTransactions, replayDeadLetters } from '../../hubspot/requeue.js';
 import { TokenCipher } from '../../hubspot/token-cipher.js';
@@ -100,13 +101,45 @@ export const registerHubSpotCommands: RegisterCommands = (program, context) => {
             connection.pausedUntil && connection.pausedUntil > new Date()
               ? ` paused-until=${connection.pausedUntil.toISOString()}`
               : '';
+          const settings = connection.portalSettings
+            ? `  tz=${connection.portalSettings.timeZone} currencies=${connection.portalSettings.currencies.join(',')}`
+            : '  settings=not read yet';
           context.print(
             `${connection.tenantId}  ${connection.livemode ? 'live' : 'test'}  portal=${connection.portalId}  ` +
               `${connection.authKind}  ${connection.status}${connection.brokenReason ? ` (${connection.brokenReason})` : ''}` +
-              `  key=${TokenCipher.keyIdOf(connection.accessToken)}${expires}${paused}  ${states || 'no transactions'}`,
+              `  key=${TokenCipher.keyIdOf(connection.accessToken)}${expires}${paused}${settings}  ${states || 'no transactions'}`,
           );
+          const forms = (await knex('forms')
+            .where({ tenant_id: connection.tenantId, livemode: connection.livemode })
+            .orderBy('created_at')
+            .select('hubspot_form_guid', 'hubspot_form_check')) as Array<{
+            hubspot_form_guid: string;
+            hubspot_form_check: FormCheck | null;
+          }>;
+          for (const form of forms) {
+            context.print(`  ${describeFormCheck(form.hubspot_form_guid, form.hubspot_form_check)}`);
+          }
         }
       });
+    });
+
+  hubspot
+    .command('refresh')
+    .description(
+      "Read the portal's time zone, currencies, pipelines and form definitions again (after changing them in HubSpot)",
+    )
+    .requiredOption('--tenant <uuid>', 'the tenant UUID', tenantUuid)
+    .option('--live', 'the live-mode connection (default: test mode)', false)
+    .action(async (options: { tenant: string; live: boolean }) => {
+      const problem = await context.withDatabase(async ({ knex }, config) => {
+        const cipher = new TokenCipher(config.encryptionKeys);
+        const clientFactory = createHubSpotClientFactory(config.hubspot.apiBase);
+        const logger = createLogger({ level: 'silent' });
+        const scope = { tenantId: options.tenant, livemode: options.live };
+        return preparePortal({ knex, cipher, clientFactory, hubspot: config.hubspot, logger }, scope);
+      });
+      if (problem) throw new ConfigError(`HubSpot could not be read: ${problem}`);
+      context.print('read the portal settings and forms again; see `hubspot status`');
     });
 
   hubspot

@@ -16,6 +16,7 @@ import * as paypal from './012-paypal.js';
 import * as submittedEmail from './015-submitted-email.js';
 import * as outboxStats from './016-outbox-stats.js';
 import * as cardTesting from './018-card-testing.js';
+import * as hubspotPortalSettings from './019-hubspot-portal-settings.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -42,6 +43,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['015-submitted-email', submittedEmail],
   ['016-outbox-stats', outboxStats],
   ['018-card-testing', cardTesting],
+  ['019-hubspot-portal-settings', hubspotPortalSettings],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

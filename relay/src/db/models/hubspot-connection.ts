@@ -1,3 +1,4 @@
+import type { PortalSettings } from '../../hubspot/portal-settings.js';
 import { BaseModel } from './base-model.js';
 
 /** A tenant's HubSpot portal, per mode. Tokens are sealed (see hubspot/token-cipher.ts). */
@@ -13,7 +14,9 @@ export class HubSpotConnection extends BaseModel {
   refreshToken!: string | null;
   accessTokenExpiresAt!: Date | null;
   scopes!: string[];
-  status!: 'connected' | 'broken';
+  status!: 'connected' | 'broken' | 'disconnected';
+  portalSettings!: PortalSettings | null;
+  portalSettingsReadAt!: Date | null;
   brokenReason!: string | null;
   pausedUntil!: Date | null;
   propertiesReadyAt!: Date | null;

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { CreateRefundRequest } from '@onepagepay/protocol';
 import { inTenantModeTransaction } from '../../db/tenant-scope.js';
 import { readJsonBody } from '../../http/read-body.js';
+import { readHubSpotReport } from '../../hubspot/portal-report.js';
 import { recordAuditEvent } from '../../merchants/audit.js';
 import { exportTransactionsCsv } from '../../merchants/csv-export.js';
 import {
@@ -22,7 +23,7 @@ type Query = Record<string, string | string[] | undefined>;
 
 const cursorOf = (query: Query) => (typeof query.cursor === 'string' ? query.cursor : undefined);
 
-/** The merchant's data: transactions, CSV export, contacts, refunds and the audit log. No CORS. */
+/** The merchant's data: transactions, CSV export, contacts, refunds, HubSpot status and the audit log. No CORS. */
 export function dataRoutes(
   deps: MerchantAuthDeps & { stripe: StripeAccounts; paypal: PayPalAccounts; knex: Knex },
 ): Router {
@@ -92,6 +93,11 @@ export function dataRoutes(
   router.get('/contacts/:id', contactsRead, async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = await getContact(deps.knex, callerOf(ctx).scope, String(ctx.params.id));
+  });
+
+  router.get('/hubspot', transactionsRead, async (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { object: 'hubspot_status', ...(await readHubSpotReport(deps.knex, callerOf(ctx).scope)) };
   });
 
   router.get('/audit-events', requireMerchant(deps, { sessionOnly: true, ownerOnly: true }), async (ctx) => {

@@ -27,6 +27,7 @@ import {
   TransactionPage,
   type RouteDoc,
 } from '@onepagepay/protocol';
+import { HUBSPOT_STATUS_DOC } from './hubspot-route-docs.js';
 
 const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((status) => [status, { description: 'An error with a stable code' }]));
@@ -286,6 +287,7 @@ export const MERCHANT_ROUTE_DOCS: RouteDoc[] = [
       ...errors(401, 403, 404),
     },
   },
+  HUBSPOT_STATUS_DOC,
   {
     method: 'get',
     path: '/v1/audit-events',
