@@ -44,7 +44,11 @@ try {
   const payOnce = (stripe: Stripe) => async () => {
     const index = next++;
     const customer = await stripe.customers.create(
-      { email: `payer${index}@bench.example`, name: 'Bench Payer', metadata: { onepagepay_tenant_id: 't' } },
+      {
+        email: `payer${index}@bench.example.com`,
+        name: 'Bench Payer',
+        metadata: { onepagepay_tenant_id: 't' },
+      },
       { idempotencyKey: `bench_cus_${index}` },
     );
     await stripe.paymentIntents.create(
