@@ -7,7 +7,8 @@
  *   node --conditions=@onepagepay/source --import tsx test/bench/merchant-api/run.ts
  *
  * BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) is an admin connection;
- * a database is created for the run and dropped after. BENCH_ROWS changes the row count.
+ * a database is created for the run and dropped after. BENCH_ROWS changes the row count,
+ * BENCH_SAMPLES the samples per series and BENCH_WARM_UP the warm-up requests before each.
  */
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -23,6 +24,7 @@ import { APP_ROLE } from '../../../relay/src/db/row-security.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 400);
+const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 100);
 process.env.TEST_DATABASE_URL ??=
   process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -127,7 +129,7 @@ async function sqlPage(after?: { at: string; id: string }, limit = 101) {
 }
 
 async function timed(label: string, run: () => Promise<unknown>) {
-  for (let i = 0; i < 100; i += 1) await run(); // warm-up: JIT, connection pools, caches
+  for (let i = 0; i < WARM_UP; i += 1) await run(); // warm-up: JIT, connection pools, caches
   const samples: number[] = [];
   for (let i = 0; i < SAMPLES; i += 1) {
     const at = performance.now();

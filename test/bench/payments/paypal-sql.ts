@@ -50,7 +50,7 @@ export async function issueRelaySqlForOnePayPalPayment(
     const contact = await client.query(PAYPAL_SQL.upsertContact, [
       ids.tenantId,
       false,
-      `baseline${ids.index}@bench.example`,
+      `baseline${ids.index}@bench.example.com`,
       'Bench',
       'Payer',
     ]);

@@ -19,11 +19,28 @@ export async function issueRelaySqlForOnePayment(
   pool: pg.Pool,
   ids: { tenantId: string; formId: string; index: number; id: string },
 ): Promise<void> {
+  const claimedId = await claimPaymentAttempt(pool, ids);
+  await recordPaymentOutcome(pool, ids, {
+    transactionId: claimedId,
+    customerId: 'cus_x',
+    paymentIntentId: `pi_${ids.id}`,
+  });
+}
+
+/**
+ * The relay's first transaction: the attempt claim and the contact lookup. Returns the claimed
+ * transaction's id. Split from the second so the latency bench can make the two Stripe calls in
+ * between, where the relay makes them.
+ */
+export async function claimPaymentAttempt(
+  pool: pg.Pool,
+  ids: { tenantId: string; formId: string; index: number; id: string },
+): Promise<string> {
   const tenant = { tenantId: ids.tenantId, livemode: false };
   const scope = tenantTransactions(pool, tenant);
-  const email = `baseline${ids.index}@bench.example`;
+  const email = `baseline${ids.index}@bench.example.com`;
   const attemptId = `baseline_${ids.id}`;
-  const claimed = await scope(async (client) => {
+  return scope(async (client) => {
     const inserted = await client.query(
       PAYMENT_SQL.claimAttempt,
       claimAttemptValues(tenant, {
@@ -39,29 +56,38 @@ export async function issueRelaySqlForOnePayment(
       }),
     );
     await client.query(PAYMENT_SQL.findContactByEmail, [ids.tenantId, false, email, null]);
-    return inserted.rows[0] as { id: string };
+    return (inserted.rows[0] as { id: string }).id;
   });
+}
+
+/** The relay's second transaction: the contact upsert, the status change and its outbox row. */
+export async function recordPaymentOutcome(
+  pool: pg.Pool,
+  ids: { tenantId: string; index: number },
+  outcome: { transactionId: string; customerId: string; paymentIntentId: string },
+): Promise<void> {
+  const scope = tenantTransactions(pool, { tenantId: ids.tenantId, livemode: false });
   await scope(async (client) => {
     const contact = await client.query(PAYMENT_SQL.upsertContact, [
       ids.tenantId,
       false,
-      email,
+      `baseline${ids.index}@bench.example.com`,
       'Bench',
       'Payer',
-      'cus_x',
+      outcome.customerId,
       null,
     ]);
-    await client.query(PAYMENT_SQL.lockTransaction, [ids.tenantId, claimed.id]);
+    await client.query(PAYMENT_SQL.lockTransaction, [ids.tenantId, outcome.transactionId]);
     const update = statusUpdateStatement(
-      { tenantId: ids.tenantId, id: claimed.id },
-      { status: 'succeeded', providerPaymentId: `pi_${ids.id}`, contactId: contact.rows[0].id },
+      { tenantId: ids.tenantId, id: outcome.transactionId },
+      { status: 'succeeded', providerPaymentId: outcome.paymentIntentId, contactId: contact.rows[0].id },
     );
     await client.query(update.text, update.values);
     await client.query(PAYMENT_SQL.enqueueOutbox, [
       ids.tenantId,
       false,
-      `hubspot.transaction:${claimed.id}:succeeded:0`,
-      claimed.id,
+      `hubspot.transaction:${outcome.transactionId}:succeeded:0`,
+      outcome.transactionId,
       '{"reason":"succeeded:0"}',
     ]);
   });

@@ -5,6 +5,7 @@
  * (paypal-sql.ts) at the same concurrency.
  *
  *   npm run bench:payments:paypal -- [--payments=1000] [--concurrency=16] [--warm-up=1000] [--rounds=3]
+ *                                    [--build=false]
  *
  * The relay runs as its own process (compiled); the PayPal sandbox runs in the load generator's
  * process, since the approval is a direct call on it, as the buyer's browser would make.
@@ -33,9 +34,12 @@ const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.
 const databaseName = `onepagepay_bench_${randomBytes(4).toString('hex')}`;
 const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${databaseName}` }).toString();
 
-execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-b', 'packages/protocol', 'relay'], {
-  stdio: 'inherit',
-});
+// `--build=false` runs the relay from source (how `npm test` runs this bench with tiny counts).
+if (args.build !== 'false') {
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-b', 'packages/protocol', 'relay'], {
+    stdio: 'inherit',
+  });
+}
 const admin = knexFactory({ client: 'pg', connection: adminUrl, pool: { min: 0, max: 1 } });
 await admin.raw(`create database "${databaseName}"`);
 const paypal = await startPayPalSandbox();

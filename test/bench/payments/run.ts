@@ -4,7 +4,7 @@
  * The relay, the sandbox and the load generator run as separate processes.
  *
  *   npm run bench:payments -- [--payments=3000] [--concurrency=16] [--warm-up=3000] [--rounds=5]
- *                             [--vacuum=false] [--sandbox-state=true]
+ *                             [--vacuum=false] [--sandbox-state=true] [--build=false]
  *
  * After the same warm-up on both sides, it runs `rounds` rounds of `payments` payments through the
  * relay and as many baseline transactions, alternating which side goes first, each round on freshly
@@ -12,6 +12,9 @@
  *
  * `--sandbox-state=true` runs the sandbox as `npm start` does, keeping its objects in a state file
  * (written in batched snapshots), to show what that costs the payment path.
+ *
+ * `--build=false` runs the relay and sandbox from source instead of compiling them first: how
+ * `npm test` runs this bench with tiny counts (test/bench/benches-alive.test.ts), nothing built.
  *
  * PostgreSQL comes from BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); a
  * database is created for the run and dropped after.
@@ -45,11 +48,13 @@ const databaseName = `onepagepay_bench_${randomBytes(4).toString('hex')}`;
 const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${databaseName}` }).toString();
 
 // Measure what production runs: the compiled relay and sandbox (their bins use dist/ when present).
-execFileSync(
-  process.execPath,
-  ['node_modules/typescript/bin/tsc', '-b', 'packages/protocol', 'packages/sandbox', 'relay'],
-  { stdio: 'inherit' },
-);
+if (args.build !== 'false') {
+  execFileSync(
+    process.execPath,
+    ['node_modules/typescript/bin/tsc', '-b', 'packages/protocol', 'packages/sandbox', 'relay'],
+    { stdio: 'inherit' },
+  );
+}
 
 const admin = knexFactory({ client: 'pg', connection: adminUrl, pool: { min: 0, max: 1 } });
 await admin.raw(`create database "${databaseName}"`);

@@ -45,7 +45,11 @@ export function relaySide(options: {
         const paymentMethod = options.paymentMethods[payer];
         if (!paymentMethod) throw new Error(`no PaymentMethod made for payment ${payer}`);
         return paymentRequest(options.tenantId, options.hubspotFormGuid, paymentMethod, {
-          contact: { email: `payer${payer}@bench.example`, firstName: 'Bench', lastName: `Payer${payer}` },
+          contact: {
+            email: `payer${payer}@bench.example.com`,
+            firstName: 'Bench',
+            lastName: `Payer${payer}`,
+          },
         });
       },
       isExpected: (status, body) => status === 200 && body.includes('"status":"succeeded"'),

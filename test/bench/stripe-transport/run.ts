@@ -5,6 +5,7 @@
  * `node:http` client. The Stripe sandbox runs in its own process, so only the client side is timed.
  *
  *   node --conditions=@onepagepay/source --import tsx test/bench/stripe-transport/run.ts [--payments=3000] [--rounds=3]
+ *     [--warm-up=1000]
  */
 import type Stripe from 'stripe';
 import { createStripeClient } from '../../../relay/src/payments/providers/stripe/stripe-accounts.js';
@@ -18,7 +19,7 @@ const args = Object.fromEntries(
 );
 const total = Number(args.payments ?? 3000);
 const rounds = Number(args.rounds ?? 3);
-const warmUp = 1000;
+const warmUp = Number(args['warm-up'] ?? 1000);
 const concurrency = 16;
 
 const port = await freePort();
@@ -44,7 +45,11 @@ try {
   const payOnce = (stripe: Stripe) => async () => {
     const index = next++;
     const customer = await stripe.customers.create(
-      { email: `payer${index}@bench.example`, name: 'Bench Payer', metadata: { onepagepay_tenant_id: 't' } },
+      {
+        email: `payer${index}@bench.example.com`,
+        name: 'Bench Payer',
+        metadata: { onepagepay_tenant_id: 't' },
+      },
       { idempotencyKey: `bench_cus_${index}` },
     );
     await stripe.paymentIntents.create(
