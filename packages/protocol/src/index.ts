@@ -64,3 +64,12 @@ export {
   TransactionFilters,
   TransactionPage,
 } from './schemas/merchant-api.js';
+export {
+  AllowedOrigins,
+  CreateFormRequest,
+  HubSpotConnectionStatus,
+  HubSpotConnectLink,
+  MerchantForm,
+  MerchantFormList,
+  UpdateFormRequest,
+} from './schemas/merchant-setup.js';

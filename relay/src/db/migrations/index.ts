@@ -15,6 +15,7 @@ import * as contactProviderCustomers from './011-contact-provider-customers.js';
 import * as paypal from './012-paypal.js';
 import * as submittedEmail from './015-submitted-email.js';
 import * as outboxStats from './016-outbox-stats.js';
+import * as merchantSelfService from './021-merchant-self-service.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -40,6 +41,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['012-paypal', paypal],
   ['015-submitted-email', submittedEmail],
   ['016-outbox-stats', outboxStats],
+  ['021-merchant-self-service', merchantSelfService],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {
