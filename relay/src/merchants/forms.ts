@@ -115,17 +115,16 @@ export async function updateMerchantForm(
       customAmount: input.customAmount !== undefined ? input.customAmount : current.customAmount,
       providers: input.providers ?? current.providers,
     });
-    const updated = await Form.query(trx)
-      .patchAndFetchById([scope.tenantId, id], {
-        productName: input.productName?.trim() ?? form.productName,
-        amount: settings.amount,
-        currency: settings.currency,
-        providers: settings.providers,
-        customAmountMin: settings.customAmount?.min ?? null,
-        customAmountMax: settings.customAmount?.max ?? null,
-        enabled: input.enabled ?? form.enabled,
-        updatedAt: new Date(),
-      });
+    const updated = await Form.query(trx).patchAndFetchById([scope.tenantId, id], {
+      productName: input.productName?.trim() ?? form.productName,
+      amount: settings.amount,
+      currency: settings.currency,
+      providers: settings.providers,
+      customAmountMin: settings.customAmount?.min ?? null,
+      customAmountMax: settings.customAmount?.max ?? null,
+      enabled: input.enabled ?? form.enabled,
+      updatedAt: new Date(),
+    });
     await recordAuditEvent(trx, scope, actor, {
       action: 'form.updated',
       target: id,

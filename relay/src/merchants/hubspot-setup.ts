@@ -3,8 +3,10 @@ import type { HubSpotConnectionStatus } from '@onepagepay/protocol';
 import type { HubSpotConfig } from '../config.js';
 import { HubSpotConnection } from '../db/models/hubspot-connection.js';
 import { inTenantModeTransaction, type TenantScope } from '../db/tenant-scope.js';
+import { notFound, RelayError } from '../errors.js';
 import { systemClock } from '../hubspot/clock.js';
 import { buildConnectUrl } from '../hubspot/oauth.js';
+import { isUuid } from '../ids.js';
 import { recordAuditEvent, type Actor } from './audit.js';
 
 const SYNC_STATES = ['pending', 'retrying', 'synced', 'failed'] as const;
@@ -60,4 +62,44 @@ export async function startHubSpotConnect(
     recordAuditEvent(trx, scope, actor, { action: 'hubspot.connect_started' }),
   );
   return { url };
+}
+
+/**
+ * Puts one transaction's dead HubSpot jobs back in the queue with a fresh attempt budget, as
+ * `hubspot replay` does for an operator: for the merchant who fixed what made HubSpot refuse it.
+ */
+export async function replayTransactionSync(
+  knex: Knex,
+  scope: TenantScope,
+  id: string,
+  actor: Actor,
+): Promise<{ requeued: number }> {
+  if (!isUuid(id)) throw notFound();
+  return inTenantModeTransaction(knex, scope, async (trx) => {
+    const found = await trx('transactions')
+      .where({ tenant_id: scope.tenantId, livemode: scope.livemode, id })
+      .first('id');
+    if (!found) throw notFound();
+    const requeued = await trx('outbox')
+      .where({ tenant_id: scope.tenantId, livemode: scope.livemode, transaction_id: id, status: 'dead' })
+      .whereIn('topic', ['hubspot.transaction', 'hubspot.form_submission'])
+      .update({
+        status: 'pending',
+        attempts: 0,
+        run_after: trx.fn.now(),
+        locked_until: null,
+        updated_at: trx.fn.now(),
+      });
+    if (requeued === 0) {
+      throw new RelayError(
+        'conflict',
+        'This transaction has no failed HubSpot sync to replay: it is synced, queued or still retrying.',
+      );
+    }
+    await trx('transactions')
+      .where({ tenant_id: scope.tenantId, id })
+      .update({ hubspot_sync_state: 'pending' });
+    await recordAuditEvent(trx, scope, actor, { action: 'hubspot.replayed', target: id });
+    return { requeued };
+  });
 }

@@ -24,7 +24,12 @@ export async function createForm(knex: Knex, input: NewForm): Promise<Form> {
   if (!/^[A-Za-z0-9-]{1,64}$/.test(input.hubspotFormGuid)) {
     throw new RelayError('invalid_request', 'The HubSpot form id must be the form GUID from its embed code.');
   }
-  const { currency, amount, customAmount: custom, providers } = checkFormSettings({
+  const {
+    currency,
+    amount,
+    customAmount: custom,
+    providers,
+  } = checkFormSettings({
     currency: input.currency,
     amount: input.amount ?? null,
     customAmount: input.customAmount ?? null,

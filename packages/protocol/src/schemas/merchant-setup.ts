@@ -69,7 +69,8 @@ export const UpdateFormRequest = Type.Object(
   {
     additionalProperties: false,
     minProperties: 1,
-    description: 'Only the fields given change; to switch pricing send amount and customAmount, one of them null',
+    description:
+      'Only the fields given change; to switch pricing send amount and customAmount, one of them null',
   },
 );
 export type UpdateFormRequest = Static<typeof UpdateFormRequest>;

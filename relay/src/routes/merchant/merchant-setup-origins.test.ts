@@ -88,7 +88,10 @@ describe('merchant self-service: allowed origins and the HubSpot connection', fu
     }
     const tooMany = Array.from({ length: 21 }, (_, index) => `https://s${index}.example.com`);
     assert.equal((await owner.post('/v1/merchant/allowed-origins', { origins: tooMany })).status, 400);
-    assert.equal((await owner.post('/v1/merchant/allowed-origins', { origins: 'https://a.com' })).status, 400);
+    assert.equal(
+      (await owner.post('/v1/merchant/allowed-origins', { origins: 'https://a.com' })).status,
+      400,
+    );
     assert.equal((await owner.post('/v1/merchant/allowed-origins', {})).status, 400);
     const tenant = await relay.database.knex('tenants').where({ id: owner.tenantId }).first();
     assert.deepEqual(tenant.allowed_origins, ['http://localhost:5173', 'https://shop.example.com']);
@@ -146,7 +149,9 @@ describe('merchant self-service: allowed origins and the HubSpot connection', fu
       access_token: 'k1.sealed',
     });
     const { transactionIds } = await seedTransactions(knex, owner.tenantId, { count: 3 });
-    await knex('transactions').whereIn('id', transactionIds.slice(0, 2)).update({ hubspot_sync_state: 'synced' });
+    await knex('transactions')
+      .whereIn('id', transactionIds.slice(0, 2))
+      .update({ hubspot_sync_state: 'synced' });
     await knex('transactions').where({ id: transactionIds[2] }).update({ hubspot_sync_state: 'failed' });
     await seedTransactions(knex, owner.tenantId, { count: 2, livemode: true });
     const status = (await owner.get('/v1/merchant/hubspot')).body;
@@ -172,5 +177,31 @@ describe('merchant self-service: allowed origins and the HubSpot connection', fu
       Buffer.from(url.searchParams.get('ticket')!.split('.')[0]!, 'base64url').toString(),
     ) as { t: string; l: boolean };
     assert.deepEqual([ticket.t, ticket.l], [owner.tenantId, false]);
+  });
+
+  it('replays a dead-letter sync for one transaction, owners only, and says when there is none', async () => {
+    const knex = relay.database.knex;
+    const { transactionIds } = await seedTransactions(knex, owner.tenantId, { count: 1 });
+    const id = transactionIds[0] as string;
+    const path = `/v1/merchant/transactions/${id}/hubspot-replay`;
+    assert.equal((await owner.post(path)).body.error.code, 'conflict', 'nothing dead yet');
+    await knex('outbox').insert({
+      tenant_id: owner.tenantId,
+      livemode: false,
+      topic: 'hubspot.transaction',
+      dedupe_key: `hubspot.transaction:${id}:dashboard-test`,
+      transaction_id: id,
+      status: 'dead',
+      attempts: 8,
+    });
+    await knex('transactions').where({ id }).update({ hubspot_sync_state: 'failed' });
+    assert.equal((await member.post(path)).body.error.code, 'forbidden');
+    assert.equal((await other.post(path)).status, 404, "another tenant's id is unknown");
+    assert.equal((await owner.post('/v1/merchant/transactions/nope/hubspot-replay')).status, 404);
+    const replayed = await owner.post(path);
+    assert.deepEqual(replayed.body, { requeued: 1 });
+    const job = await knex('outbox').where({ transaction_id: id }).first();
+    assert.deepEqual([job.status, job.attempts], ['pending', 0]);
+    assert.equal((await owner.get(`/v1/transactions/${id}`)).body.hubspotSyncState, 'pending');
   });
 });

@@ -137,7 +137,11 @@ describe('merchant self-service: forms', function () {
     ];
     for (const [body, code] of cases) {
       const answer = await owner.post('/v1/merchant/forms', body);
-      assert.equal(answer.body?.error?.code, code, `${JSON.stringify(body)?.slice(60, 200)}: ${answer.status} ${JSON.stringify(answer.body)}`);
+      assert.equal(
+        answer.body?.error?.code,
+        code,
+        `${JSON.stringify(body)?.slice(60, 200)}: ${answer.status} ${JSON.stringify(answer.body)}`,
+      );
     }
     const notJson = await sendJson(relay.url, 'POST', '/v1/merchant/forms', {
       headers: {
@@ -152,7 +156,10 @@ describe('merchant self-service: forms', function () {
       const answer = await owner.post(`/v1/merchant/forms/${encodeURIComponent(id)}`, { enabled: false });
       assert.equal(answer.status, 404, id);
     }
-    assert.equal((await owner.post(`/v1/merchant/forms/${newGuid()}`, {})).body.error.code, 'invalid_request');
+    assert.equal(
+      (await owner.post(`/v1/merchant/forms/${newGuid()}`, {})).body.error.code,
+      'invalid_request',
+    );
     const forms = await relay.database.knex('forms').where({ tenant_id: owner.tenantId }).count('* as n');
     assert.ok(Number(forms[0]!.n) <= 5, 'no hostile request made a form');
   });

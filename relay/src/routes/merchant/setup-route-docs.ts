@@ -83,4 +83,19 @@ export const SETUP_ROUTE_DOCS: RouteDoc[] = [
       ...errors(400, 401, 403),
     },
   },
+  {
+    method: 'post',
+    path: '/v1/merchant/transactions/:id/hubspot-replay',
+    operationId: 'replayTransactionSync',
+    summary: `Queue a transaction's failed (dead-letter) HubSpot sync again (owners)${csrf}`,
+    ...session,
+    params: { id: Type.String({ format: 'uuid' }) },
+    responses: {
+      200: {
+        description: 'Jobs queued again',
+        schema: Type.Object({ requeued: Type.Integer({ minimum: 1 }) }),
+      },
+      ...errors(401, 403, 404, 409),
+    },
+  },
 ];

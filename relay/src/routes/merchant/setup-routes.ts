@@ -6,7 +6,7 @@ import { readJsonBody } from '../../http/read-body.js';
 import { assertRecentlyReauthenticated } from '../../merchants/account.js';
 import { getAllowedOrigins, setAllowedOrigins } from '../../merchants/allowed-origins.js';
 import { createMerchantForm, listForms, updateMerchantForm } from '../../merchants/forms.js';
-import { hubspotStatus, startHubSpotConnect } from '../../merchants/hubspot-setup.js';
+import { hubspotStatus, replayTransactionSync, startHubSpotConnect } from '../../merchants/hubspot-setup.js';
 import { callerOf, requireMerchant, type MerchantAuthDeps } from './merchant-auth.js';
 
 /**
@@ -60,6 +60,12 @@ export function setupRoutes(
     const caller = callerOf(ctx);
     ctx.set('Cache-Control', 'no-store');
     ctx.body = await startHubSpotConnect(deps.knex, caller.scope, deps.hubspot, caller.actor);
+  });
+
+  // Under /v1/merchant, not /v1/transactions: it is a session action, never an API key's.
+  router.post('/transactions/:id/hubspot-replay', owner, async (ctx) => {
+    const caller = callerOf(ctx);
+    ctx.body = await replayTransactionSync(deps.knex, caller.scope, String(ctx.params.id), caller.actor);
   });
 
   return router;
