@@ -158,7 +158,7 @@ export function Forms(props: { session: Session; announce: (message: string) => 
           <label for="product">Product name</label>
           <input id="product" name="product" required maxlength="200" />
           <label for="currency">Currency (ISO code)</label>
-          <input id="currency" name="currency" required pattern="[A-Za-z]{3}" value="USD" />
+          <input id="currency" name="currency" required pattern="[A-Za-z]{3}" defaultValue="USD" />
           <fieldset>
             <legend>Price</legend>
             <label
@@ -200,7 +200,14 @@ export function Forms(props: { session: Session; announce: (message: string) => 
       <h3 id="origins-title">Allowed origins</h3>
       <form class="stack" onSubmit=${saveOrigins} aria-labelledby="origins-title">
         <label for="origins">Sites that may take payments, one per line (https://shop.example.com)</label>
-        <textarea id="origins" name="origins" rows="4" readonly=${!owner}>${origins.join('\n')}</textarea>
+        <textarea
+          id="origins"
+          name="origins"
+          rows="4"
+          readonly=${!owner}
+          key=${origins.join(' ')}
+          defaultValue=${origins.join('\n')}
+        ></textarea>
         ${owner && html`<button type="submit">Save origins</button>`}
       </form>
       <h3 id="snippet-title">Snippet for your pages</h3>
