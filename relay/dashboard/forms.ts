@@ -103,7 +103,7 @@ export function Forms(props: { session: Session; announce: (message: string) => 
 
   return html`
     <section aria-labelledby="forms-title">
-      <h2 id="forms-title">Forms (${props.session.livemode ? 'live' : 'test'} mode)</h2>
+      <h2 id="forms-title" tabindex="-1">Forms (${props.session.livemode ? 'live' : 'test'} mode)</h2>
       <table>
         <caption class="visually-hidden">
           Payment forms

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, money } from './api.js';
 import { html } from './html.js';
+import { RevenueChart } from './revenue-chart.js';
 import type { Session } from './session.js';
 
 interface Transaction {
@@ -30,6 +31,7 @@ export function Transactions(props: { session: Session; announce: (message: stri
   const [pages, setPages] = useState<Array<string | undefined>>([undefined]);
   const [page, setPage] = useState<Page | null>(null);
   const [selected, setSelected] = useState<Transaction | null>(null);
+  const [refresh, setRefresh] = useState(0);
   const cursor = pages[pages.length - 1];
   const query = new URLSearchParams({ limit: '25' });
   if (filters.status) query.set('status', filters.status);
@@ -62,6 +64,7 @@ export function Transactions(props: { session: Session; announce: (message: stri
       await api('POST', path, body, headers);
       props.announce(done);
       setSelected(null);
+      setRefresh(refresh + 1);
       await load();
     } catch (caught) {
       props.announce(caught instanceof ApiError ? caught.message : 'The action failed.');
@@ -70,7 +73,8 @@ export function Transactions(props: { session: Session; announce: (message: stri
 
   return html`
     <section aria-labelledby="transactions-title">
-      <h2 id="transactions-title">Transactions</h2>
+      <h2 id="transactions-title" tabindex="-1">Transactions</h2>
+      <${RevenueChart} livemode=${props.session.livemode} refresh=${refresh} />
       <form class="filters" onSubmit=${applyFilters}>
         <label for="filter-status">Status</label>
         <select id="filter-status" name="status">

@@ -104,7 +104,14 @@ describe('GET /dashboard: the merchant dashboard in Chromium', function () {
     const page = await openSignedIn(ownerEmail);
     await page.getByRole('cell', { name: 'Seeded workshop' }).first().waitFor();
     console.log(`      signed in to transactions shown: ${Date.now() - started} ms`);
-    assert.equal(await page.getByRole('row').count(), 4, 'a header and 3 transactions');
+    const chart = await page.locator('figure.chart figcaption').textContent();
+    assert.match(chart ?? '', /Revenue by day, last 30 days \(USD\): \$147\.00/);
+    assert.equal(await page.locator('figure.chart rect').count(), 30, 'one bar per day');
+    assert.equal(
+      await page.getByRole('table', { name: 'Transactions, newest first' }).getByRole('row').count(),
+      4,
+      'a header and 3 transactions',
+    );
     await page.screenshot({ path: 'docs/img/dashboard-transactions.png' });
     await page.getByRole('button', { name: 'Seeded workshop' }).first().click();
     await page.getByRole('heading', { name: 'Seeded workshop' }).waitFor();

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { RevenueDays } from '../../merchants/revenue.js';
 import {
   AllowedOrigins,
   CreateFormRequest,
@@ -97,5 +98,15 @@ export const SETUP_ROUTE_DOCS: RouteDoc[] = [
       },
       ...errors(401, 403, 404, 409),
     },
+  },
+  {
+    method: 'get',
+    path: '/v1/merchant/revenue',
+    operationId: 'getRevenueByDay',
+    summary: 'Net revenue (paid minus refunded) per UTC day and currency (scope transactions:read)',
+    tags: ['merchant data'],
+    auth: 'api_key_or_session',
+    query: { days: Type.String({ pattern: '^[0-9]{1,3}$', description: '1-366, default 30' }) },
+    responses: { 200: { description: 'Days with revenue', schema: RevenueDays }, ...errors(400, 401, 403) },
   },
 ];

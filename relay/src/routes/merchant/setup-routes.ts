@@ -6,6 +6,7 @@ import { readJsonBody } from '../../http/read-body.js';
 import { assertRecentlyReauthenticated } from '../../merchants/account.js';
 import { getAllowedOrigins, setAllowedOrigins } from '../../merchants/allowed-origins.js';
 import { createMerchantForm, listForms, updateMerchantForm } from '../../merchants/forms.js';
+import { readDays, revenueByDay } from '../../merchants/revenue.js';
 import { hubspotStatus, replayTransactionSync, startHubSpotConnect } from '../../merchants/hubspot-setup.js';
 import { callerOf, requireMerchant, type MerchantAuthDeps } from './merchant-auth.js';
 
@@ -60,6 +61,12 @@ export function setupRoutes(
     const caller = callerOf(ctx);
     ctx.set('Cache-Control', 'no-store');
     ctx.body = await startHubSpotConnect(deps.knex, caller.scope, deps.hubspot, caller.actor);
+  });
+
+  // Not under /v1/transactions/, where any other segment is taken for a transaction id.
+  router.get('/revenue', requireMerchant(deps, { scope: 'transactions:read' }), async (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = await revenueByDay(deps.knex, callerOf(ctx).scope, readDays(ctx.query['days']));
   });
 
   // Under /v1/merchant, not /v1/transactions: it is a session action, never an API key's.
