@@ -4,10 +4,11 @@ import { api, ApiError, rememberCsrfToken } from './api.js';
 import { Forms } from './forms.js';
 import { html } from './html.js';
 import type { Session } from './session.js';
+import { Settings } from './settings.js';
 import { SignIn } from './sign-in.js';
 import { Transactions } from './transactions.js';
 
-const PAGES = { transactions: 'Transactions', forms: 'Forms and origins' } as const;
+const PAGES = { transactions: 'Transactions', forms: 'Forms and origins', settings: 'Settings' } as const;
 type PageName = keyof typeof PAGES;
 
 const pageFromHash = (): PageName =>
@@ -68,7 +69,9 @@ function App() {
       ${
         page === 'forms'
           ? html`<${Forms} session=${session} announce=${setMessage} />`
-          : html`<${Transactions} session=${session} announce=${setMessage} />`
+          : page === 'settings'
+            ? html`<${Settings} session=${session} onSession=${signedIn} announce=${setMessage} />`
+            : html`<${Transactions} session=${session} announce=${setMessage} />`
       }
     </main>
     <p class="status" role="status" aria-live="polite">${message}</p>
