@@ -6,6 +6,7 @@ import { html } from './html.js';
 import type { Session } from './session.js';
 import { Settings } from './settings.js';
 import { SignIn } from './sign-in.js';
+import { SignUp, signupTokenFromHash } from './sign-up.js';
 import { Transactions } from './transactions.js';
 
 const PAGES = { transactions: 'Transactions', forms: 'Forms and origins', settings: 'Settings' } as const;
@@ -23,8 +24,19 @@ function App() {
     rememberCsrfToken(next.csrfToken);
     setSession(next);
   };
+  const [signingUp, setSigningUp] = useState(false);
   useEffect(() => {
-    api<Session>('GET', '/v1/merchant/session').then(signedIn, () => setSession(null));
+    const token = signupTokenFromHash();
+    if (token) {
+      // The link from the signup mail: verifying creates the account and signs in.
+      history.replaceState(null, '', location.pathname);
+      api<Session>('POST', '/v1/merchant/signup/verify', { token }).then(signedIn, (caught: unknown) => {
+        setSession(null);
+        setMessage(caught instanceof ApiError ? caught.message : 'The link could not be checked.');
+      });
+    } else {
+      api<Session>('GET', '/v1/merchant/session').then(signedIn, () => setSession(null));
+    }
     const follow = () => setPage(pageFromHash());
     addEventListener('hashchange', follow);
     return () => removeEventListener('hashchange', follow);
@@ -35,7 +47,11 @@ function App() {
   }, [page]);
 
   if (session === undefined) return html`<p role="status">Loading…</p>`;
-  if (session === null) return html`<${SignIn} onSignedIn=${signedIn} />`;
+  if (session === null) {
+    return signingUp
+      ? html`<${SignUp} onCancel=${() => setSigningUp(false)} />`
+      : html`<${SignIn} onSignedIn=${signedIn} onSignUp=${() => setSigningUp(true)} notice=${message} />`;
+  }
 
   const switchMode = async () => {
     try {

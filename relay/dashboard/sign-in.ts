@@ -4,7 +4,11 @@ import { html } from './html.js';
 import type { Session } from './session.js';
 
 /** Email and password, then the TOTP code or a recovery code when the account has 2FA. */
-export function SignIn(props: { onSignedIn: (session: Session) => void }) {
+export function SignIn(props: {
+  onSignedIn: (session: Session) => void;
+  onSignUp: () => void;
+  notice?: string;
+}) {
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const [useRecovery, setUseRecovery] = useState(false);
@@ -32,6 +36,7 @@ export function SignIn(props: { onSignedIn: (session: Session) => void }) {
   return html`
     <main id="main" class="narrow">
       <h1>Sign in to OnePagePay</h1>
+      ${props.notice && html`<p role="status">${props.notice}</p>`}
       <form onSubmit=${submit} aria-describedby="sign-in-error">
         <label for="email">Email</label>
         <input id="email" name="email" type="email" autocomplete="username" required />
@@ -50,6 +55,7 @@ export function SignIn(props: { onSignedIn: (session: Session) => void }) {
         <button type="submit" disabled=${busy}>${busy ? 'Signing in…' : 'Sign in'}</button>
         <p id="sign-in-error" role="alert" class="error">${error}</p>
       </form>
+      <button class="link" onClick=${props.onSignUp}>New here? Create an account</button>
     </main>
   `;
 }

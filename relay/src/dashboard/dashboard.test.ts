@@ -3,9 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import { startStripeSandbox, type StripeSandbox } from '@onepagepay/sandbox';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../../test/support/browser.js';
 import { inviteUser } from '../merchants/users.js';
-import { GOOD_PASSWORD, seedTransactions, signUpMerchant } from '../testing/merchant-fixtures.js';
+import { GOOD_PASSWORD, seedTransactions } from '../testing/merchant-fixtures.js';
 import { startTestRelay, type TestRelay } from '../testing/test-relay.js';
 
 const JS_BUDGET_GZIP_BYTES = 60 * 1024;
@@ -25,7 +26,8 @@ describe('GET /dashboard: the merchant dashboard in Chromium', function () {
     stripe = await startStripeSandbox();
     relay = await startTestRelay(stripe);
     ownerEmail = `owner-${crypto.randomUUID().slice(0, 8)}@example.com`;
-    tenantId = (await signUpMerchant(relay, ownerEmail)).tenantId;
+    browser = await launchChromium();
+    tenantId = await signUpInBrowser(ownerEmail);
     memberEmail = `member-${crypto.randomUUID().slice(0, 8)}@example.com`;
     await inviteUser(
       relay.database.knex,
@@ -33,24 +35,38 @@ describe('GET /dashboard: the merchant dashboard in Chromium', function () {
       { type: 'cli', id: null, ip: null, userAgent: null },
     );
     await seedTransactions(relay.database.knex, tenantId, { count: 3, product: 'Seeded workshop' });
-    browser = await chromium.launch({
-      executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
   });
   after(async () => {
     await browser?.close();
     await relay?.close();
     await stripe?.close();
   });
+
+  /** Signup as a new merchant does it: the dashboard's form, then the link from the mail. */
+  async function signUpInBrowser(email: string): Promise<string> {
+    const page = await browser.newPage();
+    await page.goto(`${relay.url}/dashboard`);
+    await page.getByRole('button', { name: 'New here? Create an account' }).click();
+    await page.getByLabel('Business name').fill('Clay & Kiln');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel(/^Password/).fill(GOOD_PASSWORD);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('status').filter({ hasText: /inbox/ }).waitFor();
+    const token = relay.mailbox.signupTokenFor(email);
+    assert.ok(token, 'the verification mail arrived');
+    await page.close();
+    // A fresh tab, as the link in the mail opens.
+    const linked = await browser.newPage();
+    await linked.goto(`${relay.url}/dashboard#token=${token}`);
+    await linked.getByRole('heading', { name: 'Transactions' }).waitFor();
+    assert.equal(new URL(linked.url()).hash, '', 'the token leaves the address bar');
+    const session = (await linked.evaluate(
+      "fetch('/v1/merchant/session').then((response) => response.json())",
+    )) as { tenantId: string; user: { role: string } };
+    assert.equal(session.user.role, 'owner');
+    await linked.close();
+    return session.tenantId;
+  }
 
   async function openSignedIn(email: string): Promise<Page> {
     const context = await browser.newContext();
