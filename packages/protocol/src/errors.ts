@@ -7,6 +7,8 @@ import { Type, type Static } from '@sinclair/typebox';
 export const ERROR_CODES = {
   invalid_request: 400,
   invalid_json: 400,
+  /** The payer's email is one HubSpot's form would refuse; the message is HubSpot's own wording. */
+  invalid_email: 400,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unauthorized: 401,

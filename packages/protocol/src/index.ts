@@ -1,5 +1,6 @@
 export { ERROR_CODES, ErrorBody, httpStatusOf, isErrorBody, type ErrorCode } from './errors.js';
 export { HUBSPOT_EMAIL_PATTERN, isHubSpotEmail } from './hubspot-email.js';
+export { isDeliverableHubSpotEmail } from './iana-email.js';
 export {
   currencyExponent,
   formatMoney,

@@ -4,6 +4,7 @@ import { validate } from './validate.js';
 import { currencyExponent, formatMoney, toMajorUnitString } from './money.js';
 import { buildOpenApiDocument, type RouteDoc } from './openapi.js';
 import { isHubSpotEmail } from './hubspot-email.js';
+import { isDeliverableHubSpotEmail } from './iana-email.js';
 
 const valid = {
   tenantId: '0b9d7c2e-4a51-4d2b-9f7e-3f1c2d4e5a6b',
@@ -121,12 +122,26 @@ describe('protocol: HubSpot email rule', () => {
     }
   });
 
+  it('on the relay, also refuses a top-level domain that IANA does not list, as HubSpot does', () => {
+    for (const good of [
+      'ada@example.com',
+      'x@d.museum',
+      'ada@пример.рф',
+      'ada@example.xn--p1ai',
+      'A@B.CO.UK',
+    ]) {
+      assert.equal(isDeliverableHubSpotEmail(good), true, good);
+    }
+    for (const bad of ['ada@example.comm', 'ada@example.test', 'ada@example.xn--zzzz', 'ada@example.c']) {
+      assert.equal(isDeliverableHubSpotEmail(bad), false, bad);
+    }
+  });
+
   it('is part of the payment request: a charge is never made for an email HubSpot refuses', () => {
     assert.equal(validate(CreatePaymentRequest, valid).ok, true);
-    const outcome = validate(CreatePaymentRequest, {
-      ...valid,
-      contact: { ...valid.contact, email: 'ada@example.c' },
-    });
-    assert.equal(outcome.ok, false);
+    for (const email of ['ada@example.c', 'ada@example.comm']) {
+      const outcome = validate(CreatePaymentRequest, { ...valid, contact: { ...valid.contact, email } });
+      assert.equal(outcome.ok, false, email);
+    }
   });
 });

@@ -1,6 +1,7 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { isDeliverableHubSpotEmail } from './iana-email.js';
 
 // ajv-formats ships CommonJS with a default export; under NodeNext it arrives wrapped.
 type AddFormats = (ajv: Ajv, formats: string[]) => Ajv;
@@ -9,7 +10,9 @@ const addFormats: AddFormats =
   (addFormatsModule as unknown as AddFormats);
 
 const ajv = new Ajv({ allErrors: false, strict: true, coerceTypes: false, removeAdditional: false });
-addFormats(ajv, ['email', 'uuid', 'date-time', 'uri']);
+addFormats(ajv, ['uuid', 'date-time', 'uri']);
+// `format: email` (the payer's email) means what HubSpot's forms take, down to an existing TLD.
+ajv.addFormat('email', { type: 'string', validate: isDeliverableHubSpotEmail });
 ajv.addKeyword('kind').addKeyword('modifier');
 
 const compiled = new WeakMap<TSchema, ValidateFunction>();

@@ -1,24 +1,24 @@
 import type { OnePagePayError } from './errors.js';
+import { RETRIED } from './pay-flow.js';
 
-// A lost answer, the database failing over and the load balancer finding no relay all mean the
-// same to a payer: try again, safely. One string keeps the CDN bundle within its budget.
+// Whatever the SDK retries (a lost answer, the database failing over, no relay behind the load
+// balancer, the same attempt still running) means the same to a payer once retries run out: try
+// again, safely. One string keeps the CDN bundle within its budget.
 const TRY_AGAIN_SAFELY = 'No answer from the payment service. Try again; you will not be charged twice.';
 
 const MESSAGES: Record<string, string> = {
   payment_authentication_failed: 'Your bank did not confirm the payment. Try again or use another card.',
-  provider_unavailable: 'Payments are unavailable right now. You were not charged. Try again soon.',
-  price_changed: 'The price changed. Please reload the page.',
-  form_unreachable: 'The form is still loading. You were not charged. Try again.',
-  network_error: TRY_AGAIN_SAFELY,
-  database_unavailable: TRY_AGAIN_SAFELY,
-  relay_unavailable: TRY_AGAIN_SAFELY,
+  provider_unavailable: 'Online payment is unavailable right now. You were not charged. Try again later.',
+  price_changed: 'The price changed. Reload the page.',
+  form_unreachable: 'The payment form is still loading. You were not charged. Try again.',
 };
 
 /** What the payer reads after a failure: what happened and what to do, never a stack trace. */
 export function messageFor(error: unknown): string {
   const { code = '', message } = error as OnePagePayError;
-  if (['card_declined', 'payment_failed', 'validation_error'].includes(code)) return message;
-  return MESSAGES[code] ?? 'The payment did not go through. Please try again.';
+  if (['card_declined', 'payment_failed', 'validation_error', 'invalid_email'].includes(code)) return message;
+  if (RETRIED.includes(code)) return TRY_AGAIN_SAFELY;
+  return MESSAGES[code] ?? 'The payment did not go through. Try again.';
 }
 
 export const OUTAGE_MESSAGE =

@@ -4,17 +4,21 @@ import type { PaymentProvider } from './providers/payment-provider.js';
 import type { CreatePaymentRequest, PaymentResult, RelayClient } from './relay-client.js';
 import type { Contact } from './hubspot/form-host.js';
 
-/** Codes after which the attempt is over: the next press starts a new attempt with fresh card data. */
+/**
+ * Codes after which the attempt is over: the next press starts a new attempt with fresh card data
+ * (and the payer's details read again: after `invalid_email` the payer corrects the email).
+ */
 const FINAL = [
   'card_declined',
   'payment_authentication_failed',
   'payment_failed',
   'attempt_conflict',
   'price_changed',
+  'invalid_email',
 ];
 
 /** Codes after which the very same request goes out again after a pause: the relay dedupes it by attempt id. */
-const RETRIED = ['attempt_in_progress', 'network_error', 'database_unavailable', 'relay_unavailable'];
+export const RETRIED = ['attempt_in_progress', 'network_error', 'database_unavailable', 'relay_unavailable'];
 
 export interface PayInput {
   tenantId: string;

@@ -29,7 +29,16 @@ export interface PaymentStep {
 }
 
 /** `closed`: the frame embed was sent unpaid and is gone; nothing can be paid for it any more. */
-type State = 'loading' | 'blocked' | 'ready' | 'paying' | 'paid' | 'closed' | 'destroyed';
+// Numbers, not strings: a const enum inlines to digits, which keeps the CDN bundle within budget.
+const enum State {
+  Loading,
+  Blocked,
+  Ready,
+  Paying,
+  Paid,
+  Closed,
+  Destroyed,
+}
 
 /**
  * The payment step of one form. It owns the form's submit from the moment the form is found: a
@@ -40,7 +49,7 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
   const { form, anchor } = host;
   /** The form's parent, which keeps HubSpot's thank-you after the form is gone. */
   const formHome = form?.parentElement;
-  let state: State = 'loading';
+  let state: State = State.Loading;
   let view: StepView | undefined;
   let provider: PaymentProvider | undefined;
   let flow: PayFlow | undefined;
@@ -65,16 +74,16 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
 
   const onSubmit = (event: Event) => {
     if (event.target !== form) return;
-    if (letThrough || state === 'paid' || state === 'destroyed') return;
+    if (letThrough || state === State.Paid || state === State.Destroyed) return;
     // Unknown config: hold only what looks like a payment form, so an outage never blocks a newsletter.
-    if (state === 'loading' && !options.named && !form?.querySelector(`[name$="${TRANSACTION_FIELD}"]`))
+    if (state === State.Loading && !options.named && !form?.querySelector(`[name$="${TRANSACTION_FIELD}"]`))
       return;
     // A step before the last of a multi-step form: the submit is HubSpot's Next, never a payment.
     if (!host.onLastStep()) return;
     event.preventDefault();
     event.stopImmediatePropagation();
-    if (state === 'ready') void pay();
-    else if (state === 'loading') view?.show('The payment form is still loading.', 'info');
+    if (state === State.Ready) void pay();
+    else if (state === State.Loading) view?.show('The payment form is still loading.', 'info');
   };
 
   /**
@@ -86,14 +95,14 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
     const contact = await host.readContact();
     if (!valid) throw new OnePagePayError('validation_error', '', { shownBy: 'form' });
     if (!contact.email || !contact.firstName || !contact.lastName) {
-      throw new OnePagePayError('validation_error', 'Enter your email, first name and last name to pay.');
+      throw new OnePagePayError('validation_error', 'Enter your email and name to pay.');
     }
     return contact;
   }
 
   async function pay(): Promise<void> {
     if (!flow || !view || !config) return;
-    state = 'paying';
+    state = State.Paying;
     view.setBusy(true);
     view.show('Processing your payment…', 'info');
     emit('onepagepay:payment-started', { amount: config.amount! });
@@ -105,7 +114,7 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
         hutk: readHutk(),
       });
       paid = result;
-      state = 'paid';
+      state = State.Paid;
       await host.writePayment(result.transactionId, result.status);
       const { transactionId, status } = result;
       emit('onepagepay:payment-succeeded', { transactionId, status, amount: result.amount });
@@ -119,8 +128,8 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
         letThrough = false;
       } else view.show(`${receipt} Now submit the form to finish.`, 'info', true);
     } catch (error) {
-      if ((state as State) === 'destroyed') return;
-      state = 'ready';
+      if ((state as State) === State.Destroyed) return;
+      state = State.Ready;
       const message = messageFor(error);
       const { code = 'unknown', declineCode, shownBy } = error as OnePagePayError;
       // An error the card fields or HubSpot's form already show beside the field is not repeated.
@@ -145,7 +154,7 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
       if (view && !view.root.isConnected) formHome?.append(view.root);
     } else if (!form) {
       // The frame replaced the form with its thank-you: a payment now would reach no submission.
-      state = 'closed';
+      state = State.Closed;
       provider?.destroy();
       view?.show(FORM_CLOSED_MESSAGE, 'error', true);
     }
@@ -155,7 +164,7 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
     view = createStepView(anchor.ownerDocument, { summary, payLabel, nonce: options.nonce });
     if (options.container) options.container.append(view.root);
     else host.place(view.root);
-    view.payButton?.addEventListener('click', () => state === 'ready' && void pay());
+    view.payButton?.addEventListener('click', () => state === State.Ready && void pay());
   }
 
   const doc = form?.ownerDocument;
@@ -164,7 +173,7 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
 
   const step: PaymentStep = {
     async start(formConfig, status) {
-      if (state === 'destroyed') return;
+      if (state === State.Destroyed) return;
       if (!formConfig) {
         step.destroy();
         throw new OnePagePayError('form_not_configured', `No payment is configured for form ${host.formId}.`);
@@ -188,19 +197,18 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
         step.block();
         throw error;
       }
-      if (state !== 'loading') return;
-      state = 'ready';
+      if (state !== State.Loading) return;
+      state = State.Ready;
       emit('onepagepay:ready', {});
       // A hint for the developer, not a condition of paying: `ready` never waits for the form's
       // answer (a v4 frame that is still loading answers late).
       host.missingFields().then((missing) => {
-        if (missing.length)
-          console.warn('[OnePagePay] Add hidden properties (docs/cdn.md):', missing, host.formId);
+        if (missing.length) console.warn('[OnePagePay] Add hidden properties to form', host.formId, missing);
       }, noop);
     },
     block() {
-      if (state === 'destroyed' || state === 'closed') return;
-      state = 'blocked';
+      if (state === State.Destroyed || state === State.Closed) return;
+      state = State.Blocked;
       if (!view) render('Payment');
       view!.show(OUTAGE_MESSAGE);
     },
@@ -210,7 +218,7 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
       else step.destroy();
     },
     destroy() {
-      state = 'destroyed';
+      state = State.Destroyed;
       doc?.removeEventListener('submit', onSubmit, true);
       unsubscribe();
       provider?.destroy();

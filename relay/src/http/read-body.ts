@@ -50,6 +50,13 @@ export function validateInput<S extends TSchema>(schema: S, value: unknown): Sta
   const outcome = validate(schema, value);
   if (!outcome.ok) {
     const first = outcome.issues[0];
+    // The one field a payer types that the relay checks: the SDK shows this message as it is, so it
+    // is HubSpot's own, and the payer corrects the email before anything is charged.
+    if (first?.path === '/contact/email') {
+      throw new RelayError('invalid_email', 'Email must be formatted correctly.', {
+        details: outcome.issues,
+      });
+    }
     throw new RelayError('invalid_request', `Invalid request: ${first?.path} ${first?.message}.`, {
       details: outcome.issues,
     });

@@ -472,11 +472,30 @@ describe('POST /v1/payments (relay + Stripe sandbox + real database)', function 
       h.seeded.form.hubspotFormGuid,
       await card('4242424242424242'),
     );
-    const response = await pay({ ...request, contact: { ...request.contact, email: 'ada@example.c' } });
-    assert.equal(response.status, 400);
-    assert.equal((response.body.error as { code: string }).code, 'invalid_request');
+    // A pattern HubSpot refuses, and a top-level domain that does not exist (HubSpot checks IANA's list).
+    for (const email of ['ada@example.c', 'ada@example.comm', 'ada@@example.com']) {
+      const response = await pay({ ...request, contact: { ...request.contact, email } });
+      assert.equal(response.status, 400, email);
+      assert.deepEqual(
+        [
+          (response.body.error as { code: string }).code,
+          (response.body.error as { message: string }).message,
+        ],
+        ['invalid_email', 'Email must be formatted correctly.'],
+        email,
+      );
+    }
     assert.equal(h.stripe.paymentIntents().length, intents, 'no PaymentIntent');
     const rows = await h.relay.database.knex('transactions').where({ attempt_id: request.attemptId });
     assert.equal(rows.length, 0, 'no transaction');
+    // Internationalised domains pass, spelled in Unicode or in punycode.
+    for (const email of ['ada@пример.рф', 'ada@example.xn--p1ai']) {
+      const response = await pay({
+        ...request,
+        attemptId: `${request.attemptId.slice(0, 20)}${email.length}idn`,
+        contact: { ...request.contact, email },
+      });
+      assert.notEqual((response.body.error as { code?: string } | undefined)?.code, 'invalid_email', email);
+    }
   });
 });

@@ -75,6 +75,33 @@ describe('SDK beside a HubSpot v4 hs-form-frame embed', () => {
     equal((await formState(formId)).intents.length, 1, 'the double click charged once');
   });
 
+  // The frame hides HubSpot's own validation from the page, so the relay applies HubSpot's rule,
+  // down to a top-level domain that exists, and answers with HubSpot's words.
+  for (const email of ['ada@example.c', 'ada@example.comm']) {
+    it(`refuses ${email} with HubSpot's message before anything is charged`, async () => {
+      const { formId, step, form } = await setUp();
+      form.setFieldValue('0-1/email', email);
+      await fillCard(step, '4242424242424242');
+      const failed = nextEvent(document, 'onepagepay:payment-failed');
+      step.querySelector('button.opp-pay').click();
+      equal((await failed).detail.code, 'invalid_email', 'the relay refused the email');
+      ok(
+        /Email must be formatted correctly\./.test(step.textContent),
+        `HubSpot's message: ${step.textContent}`,
+      );
+      const state = await formState(formId);
+      equal(state.intents.length, 0, 'no PaymentIntent');
+      equal(state.transactions.length, 0, 'no transaction');
+      form.setFieldValue('0-1/email', 'ada@example.com');
+      step.querySelector('button.opp-pay').click();
+      await waitFor(
+        async () => (await valuesOf(form))['0-1/onepagepay_payment_status'] === 'succeeded',
+        'paid once the email is corrected',
+        8000,
+      );
+    });
+  }
+
   it('runs 3-D Secure from the Pay button', async () => {
     const { formId, step, form } = await setUp();
     await fillCard(step, '4000002500003155');

@@ -1,6 +1,6 @@
 const CSS =
   '.opp-step{margin:0 0 12px}.opp-summary{font-weight:600}' +
-  '.opp-message{min-height:1.2em;margin-top:8px;color:#df1b41}.opp-message[data-tone=info]{color:inherit}';
+  '.opp-message{min-height:1.2em;margin-top:8px}.opp-message[data-tone=error]{color:#df1b41}';
 
 export interface StepView {
   root: HTMLElement;
