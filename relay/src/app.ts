@@ -11,6 +11,7 @@ import { PaymentFormCache } from './payments/payment-form-cache.js';
 import type { PayPalAccounts } from './payments/providers/paypal/paypal-accounts.js';
 import type { StripeAccounts } from './payments/providers/stripe/stripe-accounts.js';
 import { apiReferenceRoutes } from './routes/api-reference.js';
+import { dashboardRoutes } from './dashboard/dashboard-routes.js';
 import { healthRoutes } from './routes/health.js';
 import { CORE_ROUTE_DOCS, openApiRoutes } from './routes/openapi.js';
 import { paypalRoutes } from './routes/paypal.js';
@@ -70,7 +71,7 @@ export function buildApp(deps: AppDeps): { app: Koa; origins: OriginDirectory } 
     ...(deps.extraRouters ?? []).map((extra) => extra.router),
   ];
   const docs = [...CORE_ROUTE_DOCS, ...(deps.extraRouters ?? []).flatMap((extra) => extra.docs)];
-  routers.push(openApiRoutes(docs, deps.version ?? '0.1.0'), apiReferenceRoutes());
+  routers.push(openApiRoutes(docs, deps.version ?? '0.1.0'), apiReferenceRoutes(), dashboardRoutes());
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   return { app, origins };
 }

@@ -15,6 +15,7 @@ const EXPECTED_DEFINER_FUNCTIONS = [
   'onepagepay_login_candidate',
   'onepagepay_outbox_stats',
   'onepagepay_session_tenant',
+  'onepagepay_set_allowed_origins',
 ];
 
 describe('row-level security: the second wall', function () {

@@ -19,7 +19,7 @@ describe('npm start', function () {
       const readyMs = await start.waitReady(120_000);
       assert.ok(readyMs !== null, `not ready after 120 s:\n${start.output()}`);
       const deadline = Date.now() + 20_000;
-      while (!/Demo tenant:/.test(start.output()) && Date.now() < deadline)
+      while (!/sign in as/.test(start.output()) && Date.now() < deadline)
         await new Promise((resolve) => setTimeout(resolve, 100));
       const output = start.output();
       assert.match(output, /no real money moves/);
@@ -31,6 +31,19 @@ describe('npm start', function () {
         ((await config.json()) as { stripe: { publishableKey: string } }).stripe.publishableKey,
         /^pk_test_/,
       );
+      // The banner's dashboard and sandbox merchant work as printed.
+      const dashboard = /Dashboard:\s+(\S+)/.exec(output)?.[1] ?? '';
+      assert.equal((await fetch(dashboard)).status, 200, output);
+      const [, email, password] = /sign in as (\S+) \/ (\S+) \(sandbox only\)/.exec(output) ?? [];
+      const relayUrl = new URL(dashboard).origin;
+      const login = await fetch(`${relayUrl}/v1/merchant/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: relayUrl },
+        body: JSON.stringify({ email, password }),
+      });
+      const signedIn = await login.text();
+      assert.equal(login.status, 200, signedIn);
+      assert.equal((JSON.parse(signedIn) as { tenantId: string }).tenantId, tenantId);
     } finally {
       await start.stop();
       await fs.rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });

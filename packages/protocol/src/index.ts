@@ -66,3 +66,12 @@ export {
   TransactionPage,
   MerchantHubSpotStatus,
 } from './schemas/merchant-api.js';
+export {
+  AllowedOrigins,
+  CreateFormRequest,
+  HubSpotConnectionStatus,
+  HubSpotConnectLink,
+  MerchantForm,
+  MerchantFormList,
+  UpdateFormRequest,
+} from './schemas/merchant-setup.js';

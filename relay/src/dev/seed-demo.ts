@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { Form } from '../db/models/form.js';
 import { ownerConnectionOf } from '../db/owner-connection.js';
 import { Tenant } from '../db/models/tenant.js';
+import { inviteUser } from '../merchants/users.js';
 import { createForm } from '../tenants/create-form.js';
 import { createTenant } from '../tenants/create-tenant.js';
 
@@ -62,4 +63,21 @@ export async function seedDemo(appKnex: Knex, origins: string[]): Promise<{ tena
     );
   }
   return { tenant, forms };
+}
+
+/**
+ * The demo tenant's owner, so `npm start` opens the dashboard with nothing typed into a CLI. Sandbox
+ * only (start-demo.ts prints these credentials): a fixed password is fine where no money moves.
+ */
+export const DEMO_MERCHANT = { email: 'demo@example.com', password: 'sandbox-lantern-meadow-42' } as const;
+
+export async function seedDemoMerchant(appKnex: Knex, tenantId: string): Promise<void> {
+  const knex = ownerConnectionOf(appKnex);
+  const existing = await knex('merchant_users').where({ email: DEMO_MERCHANT.email }).first('id');
+  if (existing) return;
+  await inviteUser(
+    knex,
+    { tenantId, ...DEMO_MERCHANT, role: 'owner' },
+    { type: 'cli', id: null, ip: null, userAgent: 'npm start' },
+  );
 }

@@ -8,7 +8,7 @@ import { connectDemoHubSpot } from './connect-demo-hubspot.js';
 import { demoSandboxStateFile } from './demo-data.js';
 import { serveDemoPage } from './demo-page.js';
 import { loadOrCreateDevEncryptionKeys } from './dev-encryption-key.js';
-import { seedDemo, DEMO_FORMS } from './seed-demo.js';
+import { seedDemo, seedDemoMerchant, DEMO_FORMS, DEMO_MERCHANT } from './seed-demo.js';
 
 const DEMO_PAYPAL_WEBHOOK_ID = 'WHDEMO0NEPAGEPAY1';
 
@@ -75,6 +75,7 @@ async function startDemo(): Promise<void> {
   const demoPort = Number(env.DEMO_PORT ?? 8080);
   const demoOrigins = [`http://127.0.0.1:${demoPort}`, `http://localhost:${demoPort}`];
   const { tenant } = await seedDemo(relay.database.knex, demoOrigins);
+  if (sandbox) await seedDemoMerchant(relay.database.knex, tenant.id);
   const formGuids = Object.values(DEMO_FORMS).map((form) => form.guid);
   const crm = hubspot
     ? await connectDemoHubSpot({ knex: relay.database.knex, config, logger, hubspot }, tenant.id, formGuids)
@@ -111,6 +112,10 @@ async function startDemo(): Promise<void> {
       `  Demo tenant:  ${tenant.id}`,
       `  Demo forms:   ${DEMO_FORMS.legacyV2.guid} (HubSpot v2 embed), ${DEMO_FORMS.v4.guid} (v4 embed)`,
       `  Demo page:    ${demoPage.url}`,
+      `  Dashboard:    ${relay.url}/dashboard`,
+      ...(sandbox
+        ? [`                sign in as ${DEMO_MERCHANT.email} / ${DEMO_MERCHANT.password} (sandbox only)`]
+        : []),
       '',
     ].join('\n'),
   );

@@ -121,7 +121,7 @@ export async function reauthenticate(
   await attempt.succeeded();
 }
 
-export function assertRecentlyReauthenticated(deps: AccountDeps, active: ActiveSession): void {
+export function assertRecentlyReauthenticated(deps: Pick<AccountDeps, 'now'>, active: ActiveSession): void {
   const at = new Date(active.session.reauthenticated_at).getTime();
   if (deps.now().getTime() - at > REAUTH_WINDOW_MS) {
     throw new RelayError(

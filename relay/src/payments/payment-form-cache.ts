@@ -44,7 +44,9 @@ export class PaymentFormCache {
     const tenant = await Tenant.query(this.knex).findById(tenantId);
     if (!tenant) return null;
     const form = await inTenantTransaction(this.knex, { tenantId, livemode: false }, (trx) =>
-      Form.query(trx).where({ tenant_id: tenantId, hubspot_form_guid: hubspotFormGuid }).first(),
+      Form.query(trx)
+        .where({ tenant_id: tenantId, hubspot_form_guid: hubspotFormGuid, enabled: true })
+        .first(),
     );
     return form ? { tenant, form } : null;
   }

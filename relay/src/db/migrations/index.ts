@@ -17,6 +17,7 @@ import * as submittedEmail from './015-submitted-email.js';
 import * as outboxStats from './016-outbox-stats.js';
 import * as cardTesting from './018-card-testing.js';
 import * as hubspotPortalSettings from './019-hubspot-portal-settings.js';
+import * as merchantSelfService from './021-merchant-self-service.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -44,6 +45,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['016-outbox-stats', outboxStats],
   ['018-card-testing', cardTesting],
   ['019-hubspot-portal-settings', hubspotPortalSettings],
+  ['021-merchant-self-service', merchantSelfService],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -14,6 +14,8 @@ export class Form extends BaseModel {
   providers!: string[];
   customAmountMin!: number | null;
   customAmountMax!: number | null;
+  /** A disabled form answers payers like an unknown one (404). */
+  enabled!: boolean;
   createdAt!: Date;
   updatedAt!: Date;
 }

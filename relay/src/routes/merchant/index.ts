@@ -10,13 +10,15 @@ import type { StripeAccounts } from '../../payments/providers/stripe/stripe-acco
 import { accountRoutes } from './account-routes.js';
 import { dataRoutes } from './data-routes.js';
 import { MERCHANT_ROUTE_DOCS } from './route-docs.js';
+import { SETUP_ROUTE_DOCS } from './setup-route-docs.js';
+import { setupRoutes } from './setup-routes.js';
 
 /** The merchant API's routers and their OpenAPI descriptions, for startRelay's extraRouters. */
 export function merchantRouters(deps: {
   database: Database;
   stripe: StripeAccounts;
   paypal: PayPalAccounts;
-  config: Pick<RelayConfig, 'merchant' | 'encryptionKeys'>;
+  config: Pick<RelayConfig, 'merchant' | 'encryptionKeys' | 'hubspot'>;
   now?: () => Date;
   throttle?: LoginThrottle;
   /** Sends signup verification mails. */
@@ -42,5 +44,6 @@ export function merchantRouters(deps: {
   return [
     { router: accountRoutes(shared), docs: MERCHANT_ROUTE_DOCS },
     { router: dataRoutes(shared), docs: [] },
+    { router: setupRoutes({ ...shared, hubspot: deps.config.hubspot }), docs: SETUP_ROUTE_DOCS },
   ];
 }
