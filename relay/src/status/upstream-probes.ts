@@ -1,7 +1,7 @@
 import type { RelayConfig } from '../config.js';
 import { createHubSpotClientFactory, type HubSpotClientFactory } from '../hubspot/client-factory.js';
 import type { PayPalAccounts } from '../payments/providers/paypal/paypal-accounts.js';
-import type { StripeAccounts } from '../payments/stripe-accounts.js';
+import type { StripeAccounts } from '../payments/providers/stripe/stripe-accounts.js';
 import type { HealthProbe } from './upstream-health.js';
 
 /**

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { Pool } from 'undici';
-import { createStripeClient } from '../../../relay/src/payments/stripe-accounts.js';
-import { StripeUndiciHttpClient } from '../../../relay/src/payments/stripe-http-client.js';
+import { createStripeClient } from '../../../relay/src/payments/providers/stripe/stripe-accounts.js';
+import { StripeUndiciHttpClient } from '../../../relay/src/payments/providers/stripe/stripe-http-client.js';
 import { paymentRequest } from '../../../relay/src/testing/payment-fixtures.js';
 import { claimPaymentAttempt, recordPaymentOutcome } from '../payments/relay-sql.js';
 import { BENCH_ORIGIN, type PaymentStack } from '../support/payment-stack.js';

@@ -98,7 +98,12 @@ const SyncCount = Type.Integer({ minimum: 0 });
 
 export const HubSpotConnectionStatus = Type.Object({
   livemode: Type.Boolean(),
-  status: Type.Union([Type.Literal('not_connected'), Type.Literal('connected'), Type.Literal('broken')]),
+  status: Type.Union([
+    Type.Literal('not_connected'),
+    Type.Literal('connected'),
+    Type.Literal('broken'),
+    Type.Literal('disconnected', { description: 'The app was uninstalled from the portal' }),
+  ]),
   portalId: Nullable(Type.Integer()),
   authKind: Nullable(Type.Union([Type.Literal('oauth'), Type.Literal('private_app')])),
   brokenReason: Nullable(Type.String()),

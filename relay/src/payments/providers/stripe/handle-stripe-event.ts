@@ -34,7 +34,10 @@ const HANDLED = new Set([
  * Applies one verified Stripe event. The event id is recorded in the same database transaction as
  * its effects, so a replayed event does nothing and a failed one is retried by Stripe.
  */
-export async function handleStripeEvent(deps: StripeEventDeps, received: Stripe.Event): Promise<WebhookOutcome> {
+export async function handleStripeEvent(
+  deps: StripeEventDeps,
+  received: Stripe.Event,
+): Promise<WebhookOutcome> {
   if (received.type === 'account.application.deauthorized') return recordDeauthorization(deps, received);
   if (!HANDLED.has(received.type)) return 'ignored';
   const event = await inPinnedVersion(deps.stripe, deps.logger, received);
