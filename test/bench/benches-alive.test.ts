@@ -100,7 +100,7 @@ const BENCHES: Bench[] = [
     args: ['--loads=2'],
     postgres: false,
     prints: [
-      line(String.raw`core \(no provider loaders\)`, 'bytes', 'gzip', 'gzipKB'),
+      line(String.raw`core \(no provider modules\)`, 'bytes', 'gzip', 'gzipKB'),
       line('from the script load event', 'p50ms', 'p90ms'),
     ],
   },

@@ -103,6 +103,17 @@ describe('hostile input on public endpoints', function () {
     });
   }
 
+  it('answers a form id with a NUL or another control character with a coded 404, never a 500', async () => {
+    // Found by the route fuzzer (fuzz-routes.test.ts): PostgreSQL refuses a NUL inside text.
+    for (const formId of ['%00', 'abc%00def', '%0A', '%1F', '%7F']) {
+      const response = await fetch(`${h.relay.url}/v1/forms/${h.seeded.tenant.id}/${formId}`, {
+        headers: { origin: PAGE_ORIGIN },
+      });
+      assert.equal(response.status, 404, formId);
+      assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'not_found', formId);
+    }
+  });
+
   it('refuses bodies over 100 KB with 413 before reading them whole', async () => {
     const big = JSON.stringify({ ...valid, pageUri: 'x'.repeat(101 * 1024) });
     expectClientError(await send('/v1/payments', big), 'oversized', 'payload_too_large');

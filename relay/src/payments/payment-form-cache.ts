@@ -4,6 +4,9 @@ import { Tenant } from '../db/models/tenant.js';
 import { inTenantTransaction } from '../db/tenant-scope.js';
 import { isUuid } from '../ids.js';
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
 export interface PaymentForm {
   tenant: Tenant;
   form: Form;
@@ -25,6 +28,8 @@ export class PaymentFormCache {
   ) {}
 
   async find(tenantId: string, hubspotFormGuid: string): Promise<PaymentForm | null> {
+    // No form id has control characters, and PostgreSQL refuses a NUL in text outright: not found.
+    if (CONTROL_CHARACTER.test(hubspotFormGuid)) return null;
     const key = `${tenantId}/${hubspotFormGuid}`;
     const hit = this.entries.get(key);
     if (hit && hit.expiresAt > this.now()) return hit.value;
