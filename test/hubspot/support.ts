@@ -169,7 +169,12 @@ export class HubSpotWorld {
         knex: this.knex,
         cipher: new TokenCipher(this.relay.config.encryptionKeys),
         clientFactory: createHubSpotClientFactory(new URL(this.hubspot.url)),
-        hubspot: this.relay.config.hubspot,
+        // Connecting is setup, not what a test times: it reads the portal (account, pipelines,
+        // currencies, forms) with at least 5 s each, even in a world whose worker times out sooner.
+        hubspot: {
+          ...this.relay.config.hubspot,
+          timeoutMs: Math.max(this.relay.config.hubspot.timeoutMs, 5000),
+        },
         logger: createLogger({ level: 'silent' }),
       },
       { tenantId: seeded.tenant.id, livemode: false },
