@@ -50,7 +50,7 @@ export async function payAsTheSdkDoes(
     (await createCardPaymentMethod(payer.stripeUrl, payer.publishableKey, '4242424242424242'));
   const request = paymentRequest(payer.tenantId, payer.formGuid, paymentMethod, {
     contact: {
-      email: `payer${options.index}@faults.example`,
+      email: `payer${options.index}@faults.example.com`,
       firstName: 'Fault',
       lastName: `Payer${options.index}`,
     },
