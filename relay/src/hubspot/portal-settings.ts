@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { HubSpotSession } from './hubspot-session.js';
 
 /** What the relay keeps of a portal's settings, read on connect (hubspot_connections.portal_settings). */
@@ -84,41 +85,13 @@ export function resolveDealPlacement(
   return { pipeline: found.id, dealStage: dealStage.id };
 }
 
-const DAY_MS = 86_400_000;
-
-function offsetAt(ms: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(ms));
-  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value);
-  const local = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second'),
-  );
-  return local - Math.floor(ms / 1000) * 1000;
-}
-
-function startOfZonedDay(ms: number, timeZone: string): number {
-  const offset = offsetAt(ms, timeZone);
-  const localMidnight = Math.floor((ms + offset) / DAY_MS) * DAY_MS;
-  return localMidnight - offsetAt(localMidnight - offset, timeZone);
-}
-
 /**
  * The next midnight in the portal's time zone: HubSpot resets the DAILY limit then and sends no
- * Retry-After with that 429.
+ * Retry-After with that 429. (luxon keeps the zone rules, DST days included.)
  */
 export function nextPortalMidnight(now: number, timeZone: string): number {
-  return startOfZonedDay(startOfZonedDay(now, timeZone) + DAY_MS + 3 * 3_600_000, timeZone);
+  const inPortal = DateTime.fromMillis(now, { zone: timeZone });
+  // A zone name this platform does not know: UTC midnight, as before the portal's zone was read.
+  const day = inPortal.isValid ? inPortal : DateTime.fromMillis(now, { zone: 'utc' });
+  return day.startOf('day').plus({ days: 1 }).toMillis();
 }

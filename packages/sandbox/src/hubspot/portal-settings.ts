@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { ObjectTypeName, Portal, PropertyDefinition } from './state.js';
 
 export interface PipelineStage {
@@ -116,42 +117,20 @@ export function settingsOptions(
   return undefined;
 }
 
-const DAY_MS = 86_400_000;
+// Zone rules (DST days included) come from luxon, on the platform's time-zone data.
+const zoned = (ms: number, timeZone: string) => DateTime.fromMillis(ms, { zone: timeZone });
 
 /** How far the wall clock in `timeZone` is ahead of UTC at `ms`. */
 export function offsetAt(ms: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(ms));
-  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value);
-  const local = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second'),
-  );
-  return local - Math.floor(ms / 1000) * 1000;
+  return zoned(ms, timeZone).offset * 60_000;
 }
 
 /** Midnight (as epoch ms) that starts the day holding `ms` in `timeZone`. */
 export function startOfZonedDay(ms: number, timeZone: string): number {
-  const offset = offsetAt(ms, timeZone);
-  const local = ms + offset;
-  const localMidnight = Math.floor(local / DAY_MS) * DAY_MS;
-  // The offset at midnight can differ from now's (a DST change during the day).
-  return localMidnight - offsetAt(localMidnight - offset, timeZone);
+  return zoned(ms, timeZone).startOf('day').toMillis();
 }
 
 /** The next midnight in `timeZone` after `ms`. */
 export function nextZonedMidnight(ms: number, timeZone: string): number {
-  return startOfZonedDay(startOfZonedDay(ms, timeZone) + DAY_MS + 3 * 3_600_000, timeZone);
+  return zoned(ms, timeZone).startOf('day').plus({ days: 1 }).toMillis();
 }
