@@ -21,6 +21,7 @@ import { paypalEnvFor, paypalOrderRequest } from '../../../relay/src/testing/pay
 import { formatRow, median, percentile, runConcurrently } from '../support/measure.js';
 import { freePort, startProcess } from '../support/processes.js';
 import { issueRelaySqlForOnePayPalPayment } from './paypal-sql.js';
+import { UNTHROTTLED_RELAY_ENV } from '../support/unthrottled-relay-env.js';
 
 const args = Object.fromEntries(
   process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=') as [string, string]),
@@ -52,14 +53,7 @@ const relay = await startProcess(
     PORT: String(relayPort),
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'warn',
-    RATE_LIMIT_PAYMENTS_PER_MINUTE: '10000000',
-    // The card-testing caps would stop a run that pays many times as one payer from one IP.
-    CARD_ATTEMPTS_PER_IP_PER_HOUR: '10000000',
-    CARD_ATTEMPTS_PER_EMAIL_PER_HOUR: '10000000',
-    CARD_ATTEMPTS_PER_TENANT_PER_HOUR: '10000000',
-    CARD_DECLINES_PER_EMAIL_PER_DAY: '10000000',
-    CARD_DECLINES_PER_IP_PER_DAY: '10000000',
-    CARD_FAILURES_PER_ATTEMPT: '10000000',
+    ...UNTHROTTLED_RELAY_ENV,
     ...paypalEnvFor(paypal),
   },
   `${relayUrl}/readyz`,

@@ -32,6 +32,7 @@ import { createCardPaymentMethod } from '../../../relay/src/testing/payment-fixt
 import { formatRow, median, runConcurrently } from '../support/measure.js';
 import { freePort, startProcess } from '../support/processes.js';
 import { baselineSide, relaySide, type Round } from './sides.js';
+import { UNTHROTTLED_RELAY_ENV } from '../support/unthrottled-relay-env.js';
 
 const args = Object.fromEntries(
   process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=') as [string, string]),
@@ -82,14 +83,7 @@ const relay = await startProcess(
     STRIPE_API_BASE: stripeUrl,
     STRIPE_SECRET_KEY: 'sk_test_bench',
     STRIPE_PUBLISHABLE_KEY: 'pk_test_bench',
-    RATE_LIMIT_PAYMENTS_PER_MINUTE: '10000000',
-    // The card-testing caps would stop a run that pays many times as one payer from one IP.
-    CARD_ATTEMPTS_PER_IP_PER_HOUR: '10000000',
-    CARD_ATTEMPTS_PER_EMAIL_PER_HOUR: '10000000',
-    CARD_ATTEMPTS_PER_TENANT_PER_HOUR: '10000000',
-    CARD_DECLINES_PER_EMAIL_PER_DAY: '10000000',
-    CARD_DECLINES_PER_IP_PER_DAY: '10000000',
-    CARD_FAILURES_PER_ATTEMPT: '10000000',
+    ...UNTHROTTLED_RELAY_ENV,
   },
   `${relayUrl}/readyz`,
 );

@@ -6,6 +6,7 @@ import { createTenant } from '../../../relay/src/tenants/create-tenant.js';
 import { createCardPaymentMethod } from '../../../relay/src/testing/payment-fixtures.js';
 import { runConcurrently } from './measure.js';
 import { freePort, startProcess } from './processes.js';
+import { UNTHROTTLED_RELAY_ENV } from './unthrottled-relay-env.js';
 
 export const BENCH_ORIGIN = 'https://shop.example.com';
 
@@ -60,15 +61,7 @@ export async function startPaymentStack(options: { build: boolean }) {
         STRIPE_API_BASE: stripeUrl,
         STRIPE_SECRET_KEY: 'sk_test_bench',
         STRIPE_PUBLISHABLE_KEY: 'pk_test_bench',
-        RATE_LIMIT_PAYMENTS_PER_MINUTE: '10000000',
-        // The card-testing caps would stop a run that pays many times from one IP (the guard
-        // still runs and counts every attempt, as in production).
-        CARD_ATTEMPTS_PER_IP_PER_HOUR: '10000000',
-        CARD_ATTEMPTS_PER_EMAIL_PER_HOUR: '10000000',
-        CARD_ATTEMPTS_PER_TENANT_PER_HOUR: '10000000',
-        CARD_DECLINES_PER_EMAIL_PER_DAY: '10000000',
-        CARD_DECLINES_PER_IP_PER_DAY: '10000000',
-        CARD_FAILURES_PER_ATTEMPT: '10000000',
+        ...UNTHROTTLED_RELAY_ENV,
       },
       `${relayUrl}/readyz`,
     );
