@@ -192,7 +192,10 @@ export async function findTransaction(
   if (!transactionId || !isUuid(transactionId)) return undefined;
   const named = await Transaction.query(trx).where({ tenant_id: scope.tenantId, id: transactionId }).first();
   if (!named) return undefined;
-  if (named.providerPaymentId || named.provider !== 'stripe' || named.livemode !== scope.livemode)
+  // Each statement reads what has committed by then: a concurrent sweep or webhook may have bound
+  // this very intent between the two reads above, which is a match, not a mismatch.
+  const boundElsewhere = Boolean(named.providerPaymentId) && named.providerPaymentId !== intent.id;
+  if (boundElsewhere || named.provider !== 'stripe' || named.livemode !== scope.livemode)
     return 'mismatch';
   return named;
 }
