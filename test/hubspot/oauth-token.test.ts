@@ -16,11 +16,13 @@ describe('HubSpot push: OAuth install and a token expiring mid-run', function ()
     assert.equal(installed.status, 200, installed.body);
     assert.match(installed.body, new RegExp(`portal ${seeded.portalId} is connected`));
     const calls = world.hubspot.stats().byPath;
+    assert.equal(calls['POST /oauth/2026-03/token'], 1, 'the code is exchanged on the 2026-03 API');
     assert.ok(
-      (calls['POST /oauth/v3/token/introspect'] ?? 0) >= 1,
-      'the portal id comes from v3 introspection',
+      (calls['POST /oauth/2026-03/token/introspect'] ?? 0) >= 1,
+      'the portal id comes from 2026-03 introspection',
     );
-    assert.equal(calls['GET /oauth/v1/access-tokens/{token}'], undefined, 'not the deprecated v1 metadata');
+    const v1Calls = () => Object.keys(world.hubspot.stats().byPath).filter((path) => path.includes('/oauth/v1/'));
+    assert.deepEqual(v1Calls(), [], 'none of the OAuth v1 endpoints HubSpot sunsets on 2027-02-16');
 
     const row = await world.knex('hubspot_connections').where({ tenant_id: seeded.tenant.id }).first();
     assert.equal(row.auth_kind, 'oauth');
@@ -43,7 +45,7 @@ describe('HubSpot push: OAuth install and a token expiring mid-run', function ()
     const first = await worker.runOnce();
     assert.equal(first.synced, 100);
     world.hubspot.expireToken(connection.accessToken);
-    const tokenCalls = () => world.hubspot.stats().byPath['POST /oauth/v1/token'] ?? 0;
+    const tokenCalls = () => world.hubspot.stats().byPath['POST /oauth/2026-03/token'] ?? 0;
     const before = tokenCalls();
     const second = await worker.runOnce();
     assert.equal(second.synced, 50, 'the 401 led to a refresh and the same batch went through');
@@ -61,6 +63,7 @@ describe('HubSpot push: OAuth install and a token expiring mid-run', function ()
 
     // The app is uninstalled: its tokens stop working, introspection calls them inactive, so the
     // connection is marked disconnected, the jobs are parked and the merchant API says why.
+    assert.deepEqual(v1Calls(), [], 'refreshes use the 2026-03 API too');
     world.hubspot.uninstallApp(seeded.portalId);
     const orphan = await world.payDirectly(seeded, 'orphan@example.com');
     world.clock.advance(1000);

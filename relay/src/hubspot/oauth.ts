@@ -12,6 +12,7 @@ import {
   type OpenConnection,
 } from './connection-store.js';
 import { classifyFailure, HubSpotFailure } from './hubspot-failure.js';
+import { introspectToken, requestTokens } from './oauth-endpoints.js';
 import { requireOAuth, signTicket, STATE_TTL_MS, verifyState } from './oauth-state.js';
 import type { TokenCipher } from './token-cipher.js';
 
@@ -100,15 +101,12 @@ export async function completeInstall(
   const { scope, nonceHash } = verifyState(deps, state, cookieNonce);
   await consumeState(deps, scope, nonceHash);
   const oauth = requireOAuth(deps.hubspot);
-  const anonymous = deps.clientFactory({});
   try {
-    const tokens = await anonymous.oauth.tokensApi.create(
-      'authorization_code',
+    const tokens = await requestTokens(deps, {
+      grant_type: 'authorization_code',
       code,
-      oauth.redirectUri.toString(),
-      oauth.clientId,
-      oauth.clientSecret,
-    );
+      redirect_uri: oauth.redirectUri.toString(),
+    });
     const info = await introspectToken(deps, tokens.accessToken);
     if (!info.active || info.token_use !== 'access_token' || typeof info.hub_id !== 'number') {
       throw new RelayError(
@@ -134,41 +132,6 @@ export async function completeInstall(
   }
 }
 
-/** What POST /oauth/v3/token/introspect answers (the fields the relay reads). */
-export interface TokenIntrospection {
-  active: boolean;
-  token_use?: 'access_token' | 'refresh_token';
-  hub_id?: number;
-  user_id?: number;
-  app_id?: number;
-  scopes?: string[];
-  expires_in?: number;
-}
-
-/**
- * HubSpot's v3 token introspection, which replaces the deprecated GET /oauth/v1/access-tokens/{token}:
- * the credentials go in a form body, never in a URL that could be logged.
- */
-export async function introspectToken(
-  deps: Pick<OAuthDeps, 'clientFactory' | 'hubspot'>,
-  token: string,
-): Promise<TokenIntrospection> {
-  const oauth = requireOAuth(deps.hubspot);
-  const response = await deps.clientFactory({}).apiRequest({
-    method: 'POST',
-    path: '/oauth/v3/token/introspect',
-    defaultJson: false,
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      client_id: oauth.clientId,
-      client_secret: oauth.clientSecret,
-      token,
-    }).toString(),
-  });
-  const text = await response.text();
-  if (!response.ok) throw { code: response.status, body: text, headers: {} };
-  return JSON.parse(text) as TokenIntrospection;
-}
 
 /**
  * Trades the refresh token for a new access token and stores it. A refused refresh (revoked app,
@@ -181,18 +144,11 @@ export async function refreshAccessToken(deps: OAuthDeps, connection: OpenConnec
     await markBroken(deps.knex, connection.scope, reason);
     throw new HubSpotFailure('connection_broken', reason);
   }
-  const oauth = deps.hubspot.oauth;
   try {
-    const tokens = await deps
-      .clientFactory({})
-      .oauth.tokensApi.create(
-        'refresh_token',
-        undefined,
-        undefined,
-        oauth.clientId,
-        oauth.clientSecret,
-        connection.refreshToken,
-      );
+    const tokens = await requestTokens(deps, {
+      grant_type: 'refresh_token',
+      refresh_token: connection.refreshToken,
+    });
     const expiresAt = new Date(deps.clock.now() + tokens.expiresIn * 1000);
     await storeRefreshedToken(deps.knex, deps.cipher, connection.scope, tokens.accessToken, expiresAt);
     connection.accessTokenExpiresAt = expiresAt;

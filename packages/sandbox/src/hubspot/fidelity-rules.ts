@@ -215,4 +215,30 @@ export const HUBSPOT_FIDELITY_RULES: FidelityRule[] = [
       assert.equal(refresh.body['status'], 'BAD_REFRESH_TOKEN');
     },
   },
+  {
+    id: 'oauth-2026-03-and-rfc6749-errors',
+    rule: 'The date-versioned OAuth API (POST /oauth/2026-03/token and /token/introspect, form bodies) replaces the v1 endpoints sunset on 2027-02-16; OAuth refusals carry RFC 6749 `error` and `error_description` beside HubSpot\'s `status` and `message`.',
+    source:
+      'https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/migration-guide ; https://developers.hubspot.com/changelog/new-oauth-v3-api-endpoints-and-standardized-error-responses',
+    async check({ sandbox, portalId }) {
+      const { clientId, clientSecret } = sandbox.oauthApp;
+      const post = async (form: Record<string, string>) => {
+        const response = await fetch(`${sandbox.url}/oauth/2026-03/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ client_id: clientId, client_secret: clientSecret, ...form }),
+        });
+        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+      };
+      const code = sandbox.authorize(portalId, { scopes: ['oauth'] });
+      const tokens = await post({ grant_type: 'authorization_code', code });
+      assert.equal(tokens.status, 200);
+      const again = await post({ grant_type: 'authorization_code', code });
+      assert.equal(again.status, 400);
+      assert.equal(again.body['error'], 'invalid_grant');
+      assert.equal(again.body['status'], 'BAD_AUTH_CODE');
+      assert.equal(typeof again.body['error_description'], 'string');
+      assert.equal(typeof again.body['message'], 'string');
+    },
+  },
 ];

@@ -2,7 +2,7 @@ import type { PublicRouteContext } from './core.js';
 import { createCorrelationId, HubSpotHttpError, type HubSpotReply } from './http-kit.js';
 
 /**
- * `POST /oauth/v3/token/introspect` (form body: client credentials and the token): an access or a
+ * `POST /oauth/2026-03/token/introspect` (and v3; form body: client credentials and the token): an access or a
  * refresh token's metadata with `token_use`, or `{active: false}` for one that is unknown, expired
  * or revoked (an uninstalled app's tokens).
  */
@@ -14,7 +14,9 @@ export function introspectToken(ctx: PublicRouteContext): HubSpotReply {
     form.get('client_secret') !== core.oauthApp.clientSecret
   ) {
     throw new HubSpotHttpError(400, {
-      status: 'error',
+      error: 'invalid_client',
+      error_description: 'missing or invalid client credentials',
+      status: 'BAD_CLIENT_ID',
       message: 'missing or invalid client credentials',
       correlationId: createCorrelationId(),
       category: 'VALIDATION_ERROR',

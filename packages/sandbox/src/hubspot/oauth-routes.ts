@@ -9,9 +9,32 @@ export const ACCESS_TOKEN_TTL_SECONDS = 1800;
 /** How long a minted authorization code stays exchangeable. */
 export const AUTHORIZATION_CODE_TTL_MS = 10 * 60_000;
 
-/** HubSpot's OAuth error body: the error code goes in `status`. */
+/**
+ * RFC 6749's `error` for each of HubSpot's OAuth statuses. HubSpot's OAuth errors carry both since
+ * the v3 release ("Standardized OAuth Error Responses", developers.hubspot.com/changelog): `error`
+ * and `error_description` for OAuth libraries, `status` and `message` kept for older clients, on
+ * the v1, v3 and 2026-03 endpoints alike.
+ */
+const RFC6749_ERRORS: Record<string, string> = {
+  BAD_CLIENT_ID: 'invalid_client',
+  BAD_CLIENT_SECRET: 'invalid_client',
+  BAD_AUTH_CODE: 'invalid_grant',
+  EXPIRED_AUTH_CODE: 'invalid_grant',
+  BAD_REDIRECT_URI: 'invalid_grant',
+  BAD_REFRESH_TOKEN: 'invalid_grant',
+  BAD_ACCESS_TOKEN: 'invalid_grant',
+  BAD_GRANT_TYPE: 'unsupported_grant_type',
+};
+
+/** HubSpot's OAuth error body: its own code in `status`, RFC 6749's in `error`. */
 function createOAuthError(status: string, message: string, httpStatus = 400): HubSpotHttpError {
-  return new HubSpotHttpError(httpStatus, { status, message, correlationId: createCorrelationId() });
+  return new HubSpotHttpError(httpStatus, {
+    error: RFC6749_ERRORS[status] ?? 'invalid_request',
+    error_description: message,
+    status,
+    message,
+    correlationId: createCorrelationId(),
+  });
 }
 
 /** Mints an authorization code for `portalId`, as if a user had installed the app there. */
@@ -173,6 +196,9 @@ export const oauthRoutes: Route[] = [
   { method: 'POST', pattern: '/oauth/v1/token', auth: 'none', handle: exchangeToken },
   { method: 'POST', pattern: '/oauth/v3/token', auth: 'none', handle: exchangeToken },
   { method: 'POST', pattern: '/oauth/v3/token/introspect', auth: 'none', handle: introspectToken },
+  // The date-versioned OAuth API that replaces v1 (sunset 2027-02-16): same bodies as v3.
+  { method: 'POST', pattern: '/oauth/2026-03/token', auth: 'none', handle: exchangeToken },
+  { method: 'POST', pattern: '/oauth/2026-03/token/introspect', auth: 'none', handle: introspectToken },
   { method: 'GET', pattern: '/oauth/v1/access-tokens/:token', auth: 'none', handle: describeAccessToken },
   { method: 'GET', pattern: '/oauth/v1/refresh-tokens/:token', auth: 'none', handle: describeRefreshToken },
   { method: 'DELETE', pattern: '/oauth/v1/refresh-tokens/:token', auth: 'none', handle: revokeRefreshToken },
