@@ -45,3 +45,11 @@ export function collectOrigin(value: string, previous: string[] | undefined): st
     throw error;
   }
 }
+
+/** A Stripe connected account id, or `none` (null): the platform account. */
+export function stripeAccountOrNone(value: string): string | null {
+  if (value === 'none') return null;
+  if (!/^acct_[A-Za-z0-9]{1,251}$/.test(value))
+    throw new InvalidArgumentError("give a Stripe account id that must look like acct_..., or 'none'");
+  return value;
+}

@@ -55,6 +55,18 @@ describe('onepagepay-relay CLI', function () {
       '500',
     );
     assert.equal(form.code, 0, form.err.join());
+    const moved = await run('tenant', 'set-stripe-account', tenantId, 'acct_1Connected');
+    assert.equal(moved.code, 0, moved.err.join());
+    assert.match(moved.out.join(), /platform → acct_1Connected/);
+    const tenants = await run('tenant', 'list', '--json');
+    const row = (JSON.parse(tenants.out.join('')) as Array<{ id: string; stripeAccountId: string }>).find(
+      (candidate) => candidate.id === tenantId,
+    );
+    assert.equal(row?.stripeAccountId, 'acct_1Connected');
+    assert.equal((await run('tenant', 'set-stripe-account', tenantId, 'none')).code, 0);
+    const unknown = await run('tenant', 'set-stripe-account', crypto.randomUUID(), 'acct_1Connected');
+    assert.notEqual(unknown.code, 0);
+    assert.match(unknown.err.join(), /No tenant/);
     const listed = await run('form', 'list', '--tenant', tenantId);
     assert.match(
       listed.out.join('\n'),

@@ -41,6 +41,8 @@ const REFUSED: Array<[string[], RegExp]> = [
   ],
   [['tenant', 'create', '--name', 'X', '--origin', 'http://shop.example'], /must use https/],
   [['tenant', 'create', '--name', 'X', '--origin', 'javascript:alert(1)'], /http\(s\) origin/],
+  [['tenant', 'set-stripe-account', "1' or '1'='1", 'acct_1'], /tenant id.*a UUID/],
+  [['tenant', 'set-stripe-account', TENANT, "acct_1'; drop table tenants"], /must look like acct_/],
 ];
 
 function assertOneLineRefusal(

@@ -83,7 +83,7 @@ function cardPaymentsOf(name: string): CardPayments {
  */
 async function chargeOnce(deps: PaymentDeps, context: ChargeContext): Promise<PaymentResult> {
   const { tenant, form, scope, request, card } = context;
-  card.assertConfigured(deps, scope.livemode);
+  await card.assertReady(deps, tenant, scope.livemode);
   const { transaction, claimed, knownPayer } = await inTenantSqlTransaction(deps.knex, scope, async (sql) => {
     const claim = await claimAttempt(sql, scope, {
       formId: form.id,

@@ -1,6 +1,7 @@
 import { Tenant } from '../../db/models/tenant.js';
 import { createTenant } from '../../tenants/create-tenant.js';
-import { collectOrigin } from '../arguments.js';
+import { setStripeAccount } from '../../tenants/set-stripe-account.js';
+import { collectOrigin, stripeAccountOrNone, tenantUuid } from '../arguments.js';
 import type { RegisterCommands } from '../cli-context.js';
 
 export const registerTenantCommands: RegisterCommands = (program, context) => {
@@ -24,6 +25,20 @@ export const registerTenantCommands: RegisterCommands = (program, context) => {
         }),
       );
       context.print(created.id);
+    });
+  tenant
+    .command('set-stripe-account')
+    .description(
+      "Charge a tenant's cards on a connected Stripe account (acct_...), or on the platform with 'none'; " +
+        'after an account that disconnected is connected again, this turns its card payments back on',
+    )
+    .argument('<tenant>', 'the tenant UUID', tenantUuid)
+    .argument('<account>', "the connected account id, or 'none'", stripeAccountOrNone)
+    .action(async (tenantId: string, accountId: string | null) => {
+      const { previous } = await context.withDatabase(({ knex }) =>
+        setStripeAccount(knex, tenantId, accountId),
+      );
+      context.print(`${tenantId}: Stripe account ${previous ?? 'platform'} → ${accountId ?? 'platform'}`);
     });
   tenant
     .command('list')

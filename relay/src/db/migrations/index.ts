@@ -18,6 +18,7 @@ import * as outboxStats from './016-outbox-stats.js';
 import * as cardTesting from './018-card-testing.js';
 import * as hubspotPortalSettings from './019-hubspot-portal-settings.js';
 import * as merchantSelfService from './021-merchant-self-service.js';
+import * as stripeDeauthorizedAccounts from './022-stripe-deauthorized-accounts.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -46,6 +47,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['018-card-testing', cardTesting],
   ['019-hubspot-portal-settings', hubspotPortalSettings],
   ['021-merchant-self-service', merchantSelfService],
+  ['022-stripe-deauthorized-accounts', stripeDeauthorizedAccounts],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

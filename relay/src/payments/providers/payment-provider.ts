@@ -52,8 +52,11 @@ export interface ChargeOutcome {
 export interface CardPayments {
   /** The provider account a tenant's payer records belong to (a connected account id, or null). */
   payerAccountOf(tenant: Tenant): string | null;
-  /** Throws `provider_unavailable` when the mode is not set up, before an attempt is claimed. */
-  assertConfigured(deps: PaymentDeps, livemode: boolean): void;
+  /**
+   * Throws `provider_unavailable` when the mode is not set up or the tenant's account at the
+   * provider cannot be charged (a Stripe account that disconnected), before an attempt is claimed.
+   */
+  assertReady(deps: PaymentDeps, tenant: Tenant, livemode: boolean): Promise<void>;
   /** Charges once; throws ProviderUnansweredError when the provider may or may not have acted. */
   charge(deps: PaymentDeps, attempt: ChargeAttempt): Promise<ChargeOutcome>;
   /** A fresh client secret for a payment awaiting the payer's action, for a replayed attempt. */

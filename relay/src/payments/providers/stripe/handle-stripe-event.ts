@@ -195,8 +195,7 @@ export async function findTransaction(
   // Each statement reads what has committed by then: a concurrent sweep or webhook may have bound
   // this very intent between the two reads above, which is a match, not a mismatch.
   const boundElsewhere = Boolean(named.providerPaymentId) && named.providerPaymentId !== intent.id;
-  if (boundElsewhere || named.provider !== 'stripe' || named.livemode !== scope.livemode)
-    return 'mismatch';
+  if (boundElsewhere || named.provider !== 'stripe' || named.livemode !== scope.livemode) return 'mismatch';
   return named;
 }
 

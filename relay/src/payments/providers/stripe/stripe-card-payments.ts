@@ -4,6 +4,7 @@ import type { Transaction } from '../../../db/models/transaction.js';
 import { RelayError } from '../../../errors.js';
 import type { PaymentDeps } from '../../payment-deps.js';
 import { ProviderUnansweredError, type CardPayments, type ChargeOutcome } from '../payment-provider.js';
+import { refuseDeauthorizedAccount } from './account-deauthorized.js';
 import { chargeWithStripe, type StripePayer } from './charge-stripe.js';
 import { statusFromPaymentIntent } from './payment-intent-status.js';
 import { chargeFailure, isUnansweredStripeError } from './stripe-failures.js';
@@ -12,8 +13,9 @@ import { chargeFailure, isUnansweredStripeError } from './stripe-failures.js';
 export const stripeCardPayments: CardPayments = {
   payerAccountOf: (tenant) => tenant.stripeAccountId,
 
-  assertConfigured(deps, livemode) {
+  async assertReady(deps, tenant, livemode) {
     deps.stripe.clientFor(livemode);
+    await refuseDeauthorizedAccount(deps, tenant);
   },
 
   async charge(deps, attempt) {

@@ -148,31 +148,75 @@ describe('Stripe webhooks: async payments, dispute closure, endpoint API version
     assert.deepEqual(await outboxReasons(id), ['succeeded:0', 'refunded:4900', 'succeeded:0:refund-failed']);
   });
 
-  it('tells the operator when a connected account disconnects the platform, once per event', async () => {
+  it('refuses card payments on a connected account that disconnected the platform until the operator reconnects it', async () => {
     const account = await fetch(`${sandbox.url}/v1/accounts`, {
       method: 'POST',
       headers: { authorization: `Bearer ${sandbox.keys.secretTest}` },
     }).then((response) => response.json() as Promise<{ id: string }>);
-    await relay.database
-      .knex('tenants')
-      .where({ id: seeded.tenant.id })
-      .update({ stripe_account_id: account.id });
-    try {
-      const application = { id: 'ca_onepagepay', object: 'application', name: 'OnePagePay' };
-      await sandbox.emitEvent('account.application.deauthorized', application, account.id);
-      const [event] = sandbox.events(account.id, false);
-      assert.equal(event?.type, 'account.application.deauthorized');
-      const attempts = sandbox.webhookAttempts().filter((attempt) => attempt.eventId === event?.id);
-      assert.equal(attempts.at(-1)?.status, 200);
-      const warnings = relay.logLines.filter((line) => line.includes('disconnected the platform'));
-      assert.equal(warnings.length, 1);
-      assert.ok(warnings[0]?.includes(seeded.tenant.id));
-    } finally {
+    const connected = await seedTenantWithForm(relay.database.knex, {
+      stripeAccountId: account.id,
+      name: 'Connected Workshops',
+    });
+    const payOnAccount = async () => {
+      const card = await createCardPaymentMethod(
+        sandbox.url,
+        sandbox.keys.publishableTest,
+        '4242424242424242',
+        account.id,
+      );
+      return postJson(
+        `${relay.url}/v1/payments`,
+        paymentRequest(connected.tenant.id, connected.form.hubspotFormGuid, card),
+      );
+    };
+    const intentsOnAccount = () =>
+      sandbox.requestLog().filter((entry) => entry.method === 'POST' && entry.path === '/v1/payment_intents')
+        .length;
+    assert.equal((await payOnAccount()).status, 200, 'a connected account takes payments');
+
+    const application = { id: 'ca_onepagepay', object: 'application', name: 'OnePagePay' };
+    await sandbox.emitEvent('account.application.deauthorized', application, account.id);
+    await sandbox.settleWebhooks();
+    const event = sandbox
+      .events(account.id, false)
+      .find((candidate) => candidate.type === 'account.application.deauthorized');
+    assert.ok(event);
+    const attempts = sandbox.webhookAttempts().filter((attempt) => attempt.eventId === event.id);
+    assert.equal(attempts.at(-1)?.status, 200);
+    const warnings = relay.logLines.filter((line) => line.includes('disconnected the platform'));
+    assert.equal(warnings.length, 1, 'the operator is told once');
+    assert.ok(warnings[0]?.includes(connected.tenant.id));
+    const recorded = await relay.database
+      .knex('stripe_deauthorized_accounts')
+      .where({ account_id: account.id })
+      .first();
+    assert.equal(recorded?.event_id, event.id);
+
+    // Refused before anything is claimed or sent to Stripe: no PaymentIntent, no transaction.
+    const intentsBefore = intentsOnAccount();
+    const transactionsBefore = await relay.database
+      .knex('transactions')
+      .where({ tenant_id: connected.tenant.id })
+      .count<{ count: string }[]>('* as count');
+    const refused = await payOnAccount();
+    assert.equal(refused.status, 503);
+    assert.equal((refused.body.error as { code: string }).code, 'provider_unavailable');
+    assert.match((refused.body.error as { message: string }).message, /disconnected OnePagePay/);
+    assert.equal(intentsOnAccount(), intentsBefore);
+    assert.deepEqual(
       await relay.database
-        .knex('tenants')
-        .where({ id: seeded.tenant.id })
-        .update({ stripe_account_id: null });
-    }
+        .knex('transactions')
+        .where({ tenant_id: connected.tenant.id })
+        .count<{ count: string }[]>('* as count'),
+      transactionsBefore,
+    );
+    // The platform's own tenants are untouched.
+    assert.equal((await pay('4242424242424242')).status, 200);
+
+    // The merchant connects again and the operator points the tenant at the account once more.
+    const { setStripeAccount } = await import('../../../tenants/set-stripe-account.js');
+    await setStripeAccount(relay.database.knex, connected.tenant.id, account.id);
+    assert.equal((await payOnAccount()).status, 200, 'card payments resume');
   });
 
   it("reads events sent in the endpoint's API version through the API, in the pinned one, and says so", async () => {
