@@ -10,6 +10,7 @@ import { migrateToLatest } from './db/migrations/index.js';
 import type { Logger } from './logger.js';
 import { createPayPalAccounts, type PayPalAccounts } from './payments/providers/paypal/paypal-accounts.js';
 import { createMailer } from './mail/create-mailer.js';
+import { PAYMENT_PROVIDERS } from './payments/providers/index.js';
 import type { Mailer } from './mail/mailer.js';
 import { createStripeAccounts, type StripeAccounts } from './payments/providers/stripe/stripe-accounts.js';
 import { startHubSpotWorker } from './hubspot/start-worker.js';
@@ -51,7 +52,8 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   if (options.migrate ?? true) await migrateToLatest(database.knex);
   const stripe = createStripeAccounts(config.stripe);
   const paypal = createPayPalAccounts(config.paypal);
-  const health = new UpstreamHealthMonitor(upstreamProbes({ config, stripe, paypal }), {
+  const probes = upstreamProbes({ providers: PAYMENT_PROVIDERS, clients: { stripe, paypal }, config });
+  const health = new UpstreamHealthMonitor(probes, {
     cacheMs: config.statusCacheMs,
     timeoutMs: Math.min(config.stripe.timeoutMs, 3_000),
     degradedMs: config.statusDegradedMs,
@@ -100,6 +102,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   const hubspotWorker = startHubSpotWorker({ config, logger, knex: database.knex });
   const backups = startBackupSchedule({ config, database, logger });
   const reconciliation = startReconciliationSchedule({
+    providers: PAYMENT_PROVIDERS,
     deps: { knex: database.knex, stripe, paypal, logger },
     config: config.reconciliation,
     metrics,

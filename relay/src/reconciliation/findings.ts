@@ -1,13 +1,10 @@
 import type { Knex } from 'knex';
 import type { Logger } from '../logger.js';
-import type { PayPalAccounts } from '../payments/providers/paypal/paypal-accounts.js';
-import type { StripeAccounts } from '../payments/providers/stripe/stripe-accounts.js';
+import type { ProviderClients } from '../payments/payment-deps.js';
 
 /** What the sweep needs: the database and the providers' real clients, passed in. */
-export interface SweepDeps {
+export interface SweepDeps extends ProviderClients {
   knex: Knex;
-  stripe: StripeAccounts;
-  paypal: PayPalAccounts;
   logger: Logger;
 }
 
@@ -29,12 +26,13 @@ export type FindingKind =
 export type FindingOutcome = 'fixed' | 'found' | 'duplicate' | 'unfixable' | 'left_alone';
 
 export interface Finding {
-  provider: 'stripe' | 'paypal';
+  /** The provider's registry name (`PaymentProvider.name`), as in `transactions.provider`. */
+  provider: string;
   kind: FindingKind;
   outcome: FindingOutcome;
   tenantId: string;
   livemode: boolean;
-  /** The PaymentIntent id or the PayPal order id. */
+  /** The provider's payment: a Stripe PaymentIntent id, a PayPal order id. */
   providerId: string;
   transactionId: string | null;
   /** Our status before the sweep (null when the transaction was missing) and the provider's. */
@@ -53,9 +51,27 @@ export interface SweepReport {
   since: string;
   until: string;
   dryRun: boolean;
-  /** Provider payments (PaymentIntents, PayPal orders) compared with our records. */
-  checked: { stripe: number; paypal: number };
+  /**
+   * Provider payments (PaymentIntents, PayPal orders) compared with our records, by provider name:
+   * every registered provider has its count, 0 when it is not configured.
+   */
+  checked: Record<string, number>;
   findings: Finding[];
   /** Providers or accounts the sweep could not read this time (it tries again next run). */
-  errors: Array<{ provider: 'stripe' | 'paypal'; message: string }>;
+  errors: Array<{ provider: string; message: string }>;
+}
+
+/** A finding as a provider's sweep makes it: the provider-neutral sweep adds the provider's name. */
+export type ProviderFinding = Omit<Finding, 'provider'>;
+
+/**
+ * One provider's part of a sweep, as its `PaymentProvider.sweep` fills it. The provider-neutral
+ * sweep names the provider on everything in it, so a provider cannot report under another's name.
+ */
+export interface ProviderSweepReport {
+  /** Payments at the provider compared with our records. */
+  checked: number;
+  findings: ProviderFinding[];
+  /** What could not be read (an account, an order); the sweep goes on with the rest. */
+  errors: string[];
 }

@@ -1,27 +1,36 @@
-import type { Finding, SweepDeps, SweepOptions, SweepReport } from './findings.js';
-import { sweepPayPal } from './sweep-paypal.js';
-import { sweepStripe } from './sweep-stripe.js';
+import type { PaymentProvider } from '../payments/providers/payment-provider.js';
+import type { Finding, ProviderSweepReport, SweepDeps, SweepOptions, SweepReport } from './findings.js';
 
 /**
- * One reconciliation sweep over both providers. Each finding is logged (ids and statuses only,
- * never payer data); a provider that cannot be read is reported and does not stop the other.
+ * One reconciliation sweep over every provider given (the registry, `PAYMENT_PROVIDERS`), one
+ * after the other. Each finding is logged (ids and statuses only, never payer data); a provider
+ * that cannot be read is reported and does not stop the others.
  */
-export async function runReconciliationSweep(deps: SweepDeps, options: SweepOptions): Promise<SweepReport> {
+export async function runReconciliationSweep(
+  providers: readonly PaymentProvider[],
+  deps: SweepDeps,
+  options: SweepOptions,
+): Promise<SweepReport> {
   const report: SweepReport = {
     since: options.since.toISOString(),
     until: options.until.toISOString(),
     dryRun: options.dryRun,
-    checked: { stripe: 0, paypal: 0 },
+    checked: Object.fromEntries(providers.map((provider) => [provider.name, 0])),
     findings: [],
     errors: [],
   };
-  for (const sweep of [sweepStripe, sweepPayPal]) {
+  for (const provider of providers) {
+    const part: ProviderSweepReport = { checked: 0, findings: [], errors: [] };
     try {
-      await sweep(deps, options, report);
+      await provider.sweep(deps, options, part);
     } catch (error) {
-      const provider = sweep === sweepStripe ? 'stripe' : 'paypal';
-      report.errors.push({ provider, message: (error as Error).message });
+      part.errors.push((error as Error).message);
     }
+    // What a provider found before it failed was already fixed, so it is reported all the same.
+    const { name } = provider;
+    report.checked[name] = part.checked;
+    report.findings.push(...part.findings.map((finding) => ({ provider: name, ...finding })));
+    report.errors.push(...part.errors.map((message) => ({ provider: name, message })));
   }
   for (const finding of report.findings) logFinding(deps, finding);
   for (const error of report.errors) deps.logger.error(error, 'reconciliation could not read a provider');

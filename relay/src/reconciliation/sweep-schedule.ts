@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReconciliationConfig } from '../config.js';
 import type { RelayMetrics } from '../observability/metrics.js';
+import type { PaymentProvider } from '../payments/providers/payment-provider.js';
 import type { SweepDeps, SweepReport } from './findings.js';
 import { runReconciliationSweep, sweepWindow } from './run-sweep.js';
 
@@ -16,6 +17,7 @@ export class ReconciliationSchedule {
 
   constructor(
     private readonly options: {
+      providers: readonly PaymentProvider[];
       deps: SweepDeps;
       config: ReconciliationConfig;
       metrics?: RelayMetrics;
@@ -33,9 +35,9 @@ export class ReconciliationSchedule {
   }
 
   async runOnce(): Promise<SweepReport> {
-    const { deps, config, metrics } = this.options;
+    const { providers, deps, config, metrics } = this.options;
     const now = (this.options.now ?? Date.now)();
-    const report = await runReconciliationSweep(deps, {
+    const report = await runReconciliationSweep(providers, deps, {
       ...sweepWindow(now, config.lookbackHours * 3_600_000, config.graceMs),
       dryRun: false,
     });

@@ -1,8 +1,9 @@
 import { CommanderError, InvalidArgumentError } from 'commander';
 import { createLogger } from '../../logger.js';
+import { PAYMENT_PROVIDERS } from '../../payments/providers/index.js';
 import { createPayPalAccounts } from '../../payments/providers/paypal/paypal-accounts.js';
 import { createStripeAccounts } from '../../payments/providers/stripe/stripe-accounts.js';
-import type { Finding } from '../../reconciliation/findings.js';
+import type { Finding, SweepReport } from '../../reconciliation/findings.js';
 import { runReconciliationSweep, sweepWindow } from '../../reconciliation/run-sweep.js';
 import type { RegisterCommands } from '../cli-context.js';
 
@@ -28,6 +29,12 @@ function describe(finding: Finding): string {
   );
 }
 
+/** `1 Stripe and 0 PayPal`: every provider swept, by the name people read, in registry order. */
+function checkedCounts(report: SweepReport): string {
+  const counts = PAYMENT_PROVIDERS.map(({ name, label }) => `${report.checked[name] ?? 0} ${label}`);
+  return new Intl.ListFormat('en', { type: 'conjunction' }).format(counts);
+}
+
 export const registerReconcileCommand: RegisterCommands = (program, context) => {
   program
     .command('reconcile')
@@ -44,6 +51,7 @@ export const registerReconcileCommand: RegisterCommands = (program, context) => 
         const settings = config.reconciliation;
         try {
           const report = await runReconciliationSweep(
+            PAYMENT_PROVIDERS,
             {
               knex: database.knex,
               stripe,
@@ -64,7 +72,7 @@ export const registerReconcileCommand: RegisterCommands = (program, context) => 
             context.printJson(report);
           } else {
             context.print(
-              `checked ${report.checked.stripe} Stripe and ${report.checked.paypal} PayPal payments from ${report.since} to ${report.until}`,
+              `checked ${checkedCounts(report)} payments from ${report.since} to ${report.until}`,
             );
             for (const finding of report.findings) context.print(describe(finding));
             for (const error of report.errors)

@@ -3,8 +3,10 @@ import type { Form } from '../../db/models/form.js';
 import type { Tenant } from '../../db/models/tenant.js';
 import type { Transaction } from '../../db/models/transaction.js';
 import type { TenantScope } from '../../db/tenant-scope.js';
+import type { ProviderSweepReport, SweepDeps, SweepOptions } from '../../reconciliation/findings.js';
+import type { HealthProbe } from '../../status/upstream-health.js';
 import type { KnownPayer, PayerAtProvider } from '../contacts.js';
-import type { PaymentDeps } from '../payment-deps.js';
+import type { PaymentDeps, ProviderClients } from '../payment-deps.js';
 import type { StatusChange } from '../transaction-store.js';
 import type { ProviderRefund, ProviderRefundRequest, RefundDeps } from './refund-at-provider.js';
 
@@ -12,18 +14,33 @@ export type WebhookOutcome = 'processed' | 'duplicate' | 'ignored';
 
 /**
  * One payment provider, as the provider-neutral code (claim, record, outbox, refunds, webhook
- * routing) sees it. Each provider lives in its own folder under `providers/` and exports one of
- * these; adding a provider touches only its folder, the registry (`index.ts`), config and schemas.
+ * routing, upstream health, reconciliation) sees it. Each provider lives in its own folder under
+ * `providers/` and exports one of these; docs/architecture.md lists the files a new one touches.
  */
 export interface PaymentProvider {
-  /** The `transactions.provider` value and the webhook path segment (`/v1/webhooks/<name>`). */
+  /**
+   * The `transactions.provider` value, the webhook path segment (`/v1/webhooks/<name>`), its key in
+   * `GET /v1/status` and in the reconciliation report, and its metrics label.
+   */
   readonly name: string;
+  /** The name people read (CLI output): `Stripe`, `PayPal`. */
+  readonly label: string;
   /** Payments the relay charges in one call from `POST /v1/payments` (cards); absent otherwise. */
   readonly card?: CardPayments;
   /** Refunds the provider's payment. A refusal (4xx) throws with `statusCode`; no answer throws without. */
   refund(deps: RefundDeps, request: ProviderRefundRequest): Promise<ProviderRefund>;
   /** Verifies one webhook delivery over its raw bytes and applies it, deduplicated by event id. */
   receiveWebhook(deps: PaymentDeps, raw: Buffer, header: (name: string) => string): Promise<WebhookOutcome>;
+  /**
+   * One cheap authenticated call for `GET /v1/status` (in the last configured mode: live when there
+   * is one, where payers are); undefined leaves the provider out of the status.
+   */
+  probe(clients: ProviderClients): HealthProbe | undefined;
+  /**
+   * Compares the provider's payments of the window with our records and records what lost webhooks
+   * would have; reads from the provider only, never moves money. Throws when it cannot read at all.
+   */
+  sweep(deps: SweepDeps, options: SweepOptions, report: ProviderSweepReport): Promise<void>;
 }
 
 /** One claimed attempt to charge, with the price the relay decided. */

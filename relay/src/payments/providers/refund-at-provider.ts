@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import type { CreateRefundRequest } from '@onepagepay/protocol';
-import type { PayPalAccounts } from './paypal/paypal-accounts.js';
-import type { StripeAccounts } from './stripe/stripe-accounts.js';
+import type { ProviderClients } from '../payment-deps.js';
 import { providerNamed } from './index.js';
 
 /** One refund the merchant asked for, as every provider needs it. */
@@ -23,10 +22,8 @@ export interface ProviderRefund {
   status: 'succeeded' | 'failed';
 }
 
-export interface RefundDeps {
+export interface RefundDeps extends ProviderClients {
   knex: Knex;
-  stripe: StripeAccounts;
-  paypal: PayPalAccounts;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { PaymentProvider } from '../payment-provider.js';
 import { handlePayPalEvent } from './handle-paypal-event.js';
 import { refundWithPayPal } from './refund-with-paypal.js';
+import { sweepPayPal } from './sweep-paypal.js';
 import { verifyPayPalWebhook } from './verify-paypal-webhook.js';
 
 /**
@@ -9,10 +10,17 @@ import { verifyPayPalWebhook } from './verify-paypal-webhook.js';
  */
 export const paypalProvider: PaymentProvider = {
   name: 'paypal',
+  label: 'PayPal',
   refund: (deps, request) => refundWithPayPal(deps.paypal, request),
   async receiveWebhook(deps, raw, header) {
     // PayPal checks the signature over the bytes it sent, so they are passed back unparsed.
     const { event, account } = await verifyPayPalWebhook(deps.paypal, raw, header);
     return handlePayPalEvent(deps, account, event);
   },
+  probe({ paypal }) {
+    const account = paypal.configuredModes().at(-1);
+    // Probed only where configured: a card-only relay reports no PayPal outage.
+    return account ? () => account.probeHealth() : undefined;
+  },
+  sweep: sweepPayPal,
 };

@@ -5,17 +5,28 @@ import type { PaymentProvider, WebhookOutcome } from '../payment-provider.js';
 import { handleStripeEvent } from './handle-stripe-event.js';
 import { refundWithStripe } from './refund-with-stripe.js';
 import { stripeCardPayments } from './stripe-card-payments.js';
+import { sweepStripe } from './sweep-stripe.js';
 import { verifyStripeEvent } from './verify-stripe-event.js';
 
-/** Stripe: cards through PaymentIntents, refunds, and signed webhooks. */
+/** Stripe: cards through PaymentIntents, refunds, signed webhooks, its balance as health probe. */
 export const stripeProvider: PaymentProvider = {
   name: 'stripe',
+  label: 'Stripe',
   card: stripeCardPayments,
   refund: refundWithStripe,
   async receiveWebhook(deps, raw, header) {
     const event = verifyStripeEvent(deps.stripe, raw, header('Stripe-Signature'));
     return applyOrAcknowledge(deps, event);
   },
+  probe({ stripe }) {
+    const account = stripe.configuredModes().at(-1);
+    // Reported down, not left out, without keys: the SDK holds a form whose provider is down, so
+    // the payer learns before typing a card that cannot be charged.
+    return account
+      ? () => account.client.balance.retrieve()
+      : () => Promise.reject(new Error('not configured'));
+  },
+  sweep: sweepStripe,
 };
 
 /**

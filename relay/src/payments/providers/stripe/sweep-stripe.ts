@@ -1,17 +1,19 @@
 import type Stripe from 'stripe';
-import { Tenant } from '../db/models/tenant.js';
-import { inTenantTransaction } from '../db/tenant-scope.js';
-import { canMoveTo } from '../payments/transaction-status.js';
-import { statusFromPaymentIntent } from '../payments/providers/stripe/payment-intent-status.js';
-import {
-  findTransaction,
-  handleStripeEvent,
-  tenantOf,
-} from '../payments/providers/stripe/handle-stripe-event.js';
-import type { WebhookOutcome } from '../payments/providers/payment-provider.js';
-import type { Finding, SweepDeps, SweepOptions, SweepReport } from './findings.js';
+import { Tenant } from '../../../db/models/tenant.js';
+import { inTenantTransaction } from '../../../db/tenant-scope.js';
+import type {
+  FindingOutcome,
+  ProviderFinding,
+  ProviderSweepReport,
+  SweepDeps,
+  SweepOptions,
+} from '../../../reconciliation/findings.js';
+import { canMoveTo } from '../../transaction-status.js';
+import type { WebhookOutcome } from '../payment-provider.js';
+import { findTransaction, handleStripeEvent, tenantOf } from './handle-stripe-event.js';
+import { statusFromPaymentIntent } from './payment-intent-status.js';
 
-const OUTCOMES: Record<WebhookOutcome, Finding['outcome']> = {
+const OUTCOMES: Record<WebhookOutcome, FindingOutcome> = {
   processed: 'fixed',
   duplicate: 'duplicate',
   ignored: 'unfixable',
@@ -27,7 +29,7 @@ const OUTCOMES: Record<WebhookOutcome, Finding['outcome']> = {
 export async function sweepStripe(
   deps: SweepDeps,
   options: SweepOptions,
-  report: SweepReport,
+  report: ProviderSweepReport,
 ): Promise<void> {
   const accounts = await connectedAccounts(deps);
   for (const { livemode, client } of deps.stripe.configuredModes()) {
@@ -42,16 +44,13 @@ export async function sweepStripe(
         );
         for await (const intent of intents) {
           if (intent.livemode !== livemode || !intent.metadata?.onepagepay_transaction_id) continue;
-          report.checked.stripe += 1;
+          report.checked += 1;
           const finding = await reconcileIntent(deps, intent, livemode, account, options.dryRun);
           if (finding) report.findings.push(finding);
         }
       } catch (error) {
         const where = account ? `account ${account}` : 'the platform account';
-        report.errors.push({
-          provider: 'stripe',
-          message: `${livemode ? 'live' : 'test'} ${where}: ${(error as Error).message}`,
-        });
+        report.errors.push(`${livemode ? 'live' : 'test'} ${where}: ${(error as Error).message}`);
       }
     }
   }
@@ -68,7 +67,7 @@ async function reconcileIntent(
   livemode: boolean,
   account: string | null,
   dryRun: boolean,
-): Promise<Finding | undefined> {
+): Promise<ProviderFinding | undefined> {
   const providerStatus = statusFromPaymentIntent(intent);
   // Only settled states are compared: a payment still in 3-D Secure is the payer's to finish.
   if (providerStatus !== 'succeeded' && providerStatus !== 'failed') return undefined;
@@ -77,7 +76,7 @@ async function reconcileIntent(
   if (!tenant) return undefined;
   const scope = { tenantId: tenant.id, livemode };
   const found = await inTenantTransaction(deps.knex, scope, (trx) => findTransaction(trx, scope, intent));
-  const base = { provider: 'stripe' as const, tenantId: tenant.id, livemode, providerId: intent.id };
+  const base = { tenantId: tenant.id, livemode, providerId: intent.id };
   if (found === 'mismatch') {
     return {
       ...base,

@@ -1,14 +1,19 @@
 import type { Order } from '@paypal/paypal-server-sdk';
-import { Tenant } from '../db/models/tenant.js';
-import { Transaction } from '../db/models/transaction.js';
-import { inTenantSqlTransaction } from '../db/sql-session.js';
-import { inTenantTransaction, type TenantScope } from '../db/tenant-scope.js';
-import { captureOf, payerOf } from '../payments/providers/paypal/capture-paypal-order.js';
-import type { PayPalAccount } from '../payments/providers/paypal/paypal-accounts.js';
-import { describePayPalError } from '../payments/providers/paypal/paypal-failures.js';
-import { recordCapture, statusFromCapture } from '../payments/providers/paypal/record-capture.js';
-import { canMoveTo } from '../payments/transaction-status.js';
-import type { Finding, SweepDeps, SweepOptions, SweepReport } from './findings.js';
+import { Tenant } from '../../../db/models/tenant.js';
+import { Transaction } from '../../../db/models/transaction.js';
+import { inTenantSqlTransaction } from '../../../db/sql-session.js';
+import { inTenantTransaction, type TenantScope } from '../../../db/tenant-scope.js';
+import type {
+  ProviderFinding,
+  ProviderSweepReport,
+  SweepDeps,
+  SweepOptions,
+} from '../../../reconciliation/findings.js';
+import { canMoveTo } from '../../transaction-status.js';
+import { captureOf, payerOf } from './capture-paypal-order.js';
+import type { PayPalAccount } from './paypal-accounts.js';
+import { describePayPalError } from './paypal-failures.js';
+import { recordCapture, statusFromCapture } from './record-capture.js';
 
 /**
  * PayPal's Orders API cannot list orders, so the sweep starts from our side: every PayPal
@@ -21,7 +26,7 @@ import type { Finding, SweepDeps, SweepOptions, SweepReport } from './findings.j
 export async function sweepPayPal(
   deps: SweepDeps,
   options: SweepOptions,
-  report: SweepReport,
+  report: ProviderSweepReport,
 ): Promise<void> {
   const tenants = await Tenant.query(deps.knex).select('id');
   for (const account of deps.paypal.configuredModes()) {
@@ -29,7 +34,7 @@ export async function sweepPayPal(
       const scope: TenantScope = { tenantId: tenant.id, livemode: account.livemode };
       const open = await unsettledOrders(deps, scope, options);
       for (const transaction of open) {
-        report.checked.paypal += 1;
+        report.checked += 1;
         try {
           const finding = await reconcileOrder(deps, account, scope, transaction, options.dryRun);
           if (finding) report.findings.push(finding);
@@ -38,10 +43,7 @@ export async function sweepPayPal(
             { paypal: describePayPalError(error), transactionId: transaction.id },
             'reconciliation could not read a paypal order',
           );
-          report.errors.push({
-            provider: 'paypal',
-            message: `order ${transaction.providerOrderId}: unreadable`,
-          });
+          report.errors.push(`order ${transaction.providerOrderId}: unreadable`);
         }
       }
     }
@@ -65,11 +67,10 @@ async function reconcileOrder(
   scope: TenantScope,
   transaction: Transaction,
   dryRun: boolean,
-): Promise<Finding | undefined> {
+): Promise<ProviderFinding | undefined> {
   const orderId = transaction.providerOrderId as string;
   const { result: order } = await account.orders.getOrder({ id: orderId });
   const base = {
-    provider: 'paypal' as const,
     tenantId: scope.tenantId,
     livemode: scope.livemode,
     providerId: orderId,
