@@ -19,6 +19,7 @@ import { publicPaymentRoutes } from './routes/public-payments.js';
 import { providerWebhookRoutes } from './routes/provider-webhooks.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { RelayMetrics } from './observability/metrics.js';
+import type { ErrorReporter } from './observability/error-reporter.js';
 import type { UpstreamHealthMonitor } from './status/upstream-health.js';
 import { CardTestingGuard } from './defence/card-testing-guard.js';
 import { createChallengeVerifier, type ChallengeVerifier } from './defence/challenge-verifier.js';
@@ -38,6 +39,8 @@ export interface AppDeps {
   metrics?: RelayMetrics;
   /** Verifies CAPTCHA tokens; by default the configured provider's siteverify (CHALLENGE_*). */
   challengeVerifier?: ChallengeVerifier;
+  /** Receives unexpected errors (Sentry when SENTRY_DSN is set); none are sent without one. */
+  errorReporter?: ErrorReporter;
 }
 
 /** Builds the relay's Koa app without listening, so tests and the server share one construction. */
@@ -57,7 +60,7 @@ export function buildApp(deps: AppDeps): { app: Koa; origins: OriginDirectory } 
   const paymentDeps = { ...deps, forms, metrics, guard };
   // The error boundary handles everything; Koa's default handler would only log to stderr.
   app.silent = true;
-  app.use(errorBoundary(deps.logger));
+  app.use(errorBoundary(deps.logger, deps.errorReporter));
   app.use(securityHeaders());
   app.use(requireHttps(deps.config.requireHttps));
   app.use(metrics.middleware());

@@ -52,7 +52,38 @@ describe('loadConfig', () => {
     assert.equal(paypal.timeoutMs, 20_000);
   });
 
+  it('turns Sentry on only with SENTRY_DSN, with environment and release', () => {
+    assert.equal(loadConfig({}).sentry, undefined);
+    assert.equal(loadConfig({ SENTRY_DSN: '' }).sentry, undefined);
+    assert.deepEqual(loadConfig({ SENTRY_DSN: 'https://0a1b2c3d@o42.ingest.us.sentry.io/4507' }).sentry, {
+      dsn: 'https://0a1b2c3d@o42.ingest.us.sentry.io/4507',
+      environment: 'production',
+      release: undefined,
+    });
+    const selfHosted = loadConfig({
+      SENTRY_DSN: 'http://publickey@127.0.0.1:9000/sentry/1',
+      SENTRY_ENVIRONMENT: 'staging',
+      SENTRY_RELEASE: 'onepagepay-relay@1.2.3+abc',
+    }).sentry;
+    assert.equal(selfHosted?.environment, 'staging');
+    assert.equal(selfHosted?.release, 'onepagepay-relay@1.2.3+abc');
+  });
+
   const failures: Array<[Record<string, string>, RegExp]> = [
+    [{ SENTRY_DSN: 'not a dsn' }, /^SENTRY_DSN must be a Sentry DSN such as https:\/\/<public key>@/],
+    [{ SENTRY_DSN: 'https://o42.ingest.sentry.io/4507' }, /^SENTRY_DSN must be a Sentry DSN/],
+    [{ SENTRY_DSN: 'https://key@o42.ingest.sentry.io/' }, /^SENTRY_DSN must be a Sentry DSN/],
+    [{ SENTRY_DSN: 'ftp://key@o42.ingest.sentry.io/1' }, /^SENTRY_DSN must be a Sentry DSN/],
+    [{ SENTRY_DSN: 'https://key@o42.ingest.sentry.io/1?x=1' }, /^SENTRY_DSN must be a Sentry DSN/],
+    [{ SENTRY_RELEASE: 'v1' }, /^SENTRY_ENVIRONMENT and SENTRY_RELEASE need SENTRY_DSN/],
+    [
+      { SENTRY_DSN: 'https://key@o42.ingest.sentry.io/1', SENTRY_ENVIRONMENT: 'my env' },
+      /^SENTRY_ENVIRONMENT must be at most 64 characters without spaces or slashes/,
+    ],
+    [
+      { SENTRY_DSN: 'https://key@o42.ingest.sentry.io/1', SENTRY_RELEASE: 'a/b' },
+      /^SENTRY_RELEASE must be at most 200 characters/,
+    ],
     [{ PAYPAL_TEST_CLIENT_ID: 'app' }, /^PAYPAL_TEST_CLIENT_SECRET must be set too/],
     [{ PAYPAL_LIVE_CLIENT_SECRET: 's' }, /^PAYPAL_LIVE_CLIENT_ID must be set too/],
     [{ PAYPAL_TEST_WEBHOOK_ID: 'WH1' }, /^PAYPAL_TEST_WEBHOOK_ID needs PAYPAL_TEST_CLIENT_ID/],

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { readCardTestingConfig, type CardTestingConfig } from './defence/card-testing-config.js';
 import { parseHostList } from './db/primary-host.js';
 import { ConfigError } from './errors.js';
+import { readSentryConfig, type SentryConfig } from './observability/sentry-config.js';
 
 export interface StripeKeys {
   secretKey: string;
@@ -76,6 +77,8 @@ export interface RelayConfig {
   reconciliation: ReconciliationConfig;
   /** Bearer token for GET /metrics; the route does not exist without one. */
   metricsToken: string | undefined;
+  /** Error reporting to Sentry; nothing is loaded or sent when SENTRY_DSN is unset. */
+  sentry: SentryConfig | undefined;
 }
 
 export interface BackupConfig {
@@ -193,6 +196,7 @@ export function loadConfig(env: Env = process.env): RelayConfig {
       graceMs: readInteger(env, 'RECONCILE_GRACE_MS', 300_000, 0, 86_400_000),
     },
     metricsToken: readSecretToken(env, 'METRICS_TOKEN'),
+    sentry: readSentryConfig(env),
   };
 }
 

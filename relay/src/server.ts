@@ -20,6 +20,7 @@ import { UpstreamHealthMonitor } from './status/upstream-health.js';
 import { upstreamProbes } from './status/upstream-probes.js';
 import { RelayMetrics } from './observability/metrics.js';
 import { startReconciliationSchedule } from './reconciliation/sweep-schedule.js';
+import { createErrorReporter, type ErrorReporter } from './observability/error-reporter.js';
 
 export interface RunningRelay {
   url: string;
@@ -27,6 +28,8 @@ export interface RunningRelay {
   database: Database;
   stripe: StripeAccounts;
   paypal: PayPalAccounts;
+  /** Where unexpected errors go: Sentry with SENTRY_DSN, otherwise a reporter that sends nothing. */
+  errorReporter: ErrorReporter;
   /** Stops taking connections, lets in-flight requests finish (up to the grace period), closes the DB. */
   close(): Promise<void>;
 }
@@ -52,6 +55,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   if (options.migrate ?? true) await migrateToLatest(database.knex);
   const stripe = createStripeAccounts(config.stripe);
   const paypal = createPayPalAccounts(config.paypal);
+  const errorReporter = await createErrorReporter(config.sentry, logger);
   const probes = upstreamProbes({ providers: PAYMENT_PROVIDERS, clients: { stripe, paypal }, config });
   const health = new UpstreamHealthMonitor(probes, {
     cacheMs: config.statusCacheMs,
@@ -72,6 +76,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     paypal,
     logger,
     health,
+    errorReporter,
     extraRouters: [
       ...hubspotRoutes({ config, knex: database.knex, logger }),
       ...merchantRouters({
@@ -93,7 +98,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ url, database: database.kind }, 'relay listening');
+  logger.info({ url, database: database.kind, errorReporting: errorReporter.enabled }, 'relay listening');
   if (config.encryptionKeys.length === 0) {
     logger.warn(
       'ONEPAGEPAY_ENCRYPTION_KEYS is unset: merchant two-factor enrolment and HubSpot connections are refused until it is set',
@@ -122,10 +127,11 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
       await backups?.stop();
       await reconciliation?.stop();
       await stripe.close();
+      await errorReporter.close(2_000);
       if (ownsDatabase) await database.close();
       logger.info('relay stopped');
     })());
-  return { url, port, database, stripe, paypal, close };
+  return { url, port, database, stripe, paypal, errorReporter, close };
 }
 
 /** SIGTERM and SIGINT stop the relay gracefully; a second signal exits at once. */

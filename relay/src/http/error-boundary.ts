@@ -6,15 +6,23 @@ import {
   databaseUnavailable,
   isDatabaseUnavailable,
 } from '../db/database-unavailable.js';
-import { requestIdFrom, runInRequest } from '../observability/request-context.js';
+import { currentRequestTenant, requestIdFrom, runInRequest } from '../observability/request-context.js';
+import { silentErrorReporter, type ErrorReporter } from '../observability/error-reporter.js';
 import { isDataError, isRelayError, RelayError } from '../errors.js';
+
+/**
+ * Outages the relay answers by design (503 with Retry-After) and already shows on /v1/status and
+ * /metrics: reporting each request they fail would bury the bugs under one event per payer.
+ */
+const EXPECTED_OUTAGES = new Set(['database_unavailable', 'provider_unavailable']);
 
 /**
  * The relay's one error boundary: the first middleware. Every error becomes
  * `{"error":{"code","message"}}`; only RelayErrors show their own message, anything else is an
- * `internal_error` with the request id to quote, and is logged in full.
+ * `internal_error` with the request id to quote, and is logged in full. Unexpected errors (a 5xx
+ * that is not a known outage) also go to the error reporter; a client's 4xx never does.
  */
-export function errorBoundary(logger: Logger): Middleware {
+export function errorBoundary(logger: Logger, reporter: ErrorReporter = silentErrorReporter): Middleware {
   return (ctx, next) => {
     // Behind a trusted proxy its request id carries through, so its logs and ours line up.
     const requestId = requestIdFrom(ctx.app.proxy ? ctx.get('X-Request-Id') : undefined);
@@ -51,6 +59,16 @@ export function errorBoundary(logger: Logger): Middleware {
         },
       };
       ctx.status = error.status;
+      if (error.status >= 500 && !EXPECTED_OUTAGES.has(error.code)) {
+        reporter.report(error.code === 'internal_error' ? caught : error, {
+          requestId,
+          method: ctx.method,
+          route: String((ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched'),
+          status: error.status,
+          errorCode: error.code,
+          tenant: currentRequestTenant(),
+        });
+      }
       if (error.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(error.retryAfterSeconds));
       ctx.body = body;
     } finally {

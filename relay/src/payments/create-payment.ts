@@ -23,6 +23,7 @@ import {
   releaseClaim,
 } from './transaction-store.js';
 import { SingleFlight } from './singleflight.js';
+import { noteRequestTenant } from '../observability/request-context.js';
 
 const flights = new SingleFlight<PaymentResult>();
 
@@ -49,6 +50,7 @@ export async function createPayment(
   const card = cardPaymentsOf(request.provider);
   const amount = decideAmount(form, request.amount);
   const scope: TenantScope = { tenantId: tenant.id, livemode: form.livemode };
+  noteRequestTenant(scope);
   const fingerprint = fingerprintOf(request, amount, form.currency, card);
 
   const flight = flights.run(`${tenant.id}:${request.attemptId}`, fingerprint, () =>

@@ -4,6 +4,7 @@ import type { Transaction } from '../db/models/transaction.js';
 import { notFound, RelayError } from '../errors.js';
 import { findTransaction } from './transaction-store.js';
 import { isUuid } from '../ids.js';
+import { noteRequestTenant } from '../observability/request-context.js';
 
 /** Browsers send Origin with every cross-origin POST; its absence or a foreign page is refused. */
 export function assertOriginAllowed(tenant: Tenant, origin: string): void {
@@ -33,5 +34,6 @@ export async function findOwnPayment(
     { id: transactionId, attempt_id: request.attemptId },
   );
   if (!transaction) throw notFound();
+  noteRequestTenant(transaction);
   return { tenant, transaction };
 }

@@ -7,6 +7,7 @@ import { authenticateApiKey } from '../../merchants/api-keys.js';
 import type { Actor } from '../../merchants/audit.js';
 import { safeEqual } from '../../merchants/secrets.js';
 import { resolveSession, SESSION_COOKIE, type ActiveSession } from '../../merchants/sessions.js';
+import { noteRequestTenant } from '../../observability/request-context.js';
 
 /** Who is calling a merchant route, in which tenant and mode. */
 export interface MerchantCaller {
@@ -69,6 +70,7 @@ export function requireMerchant(
       );
     }
     ctx.state.merchant = caller;
+    noteRequestTenant(caller.scope);
     await next();
   };
 }

@@ -20,6 +20,7 @@ import {
 } from './paypal-failures.js';
 import { toPayPalValue } from './paypal-money.js';
 import { PAYPAL_SQL } from './paypal-sql.js';
+import { noteRequestTenant } from '../../../observability/request-context.js';
 
 const flights = new SingleFlight<PayPalOrder>();
 
@@ -50,6 +51,7 @@ export async function createPayPalOrder(
   const found = await deps.forms.find(request.tenantId, request.formId);
   if (!found) throw notFound();
   const { tenant, form } = found;
+  noteRequestTenant({ tenantId: tenant.id, livemode: form.livemode });
   assertOriginAllowed(tenant, origin);
   if (!form.providers.includes('paypal')) {
     throw new RelayError('provider_not_enabled', 'This form does not take payments with paypal.');

@@ -14,6 +14,7 @@ import { PAYPAL_SQL } from './paypal-sql.js';
 import { recordCapture } from './record-capture.js';
 import type { PayPalWebhookEvent } from './verify-paypal-webhook.js';
 import type { WebhookOutcome } from '../payment-provider.js';
+import { noteRequestTenant } from '../../../observability/request-context.js';
 
 const CAPTURE_EVENTS = new Set([
   'PAYMENT.CAPTURE.COMPLETED',
@@ -68,6 +69,7 @@ export async function handlePayPalEvent(
     return 'ignored';
   }
   const scope: TenantScope = { tenantId: tenant.id, livemode: account.livemode };
+  noteRequestTenant(scope);
   const captureId = isCapture ? resource.id : captureIdOfRefund(resource);
   const orderId = resource.supplementary_data?.related_ids?.order_id;
   // Read before the database transaction: PGlite has one connection, and PayPal may be slow.

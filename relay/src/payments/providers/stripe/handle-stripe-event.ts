@@ -14,6 +14,7 @@ import type { WebhookOutcome } from '../payment-provider.js';
 import { recordDeauthorization } from './account-deauthorized.js';
 import { inPinnedVersion } from './event-version.js';
 import { afterFailedRefund, refundFailureOf } from './refund-failure.js';
+import { noteRequestTenant } from '../../../observability/request-context.js';
 
 /** What applying an event needs (the webhook route and the reconciliation sweep both pass it). */
 export type StripeEventDeps = Pick<PaymentDeps, 'knex' | 'stripe' | 'logger'>;
@@ -52,6 +53,7 @@ export async function handleStripeEvent(
     return 'ignored';
   }
   const scope: TenantScope = { tenantId: tenant.id, livemode: event.livemode };
+  noteRequestTenant(scope);
   return inTenantTransaction(deps.knex, scope, async (trx) => {
     const recorded = await trx('processed_webhook_events')
       .insert({
