@@ -8,6 +8,7 @@ import {
   seedTenantWithForm,
 } from '../../../testing/payment-fixtures.js';
 import { startTestRelay, TEST_WEBHOOK_SECRET, type TestRelay } from '../../../testing/test-relay.js';
+import { createLogger } from '../../../logger.js';
 import { PINNED_API_VERSION } from './event-version.js';
 
 const ASYNC_SUCCEEDS = '4000000000007700';
@@ -212,6 +213,30 @@ describe('Stripe webhooks: async payments, dispute closure, endpoint API version
     );
     // The platform's own tenants are untouched.
     assert.equal((await pay('4242424242424242')).status, 200);
+
+    // The sweep leaves the account alone too: Stripe would refuse every list on it.
+    const { runReconciliationSweep, sweepWindow } = await import('../../../reconciliation/run-sweep.js');
+    const { PAYMENT_PROVIDERS } = await import('../index.js');
+    const listsOnAccount = () =>
+      sandbox
+        .requestLog()
+        .filter(
+          (entry) =>
+            entry.method === 'GET' && entry.path === '/v1/payment_intents' && entry.account === account.id,
+        ).length;
+    const listsBefore = listsOnAccount();
+    const report = await runReconciliationSweep(
+      PAYMENT_PROVIDERS,
+      {
+        knex: relay.database.app?.knex ?? relay.database.knex,
+        stripe: relay.stripe,
+        paypal: relay.paypal,
+        logger: createLogger({ level: 'silent' }),
+      },
+      { ...sweepWindow(Date.now() + 1_000, 3_600_000, 0), dryRun: true },
+    );
+    assert.deepEqual(report.errors, []);
+    assert.equal(listsOnAccount(), listsBefore, 'no list on the disconnected account');
 
     // The merchant connects again and the operator points the tenant at the account once more.
     const { setStripeAccount } = await import('../../../tenants/set-stripe-account.js');

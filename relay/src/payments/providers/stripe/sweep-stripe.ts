@@ -56,8 +56,17 @@ export async function sweepStripe(
   }
 }
 
+/** The connected accounts to list, less those that disconnected the platform: Stripe refuses them. */
 async function connectedAccounts(deps: SweepDeps): Promise<string[]> {
-  const rows = await Tenant.query(deps.knex).whereNotNull('stripe_account_id').distinct('stripe_account_id');
+  const rows = await Tenant.query(deps.knex)
+    .whereNotNull('stripe_account_id')
+    .whereNotExists((gone) =>
+      gone
+        .select(1)
+        .from('stripe_deauthorized_accounts')
+        .whereRaw('stripe_deauthorized_accounts.account_id = tenants.stripe_account_id'),
+    )
+    .distinct('stripe_account_id');
   return rows.map((row) => row.stripeAccountId).filter((id): id is string => Boolean(id));
 }
 
