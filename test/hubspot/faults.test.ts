@@ -61,7 +61,10 @@ describe('HubSpot push: rate limits, crashes and dead letters', function () {
     await world.payDirectly(seeded, 'first@example.com');
     await drain(worker, world.clock, { until: () => allSynced(world.knex, seeded.tenant.id, 1) });
     // HubSpot lowers the limit: the worker still believes 100 per 10 s until a 429 tells it otherwise.
-    world.hubspot.setRateLimit({ maxPerWindow: 6, windowMs: 10_000 });
+    // A minute-long window: the simulated clock also moves with real time, and on a loaded machine
+    // 15 requests once spread over more than 10 s, so a 10-second window never filled.
+    const windowMs = 60_000;
+    world.hubspot.setRateLimit({ maxPerWindow: 6, windowMs });
     await world.payDirectlyMany(
       seeded,
       Array.from({ length: 250 }, (_, index) => `r${index}@example.com`),
@@ -76,7 +79,7 @@ describe('HubSpot push: rate limits, crashes and dead letters', function () {
       stats.rateLimited >= 1 && stats.rateLimited <= 2,
       `429s: ${stats.rateLimited} of ${stats.requests}`,
     );
-    assert.ok(world.clock.now() - startedAt >= 20_000, 'the 15 requests took at least two windows');
+    assert.ok(world.clock.now() - startedAt >= 2 * windowMs, 'the 15 requests took at least two windows');
     const attempts = await world
       .knex('transactions')
       .where({ tenant_id: seeded.tenant.id })
