@@ -21,7 +21,8 @@ describe('HubSpot push: OAuth install and a token expiring mid-run', function ()
       (calls['POST /oauth/2026-03/token/introspect'] ?? 0) >= 1,
       'the portal id comes from 2026-03 introspection',
     );
-    const v1Calls = () => Object.keys(world.hubspot.stats().byPath).filter((path) => path.includes('/oauth/v1/'));
+    const v1Calls = () =>
+      Object.keys(world.hubspot.stats().byPath).filter((path) => path.includes('/oauth/v1/'));
     assert.deepEqual(v1Calls(), [], 'none of the OAuth v1 endpoints HubSpot sunsets on 2027-02-16');
 
     const row = await world.knex('hubspot_connections').where({ tenant_id: seeded.tenant.id }).first();

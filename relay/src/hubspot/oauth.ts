@@ -132,7 +132,6 @@ export async function completeInstall(
   }
 }
 
-
 /**
  * Trades the refresh token for a new access token and stores it. A refused refresh (revoked app,
  * private-app token) marks the connection broken, which stops the worker claiming its jobs until

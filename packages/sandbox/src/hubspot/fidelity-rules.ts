@@ -217,7 +217,7 @@ export const HUBSPOT_FIDELITY_RULES: FidelityRule[] = [
   },
   {
     id: 'oauth-2026-03-and-rfc6749-errors',
-    rule: 'The date-versioned OAuth API (POST /oauth/2026-03/token and /token/introspect, form bodies) replaces the v1 endpoints sunset on 2027-02-16; OAuth refusals carry RFC 6749 `error` and `error_description` beside HubSpot\'s `status` and `message`.',
+    rule: "The date-versioned OAuth API (POST /oauth/2026-03/token and /token/introspect, form bodies) replaces the v1 endpoints sunset on 2027-02-16; OAuth refusals carry RFC 6749 `error` and `error_description` beside HubSpot's `status` and `message`.",
     source:
       'https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/migration-guide ; https://developers.hubspot.com/changelog/new-oauth-v3-api-endpoints-and-standardized-error-responses',
     async check({ sandbox, portalId }) {
