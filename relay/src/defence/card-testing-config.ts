@@ -9,11 +9,23 @@ const VERIFY_URLS: Record<ChallengeProvider, string> = {
   hcaptcha: 'https://api.hcaptcha.com/siteverify',
 };
 
+/** Where the sandbox fake serves each widget's api.js: the providers' own paths, on its origin. */
+const SCRIPT_PATHS: Record<ChallengeProvider, string> = {
+  turnstile: '/turnstile/v0/api.js',
+  hcaptcha: '/1/api.js',
+};
+
 export interface ChallengeConfig {
   provider: ChallengeProvider;
   siteKey: string;
   secretKey: string;
   verifyUrl: URL;
+  /**
+   * The widget script the SDK loads, only when CHALLENGE_VERIFY_URL points at a fake (the sandbox
+   * serves its widget beside its siteverify, as PAYPAL_API_BASE gives the PayPal JS SDK's URL);
+   * undefined: the SDK loads the provider's own api.js.
+   */
+  scriptUrl: string | undefined;
   timeoutMs: number;
 }
 
@@ -55,11 +67,13 @@ function readChallengeConfig(env: Env): ChallengeConfig | undefined {
     );
   }
   const provider = readChoice(env, 'CHALLENGE_PROVIDER', 'turnstile', ['turnstile', 'hcaptcha'] as const);
+  const fakeVerifyUrl = readUrl(env, 'CHALLENGE_VERIFY_URL');
   return {
     provider,
     siteKey: env.CHALLENGE_SITE_KEY as string,
     secretKey: env.CHALLENGE_SECRET_KEY as string,
-    verifyUrl: readUrl(env, 'CHALLENGE_VERIFY_URL') ?? new URL(VERIFY_URLS[provider]),
+    verifyUrl: fakeVerifyUrl ?? new URL(VERIFY_URLS[provider]),
+    scriptUrl: fakeVerifyUrl ? new URL(SCRIPT_PATHS[provider], fakeVerifyUrl).href : undefined,
     timeoutMs: readInteger(env, 'CHALLENGE_TIMEOUT_MS', 5_000, 100, 60_000),
   };
 }

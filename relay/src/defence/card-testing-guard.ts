@@ -12,11 +12,20 @@ export type ChallengePolicy = 'off' | 'after_decline' | 'always';
 export interface PaymentAttempt {
   ip: string;
   tenantId: string;
-  email: string;
+  /** The payer's email; a PayPal order is created before PayPal tells it, so it may be absent. */
+  email?: string | undefined;
   attemptId: string;
   /** The tenant's CAPTCHA policy (tenants.challenge). */
   policy: ChallengePolicy;
   challengeToken?: string | undefined;
+}
+
+/** The CAPTCHA a form's public config names, for the SDK to render before it pays. */
+export interface PublicChallenge {
+  provider: 'turnstile' | 'hcaptcha';
+  siteKey: string;
+  policy: Exclude<ChallengePolicy, 'off'>;
+  scriptUrl?: string;
 }
 
 /** Why the guard refused a payment, for metrics. */
@@ -89,10 +98,21 @@ export class CardTestingGuard {
     return flight.sameRequest ? flight.promise : this.admitOnce(attempt);
   }
 
+  /**
+   * The widget the SDK renders for a tenant's policy (in the form's public config), or null when
+   * the tenant asks for none or the relay has no CAPTCHA keys (then nothing is asked: see below).
+   */
+  widgetFor(policy: ChallengePolicy): PublicChallenge | null {
+    const challenge = this.config.challenge;
+    if (policy === 'off' || !challenge || !this.verify) return null;
+    const { provider, siteKey, scriptUrl } = challenge;
+    return { provider, siteKey, policy, ...(scriptUrl ? { scriptUrl } : {}) };
+  }
+
   private async admitOnce(attempt: PaymentAttempt): Promise<void> {
-    const email = emailKey(attempt.email);
+    const email = attempt.email ? emailKey(attempt.email) : undefined;
     const [emailDeclines, ipDeclines, attemptFailures] = await Promise.all([
-      this.declinesPerEmail.get(email),
+      email ? this.declinesPerEmail.get(email) : null,
       this.declinesPerIp.get(attempt.ip),
       this.failuresPerAttempt.get(attempt.attemptId),
     ]);
@@ -105,7 +125,7 @@ export class CardTestingGuard {
     }
     await this.take([
       [this.perIp, attempt.ip, 'ip'],
-      [this.perEmail, email, 'email'],
+      ...(email ? [[this.perEmail, email, 'email'] as const] : []),
       [this.perTenant, attempt.tenantId, 'tenant'],
     ]);
   }
@@ -177,7 +197,7 @@ export class CardTestingGuard {
   }
 
   /** Takes one attempt from every bucket at once; if one refuses, the others get theirs back. */
-  private async take(buckets: Array<[RateLimiterAbstract, string, Refusal]>): Promise<void> {
+  private async take(buckets: ReadonlyArray<readonly [RateLimiterAbstract, string, Refusal]>): Promise<void> {
     const results = await Promise.allSettled(buckets.map(([limiter, key]) => limiter.consume(key)));
     const refusedAt = results.findIndex((result) => result.status === 'rejected');
     if (refusedAt < 0) return;

@@ -71,6 +71,7 @@ export function publicPaymentRoutes(deps: PublicRouteDeps): Router {
             deps.paypal.jsSdkUrl(),
           )
         : null,
+      challenge: deps.guard.widgetFor(tenant.challenge),
     };
     ctx.body = config;
     ctx.set('Cache-Control', 'public, max-age=30');
