@@ -63,7 +63,10 @@ describe('card-testing defence on PayPal orders: the same caps and CAPTCHA as th
     const asked = await order(request, ip);
     assert.equal(asked.status, 403);
     assert.equal(asked.body.error?.code, 'challenge_required');
-    assert.deepEqual(asked.body.error?.challenge, { provider: 'turnstile', siteKey: captcha.turnstile.siteKey });
+    assert.deepEqual(asked.body.error?.challenge, {
+      provider: 'turnstile',
+      siteKey: captcha.turnstile.siteKey,
+    });
 
     const forged = await order({ ...request, challengeToken: 'XXXX.DUMMY.TOKEN.XXXX' }, ip);
     assert.equal(forged.body.error?.code, 'challenge_failed');
@@ -80,7 +83,9 @@ describe('card-testing defence on PayPal orders: the same caps and CAPTCHA as th
     const ip = newIp();
     const statuses = [];
     for (let index = 0; index < 4; index += 1)
-      statuses.push((await order(paypalOrderRequest(seeded.tenant.id, seeded.form.hubspotFormGuid), ip)).status);
+      statuses.push(
+        (await order(paypalOrderRequest(seeded.tenant.id, seeded.form.hubspotFormGuid), ip)).status,
+      );
     assert.deepEqual(statuses, [200, 200, 200, 429]);
     const refused = await order(paypalOrderRequest(seeded.tenant.id, seeded.form.hubspotFormGuid), ip);
     assert.equal(refused.body.error?.code, 'too_many_attempts');
@@ -107,7 +112,10 @@ describe('card-testing defence on PayPal orders: the same caps and CAPTCHA as th
 
   it('names the CAPTCHA in the form’s public config only for a tenant that asks for one', async () => {
     const [plain, asking] = [await seed(), await seed()];
-    await relay.database.knex('tenants').where({ id: asking.tenant.id }).update({ challenge: 'after_decline' });
+    await relay.database
+      .knex('tenants')
+      .where({ id: asking.tenant.id })
+      .update({ challenge: 'after_decline' });
     const challengeOf = async (seeded: typeof plain) =>
       (
         (await (

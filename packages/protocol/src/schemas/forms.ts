@@ -66,7 +66,10 @@ export const FormConfig = Type.Object(
           }),
           Type.Null(),
         ],
-        { description: "The tenant's CAPTCHA, when it asks for one and the relay has the keys; null otherwise" },
+        {
+          description:
+            "The tenant's CAPTCHA, when it asks for one and the relay has the keys; null otherwise",
+        },
       ),
     ),
   },
