@@ -30,8 +30,8 @@ describe('SDK with a tenant that asks for a CAPTCHA (Turnstile fake)', () => {
     await fetch('/__control/challenge-verdict?mode=as-solved');
   });
 
-  async function setUp() {
-    const formId = await newForm('challenge=always');
+  async function setUp(query = '') {
+    const formId = await newForm(`challenge=always&${query}`);
     const target = makeTarget();
     driver.render(formId, target);
     const handle = window.OnePagePay.attach({
@@ -109,5 +109,35 @@ describe('SDK with a tenant that asks for a CAPTCHA (Turnstile fake)', () => {
     driver.submitButton(target).click();
     await waitFor(() => submissionsFor(formId).length === 1, 'the paid submission', 8000);
     equal((await formState(formId)).intents.length, 1, 'one charge');
+  });
+
+  it('PayPal: the order is refused without a token and created once the CAPTCHA is solved', async () => {
+    const { formId, target, step, box } = await setUp('providers=paypal');
+    await driver.fill(target);
+    const button = await waitFor(
+      () => step.querySelector('.paypal-buttons button'),
+      'the PayPal button',
+      8000,
+    );
+    button.click();
+    await waitFor(
+      () => messageOf(step) === 'Solve the CAPTCHA, then send the payment again.',
+      'the relay’s refusal of the order',
+    );
+    ok(!document.querySelector('.paypal-checkout-sandbox'), "PayPal's window never opened");
+    equal((await formState(formId)).orders.length, 0, 'no PayPal order');
+
+    await solve(box);
+    button.click();
+    const payerWindow = await waitFor(
+      () => document.querySelector('.paypal-checkout-sandbox'),
+      "PayPal's window",
+      8000,
+    );
+    payerWindow.querySelector('[data-paypal-approve]').click();
+    await waitFor(() => submissionsFor(formId).length === 1, 'the paid submission', 8000);
+    const state = await formState(formId);
+    equal(state.orders.length, 1, 'one order');
+    equal(state.orders[0].captures.length, 1, 'captured once');
   });
 });
