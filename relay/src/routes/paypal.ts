@@ -35,7 +35,7 @@ export function paypalRoutes(deps: PayPalRouteDeps): Router {
         tenantId: request.tenantId,
         attemptId: request.attemptId,
         challengeToken: request.challengeToken,
-        policy: found.tenant.challenge,
+        tenant: found.tenant,
       });
     }
     ctx.body = await createPayPalOrder(deps, request, ctx.get('Origin'));

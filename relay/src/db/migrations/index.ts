@@ -16,6 +16,7 @@ import * as paypal from './012-paypal.js';
 import * as submittedEmail from './015-submitted-email.js';
 import * as outboxStats from './016-outbox-stats.js';
 import * as cardTesting from './018-card-testing.js';
+import * as tenantChallengeKeys from './022-tenant-challenge-keys.js';
 import * as hubspotPortalSettings from './019-hubspot-portal-settings.js';
 import * as merchantSelfService from './021-merchant-self-service.js';
 
@@ -46,6 +47,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['018-card-testing', cardTesting],
   ['019-hubspot-portal-settings', hubspotPortalSettings],
   ['021-merchant-self-service', merchantSelfService],
+  ['022-tenant-challenge-keys', tenantChallengeKeys],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {
