@@ -49,6 +49,7 @@ function sdkEnvironmentPlugin() {
             relayUrl: main.relay.url,
             distantRelayUrl: distant.url,
             tenantId: main.tenantId,
+            challengeTenantId: main.challengeTenantId,
             stripeUrl: main.stripe.url,
             paypalUrl: main.paypal.url,
             down: { relayUrl: down.relay.url, tenantId: down.tenantId, stripeUrl: down.stripe.url },
@@ -64,8 +65,14 @@ function sdkEnvironmentPlugin() {
             : undefined;
           const currency = context.query.currency ? String(context.query.currency) : undefined;
           const providers = context.query.providers ? String(context.query.providers).split(',') : undefined;
-          return json({ formId: await stack.newForm({ amount, currency, customAmount, providers }) });
+          const challenge = context.query.challenge === 'always';
+          return json({
+            formId: await stack.newForm({ amount, currency, customAmount, providers, challenge }),
+          });
         }
+        case '/__control/challenge-verdict':
+          stack.challenge.setVerdict(context.query.mode === 'fail' ? 'fail' : 'as-solved');
+          return json({ mode: context.query.mode });
         case '/__control/hubspot-outage': {
           const outage = await setHubSpotOutage(stack, context.query.mode === 'down' ? 'down' : 'none');
           return json({

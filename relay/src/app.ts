@@ -23,9 +23,14 @@ import type { ErrorReporter } from './observability/error-reporter.js';
 import type { UpstreamHealthMonitor } from './status/upstream-health.js';
 import { CardTestingGuard } from './defence/card-testing-guard.js';
 import { createChallengeVerifier, type ChallengeVerifier } from './defence/challenge-verifier.js';
+import type { ChallengeConfig } from './defence/card-testing-config.js';
+import { TokenCipher } from './hubspot/token-cipher.js';
 
 export interface AppDeps {
-  config: Pick<RelayConfig, 'trustedProxyHops' | 'requireHttps' | 'rateLimits' | 'cardTesting'> &
+  config: Pick<
+    RelayConfig,
+    'trustedProxyHops' | 'requireHttps' | 'rateLimits' | 'cardTesting' | 'encryptionKeys'
+  > &
     Partial<Pick<RelayConfig, 'metricsToken'>>;
   knex: Knex;
   stripe: StripeAccounts;
@@ -37,8 +42,8 @@ export interface AppDeps {
   version?: string;
   /** The relay's Prometheus metrics; a private set when not given (tests that build the app alone). */
   metrics?: RelayMetrics;
-  /** Verifies CAPTCHA tokens; by default the configured provider's siteverify (CHALLENGE_*). */
-  challengeVerifier?: ChallengeVerifier;
+  /** Verifies CAPTCHA tokens for one set of keys; by default that provider's siteverify. */
+  challengeVerifierFor?: (challenge: ChallengeConfig) => ChallengeVerifier;
   /** Receives unexpected errors (Sentry when SENTRY_DSN is set); none are sent without one. */
   errorReporter?: ErrorReporter;
 }
@@ -52,10 +57,12 @@ export function buildApp(deps: AppDeps): { app: Koa; origins: OriginDirectory } 
   const origins = new OriginDirectory(deps.knex);
   const forms = new PaymentFormCache(deps.knex);
   const metrics = deps.metrics ?? new RelayMetrics({ knex: deps.knex });
-  const challenge = deps.config.cardTesting.challenge;
-  const verifier = deps.challengeVerifier ?? (challenge ? createChallengeVerifier(challenge) : undefined);
-  const guard = new CardTestingGuard(deps.knex, deps.config.cardTesting, verifier, (reason) =>
-    metrics.countRefusal(reason),
+  const guard = new CardTestingGuard(
+    deps.knex,
+    deps.config.cardTesting,
+    new TokenCipher(deps.config.encryptionKeys),
+    deps.challengeVerifierFor ?? ((challenge) => createChallengeVerifier(challenge)),
+    (reason) => metrics.countRefusal(reason),
   );
   const paymentDeps = { ...deps, forms, metrics, guard };
   // The error boundary handles everything; Koa's default handler would only log to stderr.

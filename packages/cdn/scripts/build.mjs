@@ -36,8 +36,8 @@ export function typescriptForBundle(version) {
 const STUB_LOADERS =
   'export const loadStripe = () => Promise.resolve(null); export const loadScript = loadStripe;';
 const STUB_PROVIDERS =
-  'export const stripeProvider = () => null; export const paypalProvider = stripeProvider; export const besideCard = () => stripeProvider;';
-const PROVIDER_MODULE = /\/providers\/(stripe-provider|paypal-provider|beside-card)\.js$/;
+  'export const stripeProvider = () => null; export const paypalProvider = stripeProvider; export const besideCard = () => stripeProvider; export const withChallenge = (p) => p;';
+const PROVIDER_MODULE = /\/providers\/(stripe-provider|paypal-provider|beside-card|with-challenge)\.js$/;
 
 /**
  * `stubProviders` builds the SDK's own weight (the core budget): the provider modules and the

@@ -68,10 +68,12 @@ export {
 } from './schemas/merchant-api.js';
 export {
   AllowedOrigins,
+  ChallengeSettings,
   CreateFormRequest,
   HubSpotConnectionStatus,
   HubSpotConnectLink,
   MerchantForm,
   MerchantFormList,
+  UpdateChallengeRequest,
   UpdateFormRequest,
 } from './schemas/merchant-setup.js';

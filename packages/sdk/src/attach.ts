@@ -6,6 +6,7 @@ import { besideCard } from './providers/beside-card.js';
 import type { PaymentProviderFactory } from './providers/payment-provider.js';
 import { paypalProvider } from './providers/paypal-provider.js';
 import { stripeProvider } from './providers/stripe-provider.js';
+import { withChallenge } from './providers/with-challenge.js';
 import { createRelayClient, type FormConfig, type RelayClient, type StatusResponse } from './relay-client.js';
 
 export interface CommonOptions {
@@ -69,7 +70,9 @@ export function openSession(options: CommonOptions) {
     const step = createPaymentStep(host, {
       ...options,
       relay,
-      providers: options.providers ?? [besideCard(stripeProvider, paypalProvider, options.only)],
+      providers: options.providers ?? [
+        withChallenge(besideCard(stripeProvider, paypalProvider, options.only)),
+      ],
       container,
       named,
     });

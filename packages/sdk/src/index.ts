@@ -23,6 +23,7 @@ export type {
 export { stripeProvider } from './providers/stripe-provider.js';
 export { paypalProvider } from './providers/paypal-provider.js';
 export { besideCard } from './providers/beside-card.js';
+export { withChallenge } from './providers/with-challenge.js';
 export { createRelayClient, type RelayClient } from './relay-client.js';
 
 /** The SDK's version, set at build time. */

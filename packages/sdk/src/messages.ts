@@ -16,7 +16,19 @@ const MESSAGES: Record<string, string> = {
 /** What the payer reads after a failure: what happened and what to do, never a stack trace. */
 export function messageFor(error: unknown): string {
   const { code = '', message } = error as OnePagePayError;
-  if (['card_declined', 'payment_failed', 'validation_error', 'invalid_email'].includes(code)) return message;
+  // The relay's own words for these tell the payer what to do (solve the CAPTCHA, another card).
+  // In the order of pay-flow's FINAL: gzip then stores the repeat as one reference (CDN budget).
+  if (
+    [
+      'challenge_required',
+      'challenge_failed',
+      'card_declined',
+      'payment_failed',
+      'validation_error',
+      'invalid_email',
+    ].includes(code)
+  )
+    return message;
   if (RETRIED.includes(code)) return TRY_AGAIN_SAFELY;
   return MESSAGES[code] ?? 'The payment did not go through. Try again.';
 }

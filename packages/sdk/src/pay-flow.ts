@@ -9,6 +9,9 @@ import type { Contact } from './hubspot/form-host.js';
  * (and the payer's details read again: after `invalid_email` the payer corrects the email).
  */
 const FINAL = [
+  // Refused before anything was charged: the next press sends a new attempt with the solved token.
+  'challenge_required',
+  'challenge_failed',
   'card_declined',
   'payment_authentication_failed',
   'payment_failed',
@@ -54,8 +57,7 @@ export function createPayFlow(relay: RelayClient, provider: PaymentProvider, sle
       try {
         return await call();
       } catch (error) {
-        const code = (error as OnePagePayError).code;
-        if (!RETRIED.includes(code) || attempt > 3) throw error;
+        if (!RETRIED.includes((error as OnePagePayError).code) || attempt > 3) throw error;
         await sleep(attempt * 600);
       }
     }

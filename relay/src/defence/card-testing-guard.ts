@@ -3,20 +3,43 @@ import type { Knex } from 'knex';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { RelayError } from '../errors.js';
 import { SingleFlight } from '../payments/singleflight.js';
-import type { CardTestingConfig } from './card-testing-config.js';
+import type { Tenant } from '../db/models/tenant.js';
+import type { TokenCipher } from '../hubspot/token-cipher.js';
+import { challengeSecretContext } from '../secrets/sealed-columns.js';
+import {
+  challengeConfigFor,
+  scriptUrlFor,
+  type CardTestingConfig,
+  type ChallengeConfig,
+} from './card-testing-config.js';
 import type { ChallengeVerifier } from './challenge-verifier.js';
 import { throttleLimiter } from './throttle-store.js';
 
 export type ChallengePolicy = 'off' | 'after_decline' | 'always';
 
+/** What the guard reads of a tenant: its policy and its own widget keys, if any (secret sealed). */
+export type TenantChallenge = Pick<
+  Tenant,
+  'id' | 'challenge' | 'challengeProvider' | 'challengeSiteKey' | 'challengeSecret'
+>;
+
 export interface PaymentAttempt {
   ip: string;
   tenantId: string;
-  email: string;
+  /** The payer's email; a PayPal order is created before PayPal tells it, so it may be absent. */
+  email?: string | undefined;
   attemptId: string;
-  /** The tenant's CAPTCHA policy (tenants.challenge). */
-  policy: ChallengePolicy;
+  /** The tenant's CAPTCHA policy and keys (tenants.challenge*). */
+  tenant: TenantChallenge;
   challengeToken?: string | undefined;
+}
+
+/** The CAPTCHA a form's public config names, for the SDK to render before it pays. */
+export interface PublicChallenge {
+  provider: 'turnstile' | 'hcaptcha';
+  siteKey: string;
+  policy: Exclude<ChallengePolicy, 'off'>;
+  scriptUrl?: string;
 }
 
 /** Why the guard refused a payment, for metrics. */
@@ -61,7 +84,10 @@ export class CardTestingGuard {
   constructor(
     knex: Knex,
     private readonly config: CardTestingConfig,
-    private readonly verify: ChallengeVerifier | undefined,
+    /** Opens the tenants' sealed CAPTCHA secrets. */
+    private readonly cipher: TokenCipher,
+    /** A siteverify client for one set of keys (the relay's or a tenant's); injected for tests. */
+    private readonly verifierFor: (challenge: ChallengeConfig) => ChallengeVerifier,
     private readonly onRefusal: (reason: Refusal) => void = () => undefined,
   ) {
     const limiter = (keyPrefix: string, points: number, duration: number) =>
@@ -77,7 +103,14 @@ export class CardTestingGuard {
 
   /** Lets a payment attempt through, or throws 429 too_many_attempts / 403 challenge_required|failed. */
   admit(attempt: PaymentAttempt): Promise<void> {
-    const fingerprint = JSON.stringify([attempt.ip, attempt.email, attempt.challengeToken, attempt.policy]);
+    const { challenge, challengeSiteKey } = attempt.tenant;
+    const fingerprint = JSON.stringify([
+      attempt.ip,
+      attempt.email,
+      attempt.challengeToken,
+      challenge,
+      challengeSiteKey,
+    ]);
     const key = `${attempt.tenantId}/${attempt.attemptId}`;
     const seen = this.admitted.get(key);
     if (seen && seen.fingerprint === fingerprint && seen.expiresAt > Date.now()) return Promise.resolve();
@@ -89,10 +122,39 @@ export class CardTestingGuard {
     return flight.sameRequest ? flight.promise : this.admitOnce(attempt);
   }
 
+  /**
+   * The widget the SDK renders for a tenant's policy (in the form's public config), or null when
+   * the tenant asks for none or the relay has no CAPTCHA keys (then nothing is asked: see below).
+   */
+  widgetFor(tenant: TenantChallenge): PublicChallenge | null {
+    const policy = tenant.challenge;
+    if (policy === 'off') return null;
+    // The public part only: the tenant's secret is not opened for a form's config.
+    const { challengeProvider: own, challengeSiteKey: ownSiteKey } = tenant;
+    const widget =
+      own && ownSiteKey
+        ? { provider: own, siteKey: ownSiteKey, scriptUrl: scriptUrlFor(own, this.config) }
+        : this.config.challenge;
+    if (!widget) return null;
+    const { provider, siteKey, scriptUrl } = widget;
+    return { provider, siteKey, policy, ...(scriptUrl ? { scriptUrl } : {}) };
+  }
+
+  /** The keys a tenant's payers are checked with: its own, else the relay's; none: no CAPTCHA. */
+  private challengeFor(tenant: TenantChallenge): ChallengeConfig | undefined {
+    const { id, challengeProvider, challengeSiteKey, challengeSecret } = tenant;
+    if (!challengeProvider || !challengeSiteKey || !challengeSecret) return this.config.challenge;
+    const secretKey = this.cipher.open(challengeSecret, challengeSecretContext(id));
+    return challengeConfigFor(
+      { provider: challengeProvider, siteKey: challengeSiteKey, secretKey },
+      this.config,
+    );
+  }
+
   private async admitOnce(attempt: PaymentAttempt): Promise<void> {
-    const email = emailKey(attempt.email);
+    const email = attempt.email ? emailKey(attempt.email) : undefined;
     const [emailDeclines, ipDeclines, attemptFailures] = await Promise.all([
-      this.declinesPerEmail.get(email),
+      email ? this.declinesPerEmail.get(email) : null,
       this.declinesPerIp.get(attempt.ip),
       this.failuresPerAttempt.get(attempt.attemptId),
     ]);
@@ -100,12 +162,13 @@ export class CardTestingGuard {
     this.refuseIfSpent(emailDeclines, this.config.declinesPerEmailPerDay, 'declines');
     this.refuseIfSpent(ipDeclines, this.config.declinesPerIpPerDay, 'declines');
     const declined = (emailDeclines?.consumedPoints ?? 0) + (ipDeclines?.consumedPoints ?? 0) > 0;
-    if (attempt.policy === 'always' || (attempt.policy === 'after_decline' && declined)) {
+    const policy = attempt.tenant.challenge;
+    if (policy === 'always' || (policy === 'after_decline' && declined)) {
       await this.checkChallenge(attempt);
     }
     await this.take([
       [this.perIp, attempt.ip, 'ip'],
-      [this.perEmail, email, 'email'],
+      ...(email ? [[this.perEmail, email, 'email'] as const] : []),
       [this.perTenant, attempt.tenantId, 'tenant'],
     ]);
   }
@@ -137,10 +200,11 @@ export class CardTestingGuard {
   }
 
   private async checkChallenge(attempt: PaymentAttempt): Promise<void> {
-    const challenge = this.config.challenge;
-    // A tenant asked for a CAPTCHA the relay has no keys for: fail closed is worse for payers than
-    // the limits alone, so the limits stay the defence and docs/security.md says to set the keys.
-    if (!challenge || !this.verify) return;
+    const challenge = this.challengeFor(attempt.tenant);
+    // A tenant asked for a CAPTCHA but neither it nor the relay has keys: fail closed is worse for
+    // payers than the limits alone, so the limits stay the defence (the merchant API's `active`
+    // says so, and docs/security.md says to set the keys).
+    if (!challenge) return;
     if (await this.passed.get(attempt.attemptId)) return;
     const widget = { provider: challenge.provider, siteKey: challenge.siteKey };
     if (!attempt.challengeToken) {
@@ -151,7 +215,7 @@ export class CardTestingGuard {
     }
     let verdict;
     try {
-      verdict = await this.verify(attempt.challengeToken, attempt.ip);
+      verdict = await this.verifierFor(challenge)(attempt.challengeToken, attempt.ip);
     } catch (cause) {
       throw new RelayError(
         'provider_unavailable',
@@ -177,7 +241,7 @@ export class CardTestingGuard {
   }
 
   /** Takes one attempt from every bucket at once; if one refuses, the others get theirs back. */
-  private async take(buckets: Array<[RateLimiterAbstract, string, Refusal]>): Promise<void> {
+  private async take(buckets: ReadonlyArray<readonly [RateLimiterAbstract, string, Refusal]>): Promise<void> {
     const results = await Promise.allSettled(buckets.map(([limiter, key]) => limiter.consume(key)));
     const refusedAt = results.findIndex((result) => result.status === 'rejected');
     if (refusedAt < 0) return;

@@ -71,6 +71,7 @@ export function publicPaymentRoutes(deps: PublicRouteDeps): Router {
             deps.paypal.jsSdkUrl(),
           )
         : null,
+      challenge: deps.guard.widgetFor(tenant),
     };
     ctx.body = config;
     ctx.set('Cache-Control', 'public, max-age=30');
@@ -88,7 +89,7 @@ export function publicPaymentRoutes(deps: PublicRouteDeps): Router {
       attemptId: request.attemptId,
       challengeToken: request.challengeToken,
     };
-    if (found) await deps.guard.admit({ ...attempt, policy: found.tenant.challenge });
+    if (found) await deps.guard.admit({ ...attempt, tenant: found.tenant });
     try {
       ctx.body = await createPayment(deps, request, ctx.get('Origin'));
     } catch (error) {

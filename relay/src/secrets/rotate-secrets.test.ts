@@ -52,6 +52,12 @@ describe('rotate-key: re-sealing stored secrets (real relays + real database)', 
     await knex()('merchant_users')
       .where({ tenant_id: second.tenantId })
       .update({ totp_secret: 'JBSWY3DPEHPK3PXP' });
+    // A tenant's own CAPTCHA secret, set through the merchant API (sealed under k1).
+    const captcha = await owner.post('/v1/merchant/challenge', {
+      policy: 'always',
+      keys: { provider: 'turnstile', siteKey: '0x4AAAAAAAsitekey', secretKey: '0x4AAAAAAAsecret' },
+    });
+    assert.equal(captcha.status, 200, JSON.stringify(captcha.body));
     const k1 = new TokenCipher([K1]);
     await saveConnection(knex(), k1, scope(false), {
       portalId: 101,
@@ -75,6 +81,7 @@ describe('rotate-key: re-sealing stored secrets (real relays + real database)', 
     assert.deepEqual(column(dry, 'hubspot access tokens')?.remaining, { k1: 2 });
     assert.deepEqual(column(dry, 'TOTP secrets')?.remaining, { k1: 1, 'plain-text': 1 });
     assert.deepEqual(column(dry, 'TOTP secrets being enrolled')?.remaining, { k1: 1 });
+    assert.deepEqual(column(dry, 'CAPTCHA secret keys')?.remaining, { k1: 1 });
     assert.equal((await knex()('hubspot_connections').whereLike('access_token', 'v1.k2.%')).length, 0);
 
     // The operator's terminal closes after two secrets.
@@ -127,6 +134,7 @@ describe('rotate-key: re-sealing stored secrets (real relays + real database)', 
         ['hubspot refresh tokens', 1, 0],
         ['TOTP secrets', 2, 0],
         ['TOTP secrets being enrolled', 1, 0],
+        ['CAPTCHA secret keys', 1, 0],
       ],
     );
   });

@@ -37,9 +37,22 @@ const totpSecret = (column: string, name: string): SealedColumn => ({
   sealsPlainText: true,
 });
 
+/** What a tenant's CAPTCHA secret is bound to: a sealed secret copied to another tenant does not open. */
+export const challengeSecretContext = (tenantId: string) => `challenge-secret:${tenantId}`;
+
+const challengeSecret: SealedColumn = {
+  name: 'CAPTCHA secret keys',
+  table: 'tenants',
+  column: 'challenge_secret',
+  keys: ['id'],
+  context: (row) => challengeSecretContext(row.id as string),
+  sealsPlainText: false,
+};
+
 export const SEALED_COLUMNS: readonly SealedColumn[] = [
   hubspotToken('access'),
   hubspotToken('refresh'),
   totpSecret('totp_secret', 'TOTP secrets'),
   totpSecret('pending_totp_secret', 'TOTP secrets being enrolled'),
+  challengeSecret,
 ];

@@ -106,6 +106,21 @@ describe('one submission: retries and attempts', () => {
     equal(calls[1].args[0].stripe.paymentMethodId, 'pm_test_2');
   });
 
+  it('after a CAPTCHA refusal, the next press tokenizes again (and so picks up the solved token)', async () => {
+    for (const code of ['challenge_required', 'challenge_failed']) {
+      const { calls, relay } = scriptedRelay([
+        new OnePagePayError(code, 'Solve the CAPTCHA, then send the payment again.', { status: 403 }),
+        PAID,
+      ]);
+      const provider = countingProvider();
+      const flow = createPayFlow(relay, provider, noWait);
+      await pay(flow).catch((error) => equal(error.code, code));
+      await pay(flow);
+      equal(provider.tokens, 2, `${code}: tokenized again`);
+      ok(calls[0].args[0].attemptId !== calls[1].args[0].attemptId, `${code}: a new attempt id`);
+    }
+  });
+
   it('runs the next action, then confirms the same attempt', async () => {
     const { calls, relay } = scriptedRelay([
       { ...PAID, status: 'requires_action', clientSecret: 'pi_1_secret_2' },

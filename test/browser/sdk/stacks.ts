@@ -4,7 +4,9 @@
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  startChallengeSandbox,
   startHubSpotSandbox,
+  type ChallengeSandbox,
   startPayPalSandbox,
   startStripeSandbox,
   type HubSpotSandbox,
@@ -21,6 +23,10 @@ export interface Stack {
   stripe: StripeSandbox;
   paypal: PayPalSandbox;
   relay: TestRelay;
+  /** The Turnstile fake: the relay's CAPTCHA keys and siteverify, and the widget's api.js. */
+  challenge: ChallengeSandbox;
+  /** A second tenant, whose payers solve a CAPTCHA on every payment (policy `always`). */
+  challengeTenantId: string;
   /** The HubSpot sandbox the relay's health probe asks, when the stack has one. */
   hubspot?: HubSpotSandbox;
   tenantId: string;
@@ -29,6 +35,8 @@ export interface Stack {
     currency?: string;
     customAmount?: { min: number; max: number };
     providers?: string[];
+    /** Made for the tenant that asks for a CAPTCHA. */
+    challenge?: boolean;
   }): Promise<string>;
   close(): Promise<void>;
 }
@@ -43,9 +51,15 @@ export async function startStack(
   const stripe = await startStripeSandbox({ host: '127.0.0.1', port: 0 });
   const paypal = await startPayPalSandbox({ webhookRetryDelaysMs: [50] });
   const hubspot = options.probeHubSpot ? await startHubSpotSandbox() : undefined;
+  const challenge = await startChallengeSandbox();
   const relay = await startTestRelay(stripe, {
     env: {
       ...paypalEnvFor(paypal),
+      // Tenants ask for no CAPTCHA unless their policy says so; the relay only has the keys.
+      CHALLENGE_PROVIDER: 'turnstile',
+      CHALLENGE_SITE_KEY: challenge.turnstile.siteKey,
+      CHALLENGE_SECRET_KEY: challenge.turnstile.secretKey,
+      CHALLENGE_VERIFY_URL: challenge.turnstileVerifyUrl,
       ...(hubspot
         ? {
             HUBSPOT_API_BASE: hubspot.url,
@@ -58,17 +72,21 @@ export async function startStack(
   paypal.setWebhook({ url: `${relay.url}/v1/webhooks/paypal`, webhookId: PAYPAL_TEST_WEBHOOK_ID });
   const knex = relay.database.knex;
   const tenant = await createTenant(knex, { name: 'SDK browser tests', origins });
+  const challengeTenant = await createTenant(knex, { name: 'SDK browser tests with a CAPTCHA', origins });
+  await knex('tenants').where({ id: challengeTenant.id }).update({ challenge: 'always' });
   if (options.stripeDown) stripe.setOutage('down');
   return {
     stripe,
     paypal,
     relay,
+    challenge,
+    challengeTenantId: challengeTenant.id,
     ...(hubspot ? { hubspot } : {}),
     tenantId: tenant.id,
     async newForm(form = {}) {
       const guid = crypto.randomUUID();
       await createForm(knex, {
-        tenantId: tenant.id,
+        tenantId: form.challenge ? challengeTenant.id : tenant.id,
         hubspotFormGuid: guid,
         productName: 'Workshop ticket',
         currency: form.currency ?? 'USD',
@@ -82,6 +100,7 @@ export async function startStack(
       await paypal.close();
       await stripe.close();
       await hubspot?.close();
+      await challenge.close();
     },
   };
 }
@@ -111,23 +130,25 @@ export async function describeForm(stack: Stack, guid: string) {
     .paymentIntents()
     .filter((intent) => (intent.metadata as Record<string, string>)?.onepagepay_hubspot_form_guid === guid)
     .map((intent) => ({ id: intent.id, status: intent.status, amount: intent.amount }));
-  const scope = { tenantId: stack.tenantId, livemode: false };
-  const rows = await inTenantTransaction(stack.relay.database.knex, scope, (trx) =>
-    trx('transactions as t')
-      .join('forms as f', function () {
-        this.on('f.id', '=', 't.form_id').andOn('f.tenant_id', '=', 't.tenant_id');
-      })
-      .where('f.hubspot_form_guid', guid)
-      .select(
-        't.id',
-        't.status',
-        't.amount',
-        't.form_submitted_by as formSubmittedBy',
-        't.submitted_email as submittedEmail',
-        't.provider',
-        't.provider_payment_id as providerPaymentId',
-      ),
-  );
+  // The form is the stack's tenant's or the CAPTCHA tenant's: row-level security shows each only its own.
+  const rowsOf = (tenantId: string) =>
+    inTenantTransaction(stack.relay.database.knex, { tenantId, livemode: false }, (trx) =>
+      trx('transactions as t')
+        .join('forms as f', function () {
+          this.on('f.id', '=', 't.form_id').andOn('f.tenant_id', '=', 't.tenant_id');
+        })
+        .where('f.hubspot_form_guid', guid)
+        .select(
+          't.id',
+          't.status',
+          't.amount',
+          't.form_submitted_by as formSubmittedBy',
+          't.submitted_email as submittedEmail',
+          't.provider',
+          't.provider_payment_id as providerPaymentId',
+        ),
+    );
+  const rows = (await Promise.all([stack.tenantId, stack.challengeTenantId].map(rowsOf))).flat();
   // PayPal orders carry the transaction id as the purchase unit's invoice_id.
   const ids = new Set(rows.map((row: { id: string }) => row.id));
   const orders = stack.paypal

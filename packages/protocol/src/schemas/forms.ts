@@ -47,6 +47,31 @@ export const FormConfig = Type.Object(
         Type.Null(),
       ]),
     ),
+    challenge: Type.Optional(
+      Type.Union(
+        [
+          Type.Object({
+            provider: Type.Union([Type.Literal('turnstile'), Type.Literal('hcaptcha')]),
+            siteKey: Type.String(),
+            policy: Type.Union([Type.Literal('after_decline'), Type.Literal('always')], {
+              description:
+                'always: every payment needs a solved CAPTCHA; after_decline: once the payer or IP had a decline (the relay answers challenge_required)',
+            }),
+            scriptUrl: Type.Optional(
+              Type.String({
+                description:
+                  "Where to load the widget's api.js from, only when the relay talks to a CAPTCHA sandbox fake; absent: the provider's own",
+              }),
+            ),
+          }),
+          Type.Null(),
+        ],
+        {
+          description:
+            "The tenant's CAPTCHA, when it asks for one and the relay has the keys; null otherwise",
+        },
+      ),
+    ),
   },
   { $id: 'FormConfig' },
 );

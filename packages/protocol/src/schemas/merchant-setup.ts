@@ -86,6 +86,72 @@ export const AllowedOrigins = Type.Object(
 );
 export type AllowedOrigins = Static<typeof AllowedOrigins>;
 
+const ChallengeProviderName = Type.Union([Type.Literal('turnstile'), Type.Literal('hcaptcha')]);
+const ChallengePolicyName = Type.Union(
+  [Type.Literal('off'), Type.Literal('after_decline'), Type.Literal('always')],
+  {
+    description:
+      'off: no CAPTCHA; after_decline: once the payer or IP had a decline; always: on every payment (card and PayPal)',
+  },
+);
+
+/** The tenant's CAPTCHA as the merchant API shows it: never the secret key. */
+export const ChallengeSettings = Type.Object({
+  policy: ChallengePolicyName,
+  keys: Type.Union(
+    [
+      Type.Object({
+        provider: ChallengeProviderName,
+        siteKey: Type.String(),
+        secretKeySet: Type.Literal(true, {
+          description: 'The secret key is stored, sealed; it is never shown',
+        }),
+      }),
+      Type.Null(),
+    ],
+    { description: "The tenant's own widget keys; null: the relay's (CHALLENGE_*), if it has any" },
+  ),
+  relayKeys: Type.Boolean({ description: 'Whether the relay has CAPTCHA keys of its own to fall back on' }),
+  active: Type.Boolean({
+    description:
+      'Whether payers are asked at all: a policy other than off, and keys (the tenant’s or the relay’s)',
+  }),
+});
+export type ChallengeSettings = Static<typeof ChallengeSettings>;
+
+/** Sets the tenant's CAPTCHA; `keys` omitted keeps the stored keys, null removes them. */
+export const UpdateChallengeRequest = Type.Object(
+  {
+    policy: ChallengePolicyName,
+    keys: Type.Optional(
+      Type.Union([
+        Type.Object(
+          {
+            provider: ChallengeProviderName,
+            siteKey: Type.String({
+              minLength: 1,
+              maxLength: 100,
+              pattern: '^[A-Za-z0-9_-]+$',
+              description: "The widget's public site key (Turnstile 0x4…, hCaptcha a UUID)",
+            }),
+            secretKey: Type.String({
+              minLength: 1,
+              maxLength: 200,
+              pattern: '^[A-Za-z0-9_-]+$',
+              description:
+                'The siteverify secret; stored sealed with ONEPAGEPAY_ENCRYPTION_KEYS, never shown again',
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        Type.Null(),
+      ]),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type UpdateChallengeRequest = Static<typeof UpdateChallengeRequest>;
+
 export const HubSpotConnectLink = Type.Object({
   url: Type.String({
     format: 'uri',

@@ -13,6 +13,13 @@ export const CreatePayPalOrderRequest = Type.Object(
     amount: Type.Optional(MinorAmount),
     hutk: Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9]*$' })),
     pageUri: Type.Optional(Type.String({ maxLength: 2048 })),
+    challengeToken: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 2048,
+        description: 'The CAPTCHA token, when the tenant asks for one (as on POST /v1/payments)',
+      }),
+    ),
   },
   { additionalProperties: false, $id: 'CreatePayPalOrderRequest' },
 );

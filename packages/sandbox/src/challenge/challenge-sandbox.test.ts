@@ -95,6 +95,25 @@ describe('CAPTCHA sandbox: siteverify as Turnstile and hCaptcha document it', ()
     assert.equal(json.status, 400);
   });
 
+  it('with the verdict set to fail, refuses every token, a freshly solved one included', async () => {
+    sandbox.setVerdict('fail');
+    try {
+      const refused = await verify(sandbox.turnstileVerifyUrl, {
+        secret: sandbox.turnstile.secretKey,
+        response: sandbox.solve(sandbox.turnstile.siteKey),
+      });
+      assert.equal(refused.body.success, false);
+      assert.deepEqual(refused.body['error-codes'], ['invalid-input-response']);
+    } finally {
+      sandbox.setVerdict('as-solved');
+    }
+    const passed = await verify(sandbox.turnstileVerifyUrl, {
+      secret: sandbox.turnstile.secretKey,
+      response: sandbox.solve(sandbox.turnstile.siteKey),
+    });
+    assert.equal(passed.body.success, true);
+  });
+
   it("serves the widget scripts at the providers' paths, and answers 503 during an outage", async () => {
     for (const path of ['/turnstile/v0/api.js', '/1/api.js']) {
       const script = await fetch(`${sandbox.url}${path}`);

@@ -27,6 +27,11 @@ export interface ChallengeSandbox {
   verifications(): Verification[];
   /** `down`: siteverify answers 503, as during a provider outage. */
   setOutage(mode: 'none' | 'down'): void;
+  /**
+   * `fail`: siteverify refuses every token (`invalid-input-response`), as Turnstile's documented
+   * always-failing test secret does: a browser test's way to a token the relay must refuse.
+   */
+  setVerdict(mode: 'as-solved' | 'fail'): void;
   close(): Promise<void>;
 }
 
@@ -49,6 +54,7 @@ export async function startChallengeSandbox(
   const tokens = new Map<string, IssuedToken>();
   const verifications: Verification[] = [];
   let outage: 'none' | 'down' = 'none';
+  let verdict: 'as-solved' | 'fail' = 'as-solved';
 
   const solve = (siteKey: string, hostname = 'localhost') => {
     const provider = (Object.keys(keys) as ChallengeProvider[]).find(
@@ -111,6 +117,7 @@ export async function startChallengeSandbox(
       keys: keys[provider],
       tokens,
       now: now(),
+      refuseAll: verdict === 'fail',
     });
     verifications.push(result.verification);
     json(response, result.status, result.body);
@@ -129,6 +136,9 @@ export async function startChallengeSandbox(
     verifications: () => [...verifications],
     setOutage(mode) {
       outage = mode;
+    },
+    setVerdict(mode) {
+      verdict = mode;
     },
     close: () =>
       new Promise((resolve) => {

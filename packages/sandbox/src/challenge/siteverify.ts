@@ -34,6 +34,8 @@ export function verifyToken(input: {
   keys: { siteKey: string; secretKey: string };
   tokens: Map<string, IssuedToken>;
   now: number;
+  /** Refuse every token with the right secret, as if it were forged. */
+  refuseAll?: boolean;
 }): { status: number; body: Record<string, unknown>; verification: Verification } {
   const { provider, keys, tokens, now } = input;
   const params = parseParams(provider, input.contentType, input.body);
@@ -49,6 +51,7 @@ export function verifyToken(input: {
     return fail('sitekey-secret-mismatch');
   }
   if (!params.response) return fail('missing-input-response');
+  if (input.refuseAll) return fail('invalid-input-response');
   const issued = params.response.length <= MAX_TOKEN_LENGTH ? tokens.get(params.response) : undefined;
   if (!issued || issued.siteKey !== keys.siteKey) return fail('invalid-input-response');
   const spent = issued.redeemed || now - issued.issuedAt > TOKEN_LIFETIME_MS[provider];

@@ -5,6 +5,8 @@ import type { FormConfig, RelayClient } from '../relay-client.js';
 export interface PaymentSource {
   provider: 'stripe';
   stripe: { paymentMethodId: string } | { confirmationTokenId: string };
+  /** The solved CAPTCHA, when the tenant asks for one (added by withChallenge). */
+  challengeToken?: string;
 }
 
 /**
@@ -27,6 +29,11 @@ export interface MountOptions {
    * after the step handled its outcome and never rejects.
    */
   pay(flow: PayFlow): false | Promise<void>;
+  /**
+   * The solved CAPTCHA for a payment a provider sends itself (PayPal's order), when the tenant asks
+   * for one; each token is handed out once.
+   */
+  challengeToken?: () => string | undefined;
 }
 
 /**

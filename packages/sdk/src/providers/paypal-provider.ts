@@ -4,7 +4,7 @@ import { createAttemptId } from '../attempt-id.js';
 import { OnePagePayError } from '../errors.js';
 import type { PayFlow, PayInput } from '../pay-flow.js';
 import type { PaymentResult, RelayClient } from '../relay-client.js';
-import type { PaymentProvider, PaymentProviderFactory } from './payment-provider.js';
+import type { MountOptions, PaymentProvider, PaymentProviderFactory } from './payment-provider.js';
 
 const loads = new Map<string, Promise<PayPalNamespace>>();
 
@@ -48,6 +48,7 @@ export const paypalProvider: PaymentProviderFactory = (config) => {
   let destroyed = false;
   let attemptId: string | undefined;
   let relay: RelayClient;
+  let challengeToken: MountOptions['challengeToken'];
   /** The payment running now: what the step asked for, and how to end it. */
   let running: { input: PayInput; settle(outcome: Promise<PaymentResult>): void } | null = null;
   const captures = new Map<string, Promise<PaymentResult>>();
@@ -117,6 +118,7 @@ export const paypalProvider: PaymentProviderFactory = (config) => {
     name: 'paypal',
     async mount(slot, options) {
       relay = options.relay;
+      challengeToken = options.challengeToken;
       const paypal = await loadPayPalOnce({
         clientId: keys.clientId,
         currency: options.currency,
@@ -146,6 +148,7 @@ export const paypalProvider: PaymentProviderFactory = (config) => {
               amount: input.amount,
               hutk: input.hutk,
               pageUri: location.href.slice(0, 2048),
+              challengeToken: challengeToken?.(),
             });
             return order.orderId;
           } catch (error) {

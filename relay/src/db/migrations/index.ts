@@ -19,6 +19,7 @@ import * as cardTesting from './018-card-testing.js';
 import * as hubspotPortalSettings from './019-hubspot-portal-settings.js';
 import * as merchantSelfService from './021-merchant-self-service.js';
 import * as stripeDeauthorizedAccounts from './022-stripe-deauthorized-accounts.js';
+import * as tenantChallengeKeys from './023-tenant-challenge-keys.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -48,6 +49,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['019-hubspot-portal-settings', hubspotPortalSettings],
   ['021-merchant-self-service', merchantSelfService],
   ['022-stripe-deauthorized-accounts', stripeDeauthorizedAccounts],
+  ['023-tenant-challenge-keys', tenantChallengeKeys],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

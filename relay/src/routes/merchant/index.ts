@@ -18,7 +18,8 @@ export function merchantRouters(deps: {
   database: Database;
   stripe: StripeAccounts;
   paypal: PayPalAccounts;
-  config: Pick<RelayConfig, 'merchant' | 'encryptionKeys' | 'hubspot'>;
+  config: Pick<RelayConfig, 'merchant' | 'encryptionKeys' | 'hubspot'> &
+    Partial<Pick<RelayConfig, 'cardTesting'>>;
   now?: () => Date;
   throttle?: LoginThrottle;
   /** Sends signup verification mails. */
@@ -44,6 +45,13 @@ export function merchantRouters(deps: {
   return [
     { router: accountRoutes(shared), docs: MERCHANT_ROUTE_DOCS },
     { router: dataRoutes(shared), docs: [] },
-    { router: setupRoutes({ ...shared, hubspot: deps.config.hubspot }), docs: SETUP_ROUTE_DOCS },
+    {
+      router: setupRoutes({
+        ...shared,
+        hubspot: deps.config.hubspot,
+        relayChallengeKeys: Boolean(deps.config.cardTesting?.challenge),
+      }),
+      docs: SETUP_ROUTE_DOCS,
+    },
   ];
 }

@@ -2,11 +2,13 @@ import { Type } from '@sinclair/typebox';
 import { RevenueDays } from '../../merchants/revenue.js';
 import {
   AllowedOrigins,
+  ChallengeSettings,
   CreateFormRequest,
   HubSpotConnectionStatus,
   HubSpotConnectLink,
   MerchantForm,
   MerchantFormList,
+  UpdateChallengeRequest,
   UpdateFormRequest,
   type RouteDoc,
 } from '@onepagepay/protocol';
@@ -61,6 +63,26 @@ export const SETUP_ROUTE_DOCS: RouteDoc[] = [
     ...session,
     body: AllowedOrigins,
     responses: { 200: { description: 'The saved list', schema: AllowedOrigins }, ...errors(400, 401, 403) },
+  },
+  {
+    method: 'get',
+    path: '/v1/merchant/challenge',
+    operationId: 'getChallenge',
+    summary: "The tenant's CAPTCHA policy and widget (both modes); the secret key is never shown",
+    ...session,
+    responses: { 200: { description: 'CAPTCHA settings', schema: ChallengeSettings }, ...errors(401, 403) },
+  },
+  {
+    method: 'post',
+    path: '/v1/merchant/challenge',
+    operationId: 'setChallenge',
+    summary: `Set the CAPTCHA policy and, with \`keys\`, the tenant's own Turnstile or hCaptcha keys (owners; password entered in the last 5 minutes)${csrf}`,
+    ...session,
+    body: UpdateChallengeRequest,
+    responses: {
+      200: { description: 'The saved settings', schema: ChallengeSettings },
+      ...errors(400, 401, 403),
+    },
   },
   {
     method: 'get',

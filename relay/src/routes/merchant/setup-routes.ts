@@ -1,10 +1,20 @@
 import Router from '@koa/router';
 import type { Knex } from 'knex';
-import { AllowedOrigins, CreateFormRequest, UpdateFormRequest } from '@onepagepay/protocol';
+import {
+  AllowedOrigins,
+  CreateFormRequest,
+  UpdateChallengeRequest,
+  UpdateFormRequest,
+} from '@onepagepay/protocol';
 import type { HubSpotConfig } from '../../config.js';
 import { readJsonBody } from '../../http/read-body.js';
 import { assertRecentlyReauthenticated } from '../../merchants/account.js';
 import { getAllowedOrigins, setAllowedOrigins } from '../../merchants/allowed-origins.js';
+import {
+  getChallengeSettings,
+  setChallengeSettings,
+  type ChallengeSettingsDeps,
+} from '../../merchants/challenge-settings.js';
 import { createMerchantForm, listForms, updateMerchantForm } from '../../merchants/forms.js';
 import { readDays, revenueByDay } from '../../merchants/revenue.js';
 import { hubspotStatus, replayTransactionSync, startHubSpotConnect } from '../../merchants/hubspot-setup.js';
@@ -15,7 +25,12 @@ import { callerOf, requireMerchant, type MerchantAuthDeps } from './merchant-aut
  * Session only: an API key reads data, it never reconfigures where money comes from.
  */
 export function setupRoutes(
-  deps: MerchantAuthDeps & { knex: Knex; hubspot: Pick<HubSpotConfig, 'oauth' | 'apiBase'> },
+  deps: MerchantAuthDeps & {
+    knex: Knex;
+    hubspot: Pick<HubSpotConfig, 'oauth' | 'apiBase'>;
+    cipher: ChallengeSettingsDeps['cipher'];
+    relayChallengeKeys: boolean;
+  },
 ): Router {
   const router = new Router({ prefix: '/v1/merchant' });
   const session = requireMerchant(deps, { sessionOnly: true });
@@ -50,6 +65,23 @@ export function setupRoutes(
     assertRecentlyReauthenticated(deps, caller.session!);
     const input = await readJsonBody(ctx, AllowedOrigins);
     ctx.body = { origins: await setAllowedOrigins(deps.knex, caller.scope, input.origins, caller.actor) };
+  });
+
+  const challenge = { knex: deps.knex, cipher: deps.cipher, relayKeys: deps.relayChallengeKeys };
+
+  router.get('/challenge', session, async (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = await getChallengeSettings(challenge, callerOf(ctx).scope);
+  });
+
+  router.post('/challenge', owner, async (ctx) => {
+    const caller = callerOf(ctx);
+    // Turning the CAPTCHA off, or keys whose secret passes every token, open the form to card
+    // testers: ask for the password, as for a new allowed origin.
+    assertRecentlyReauthenticated(deps, caller.session!);
+    const input = await readJsonBody(ctx, UpdateChallengeRequest);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = await setChallengeSettings(challenge, caller.scope, input, caller.actor);
   });
 
   router.get('/hubspot', session, async (ctx) => {
