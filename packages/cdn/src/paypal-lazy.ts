@@ -42,6 +42,8 @@ export const paypalProvider: PaymentProviderFactory = (config) => {
   let destroyed = false;
   return {
     name: 'paypal',
+    // Known before the half loads: beside a frame embed the step then adds no Pay button.
+    ownButton: true,
     async mount(slot, options) {
       const create = await loadPayPalHalf(options.nonce);
       if (destroyed) return;

@@ -115,6 +115,7 @@ export const paypalProvider: PaymentProviderFactory = (config) => {
 
   const provider: PaymentProvider = {
     name: 'paypal',
+    ownButton: true,
     async mount(slot, options) {
       relay = options.relay;
       const paypal = await loadPayPalOnce({
