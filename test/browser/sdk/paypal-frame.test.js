@@ -118,6 +118,8 @@ describe('SDK with PayPal beside a HubSpot v4 hs-form-frame embed', () => {
     (await payerWindow()).querySelector('[data-paypal-approve]').click();
     const { detail } = await succeeded;
     equal(detail.formId, setup.formId, 'event detail formId');
+    const half = document.querySelector('script[src*="onepagepay-paypal-"]');
+    equal(half.integrity, '', 'the PayPal part is not pinned when the script was not (paypal-sri.test.js)');
     await expectPaidWithPayPal(setup, detail.transactionId);
   });
 
