@@ -54,10 +54,21 @@ function sdkEnvironmentPlugin() {
             paypalUrl: main.paypal.url,
             down: { relayUrl: down.relay.url, tenantId: down.tenantId, stripeUrl: down.stripe.url },
             cdnPath: '/__cdn/onepagepay.min.js',
+            // SRI: the core's hash (to load it pinned) and its PayPal half's, which the core carries.
+            cdnIntegrity: cdn.manifest.files[1].integrity,
+            paypalIntegrity: cdn.manifest.lazy[0].integrity,
+            // The same core beside a PayPal half that changed after the build (a CDN tampered with).
+            tamperedCdnPath: '/__cdn-tampered/onepagepay.min.js',
           });
         case '/__cdn/onepagepay.min.js':
         case `/__cdn/${paypalHalfName(cdn.manifest.version)}`:
           return { body: await readFile(join(cdn.outDir, context.path.slice(7)), 'utf8'), type: 'js' };
+        case '/__cdn-tampered/onepagepay.min.js':
+          return { body: await readFile(join(cdn.outDir, 'onepagepay.min.js'), 'utf8'), type: 'js' };
+        case `/__cdn-tampered/${paypalHalfName(cdn.manifest.version)}`: {
+          const half = await readFile(join(cdn.outDir, paypalHalfName(cdn.manifest.version)), 'utf8');
+          return { body: `${half}\nwindow.__onepagepayTampered = true;\n`, type: 'js' };
+        }
         case '/__control/new-form': {
           const amount = context.query.amount ? Number(context.query.amount) : undefined;
           const customAmount = context.query.min

@@ -17,7 +17,7 @@ const pkg = JSON.parse(await readFile(here('../package.json'), 'utf8'));
  * Strips TypeScript for bundling only (tsc -b does the type check and the .d.ts). esbuild's
  * transform keeps the build well under a second, so tests can build before they measure.
  */
-export function typescriptForBundle(version) {
+export function typescriptForBundle(version, paypalIntegrity = '') {
   return {
     name: 'onepagepay-typescript',
     async transform(code, id) {
@@ -26,7 +26,10 @@ export function typescriptForBundle(version) {
         loader: 'ts',
         target: 'es2020',
         sourcefile: id,
-        define: { __ONEPAGEPAY_VERSION__: JSON.stringify(version) },
+        define: {
+          __ONEPAGEPAY_VERSION__: JSON.stringify(version),
+          __ONEPAGEPAY_PAYPAL_INTEGRITY__: JSON.stringify(paypalIntegrity),
+        },
       });
       return { code: result.code, map: null };
     },
@@ -76,8 +79,19 @@ const KEPT_COMMENT = /\/\*![\s\S]*?\*\//g;
  * they come back as `notices` for a `<file>.LICENSE.txt` beside the bundle (as webpack's default
  * build does), and the banner points at that file. Inlined, PayPal's Apache-2.0 header alone
  * weighed 354 B gzip, more than the bundle's headroom.
+ *
+ * The shipped core carries the sha384 of its PayPal half (a page that pins the core with SRI gets
+ * the half pinned too), so the half is built first: `paypalIntegrity` when the caller has it,
+ * otherwise the half is built here to hash it.
  */
-export async function bundleWithNotices({ stubProviders = false, half = null, version = pkg.version } = {}) {
+export async function bundleWithNotices({
+  stubProviders = false,
+  half = null,
+  version = pkg.version,
+  paypalIntegrity,
+} = {}) {
+  if (!stubProviders && !half && paypalIntegrity === undefined)
+    paypalIntegrity = integrityOf((await bundleWithNotices({ version, half: 'paypal' })).code);
   const bundle = await rollup({
     input: here(half === 'paypal' ? '../src/paypal-half.ts' : '../src/index.ts'),
     plugins: [
@@ -87,7 +101,7 @@ export async function bundleWithNotices({ stubProviders = false, half = null, ve
         exportConditions: ['@onepagepay/source', 'browser', 'import', 'default'],
         extensions: ['.ts', '.mjs', '.js'],
       }),
-      typescriptForBundle(version),
+      typescriptForBundle(version, paypalIntegrity),
     ],
     onwarn(warning, warn) {
       if (warning.code !== 'THIS_IS_UNDEFINED') warn(warning);
@@ -133,13 +147,16 @@ export async function bundleIife(options = {}) {
 
 export const licenseFileName = (version) => `onepagepay-${version}.LICENSE.txt`;
 
+/** The SRI value of `code` as served (UTF-8): `sha384-<base64>`. */
+export const integrityOf = (code) => `sha384-${createHash('sha384').update(code).digest('base64')}`;
+
 export function describe(name, code) {
   const bytes = Buffer.from(code);
   return {
     file: name,
     bytes: bytes.length,
     gzipBytes: gzipSync(bytes, { level: 9 }).length,
-    integrity: `sha384-${createHash('sha384').update(bytes).digest('base64')}`,
+    integrity: integrityOf(bytes),
   };
 }
 
@@ -149,10 +166,9 @@ export function describe(name, code) {
  * manifest.json into `outDir`, and onepagepay-<version>.LICENSE.txt for the third-party notices.
  */
 export async function buildCdn({ outDir = here('../dist'), version = pkg.version } = {}) {
-  const [core, paypal] = await Promise.all([
-    bundleWithNotices({ version }),
-    bundleWithNotices({ version, half: 'paypal' }),
-  ]);
+  // The half first: its hash goes into the core.
+  const paypal = await bundleWithNotices({ version, half: 'paypal' });
+  const core = await bundleWithNotices({ version, paypalIntegrity: integrityOf(paypal.code) });
   await mkdir(outDir, { recursive: true });
   const names = [`onepagepay-${version}.min.js`, 'onepagepay.min.js'];
   for (const name of names) await writeFile(`${outDir}/${name}`, core.code);

@@ -194,8 +194,12 @@ export function createPaymentStep(host: FormHost, options: StepOptions): Payment
       config = formConfig;
       const { amount, currency } = config;
       price = amount ? formatAmount(amount, currency, config.currencyDecimals) : '';
-      render(`${config.product.name}${price ? `: ${price}` : ''}`, form ? undefined : `Pay ${price}`);
       provider = options.providers.map((create) => create(formConfig)).find(Boolean) ?? undefined;
+      // Beside a frame the step needs a Pay button of its own, unless the provider's button pays.
+      render(
+        `${config.product.name}${price ? `: ${price}` : ''}`,
+        form || provider?.ownButton ? undefined : `Pay ${price}`,
+      );
       // Payer-chosen amounts (customAmount forms) are not offered by this SDK version: never unpaid.
       // HubSpot down would reject the form after the payer paid: they are told before they start.
       if (

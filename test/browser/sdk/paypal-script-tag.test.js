@@ -1,6 +1,8 @@
 // The CDN script tag on a page whose form takes the card and PayPal, with data-providers="paypal":
 // only PayPal is offered, its part of the script is fetched with the tag's nonce, and PayPal's JS
-// SDK gets the nonce as PayPal wants it (nonce and data-csp-nonce).
+// SDK gets the nonce as PayPal wants it (nonce and data-csp-nonce). The tag pins the core with
+// Subresource Integrity, so the core pins its PayPal part with the hash the build put into it
+// (paypal-sri.test.js: a PayPal part that does not match is refused).
 import {
   embedDriver,
   env,
@@ -15,7 +17,7 @@ import {
 } from './helpers.js';
 
 describe('the CDN script tag with PayPal', () => {
-  it('offers only PayPal with data-providers="paypal", with its nonce on what it injects, and pays once', async () => {
+  it('offers only PayPal with data-providers="paypal", with its nonce and SRI on what it injects, and pays once', async () => {
     const e = await env();
     await loadScript('/packages/sandbox/browser/stripe.js', { 'data-api-base': e.stripeUrl });
     await loadScript('/packages/sandbox/browser/hubspot-v2.js');
@@ -28,6 +30,8 @@ describe('the CDN script tag with PayPal', () => {
       'data-relay': e.relayUrl,
       'data-providers': 'paypal',
       nonce: 'pp-n0nce',
+      integrity: e.cdnIntegrity,
+      crossorigin: 'anonymous',
     });
     const step = await driver.step(target);
     const button = await waitFor(
@@ -40,6 +44,8 @@ describe('the CDN script tag with PayPal', () => {
     const half = document.querySelector('script[src*="onepagepay-paypal-"]');
     ok(half, 'the PayPal part of the script was fetched');
     equal(half.nonce, 'pp-n0nce', 'with the nonce');
+    equal(half.integrity, e.paypalIntegrity, "with the PayPal part's own integrity, as the core was");
+    equal(half.crossOrigin, 'anonymous', 'fetched in CORS mode, as SRI needs');
     const sdk = document.querySelector('script[src*="/sdk/js?"]');
     equal(sdk?.nonce, 'pp-n0nce', "PayPal's JS SDK tag has the nonce");
     equal(sdk.getAttribute('data-csp-nonce'), 'pp-n0nce', 'and data-csp-nonce for its inline styles');

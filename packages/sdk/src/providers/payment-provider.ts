@@ -44,6 +44,11 @@ export interface MountOptions {
  */
 export interface PaymentProvider {
   readonly name: string;
+  /**
+   * True when the provider's own button is its only way to pay (PayPal alone): beside a v4 frame
+   * embed the step then shows no Pay button of its own, which could only say "use the button".
+   */
+  readonly ownButton?: boolean;
   /** Renders the provider's fields into `slot`; resolves once they are ready for input. */
   mount(slot: HTMLElement, options: MountOptions): Promise<void>;
   /**

@@ -116,6 +116,7 @@ export const paypalProvider: PaymentProviderFactory = (config) => {
 
   const provider: PaymentProvider = {
     name: 'paypal',
+    ownButton: true,
     async mount(slot, options) {
       relay = options.relay;
       challengeToken = options.challengeToken;
