@@ -1,5 +1,5 @@
 import type { OnePagePayError } from './errors.js';
-import { RETRIED } from './pay-flow.js';
+import { RETRIED, SHOWN_AS_SENT } from './pay-flow.js';
 
 // Whatever the SDK retries (a lost answer, the database failing over, no relay behind the load
 // balancer, the same attempt still running) means the same to a payer once retries run out: try
@@ -16,19 +16,7 @@ const MESSAGES: Record<string, string> = {
 /** What the payer reads after a failure: what happened and what to do, never a stack trace. */
 export function messageFor(error: unknown): string {
   const { code = '', message } = error as OnePagePayError;
-  // The relay's own words for these tell the payer what to do (solve the CAPTCHA, another card).
-  // In the order of pay-flow's FINAL: gzip then stores the repeat as one reference (CDN budget).
-  if (
-    [
-      'challenge_required',
-      'challenge_failed',
-      'card_declined',
-      'payment_failed',
-      'validation_error',
-      'invalid_email',
-    ].includes(code)
-  )
-    return message;
+  if (SHOWN_AS_SENT.includes(code)) return message;
   if (RETRIED.includes(code)) return TRY_AGAIN_SAFELY;
   return MESSAGES[code] ?? 'The payment did not go through. Try again.';
 }
