@@ -8,8 +8,7 @@ import { errorBoundary } from './http/error-boundary.js';
 import { OriginDirectory } from './http/cors.js';
 import { requireHttps, securityHeaders } from './http/security-headers.js';
 import { PaymentFormCache } from './payments/payment-form-cache.js';
-import type { PayPalAccounts } from './payments/providers/paypal/paypal-accounts.js';
-import type { StripeAccounts } from './payments/providers/stripe/stripe-accounts.js';
+import type { ProviderClients } from './payments/payment-deps.js';
 import { apiReferenceRoutes } from './routes/api-reference.js';
 import { dashboardRoutes } from './dashboard/dashboard-routes.js';
 import { healthRoutes } from './routes/health.js';
@@ -26,15 +25,13 @@ import { createChallengeVerifier, type ChallengeVerifier } from './defence/chall
 import type { ChallengeConfig } from './defence/card-testing-config.js';
 import { TokenCipher } from './hubspot/token-cipher.js';
 
-export interface AppDeps {
+export interface AppDeps extends ProviderClients {
   config: Pick<
     RelayConfig,
     'trustedProxyHops' | 'requireHttps' | 'rateLimits' | 'cardTesting' | 'encryptionKeys'
   > &
     Partial<Pick<RelayConfig, 'metricsToken'>>;
   knex: Knex;
-  stripe: StripeAccounts;
-  paypal: PayPalAccounts;
   logger: Logger;
   health: UpstreamHealthMonitor;
   /** Extra routers (merchant API, HubSpot OAuth ...) and their OpenAPI descriptions. */

@@ -8,11 +8,15 @@ import type { RelayConfig } from './config.js';
 import { openDatabase, type Database } from './db/open-database.js';
 import { migrateToLatest } from './db/migrations/index.js';
 import type { Logger } from './logger.js';
-import { createPayPalAccounts, type PayPalAccounts } from './payments/providers/paypal/paypal-accounts.js';
 import { createMailer } from './mail/create-mailer.js';
 import { PAYMENT_PROVIDERS } from './payments/providers/index.js';
 import type { Mailer } from './mail/mailer.js';
-import { createStripeAccounts, type StripeAccounts } from './payments/providers/stripe/stripe-accounts.js';
+import {
+  closeProviderClients,
+  createProviderClients,
+  type ProviderClients,
+} from './payments/payment-deps.js';
+import type { StripeAccounts } from './payments/providers/stripe/stripe-accounts.js';
 import { startHubSpotWorker } from './hubspot/start-worker.js';
 import { startBackupSchedule } from './backups/backup-schedule.js';
 import { hubspotRoutes } from './routes/hubspot/index.js';
@@ -22,12 +26,11 @@ import { RelayMetrics } from './observability/metrics.js';
 import { startReconciliationSchedule } from './reconciliation/sweep-schedule.js';
 import { createErrorReporter, type ErrorReporter } from './observability/error-reporter.js';
 
-export interface RunningRelay {
+/** The running relay, with each provider's clients (`stripe`, `paypal`) for tests to reach. */
+export interface RunningRelay extends ProviderClients {
   url: string;
   port: number;
   database: Database;
-  stripe: StripeAccounts;
-  paypal: PayPalAccounts;
   /** Where unexpected errors go: Sentry with SENTRY_DSN, otherwise a reporter that sends nothing. */
   errorReporter: ErrorReporter;
   /** Stops taking connections, lets in-flight requests finish (up to the grace period), closes the DB. */
@@ -53,10 +56,9 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   const database = options.database ?? (await openDatabase(config));
   const ownsDatabase = !options.database;
   if (options.migrate ?? true) await migrateToLatest(database.knex);
-  const stripe = createStripeAccounts(config.stripe);
-  const paypal = createPayPalAccounts(config.paypal);
+  const clients = createProviderClients(config);
   const errorReporter = await createErrorReporter(config.sentry, logger);
-  const probes = upstreamProbes({ providers: PAYMENT_PROVIDERS, clients: { stripe, paypal }, config });
+  const probes = upstreamProbes({ providers: PAYMENT_PROVIDERS, clients, config });
   const health = new UpstreamHealthMonitor(probes, {
     cacheMs: config.statusCacheMs,
     timeoutMs: Math.min(config.stripe.timeoutMs, 3_000),
@@ -72,8 +74,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     config,
     metrics,
     knex: database.knex,
-    stripe,
-    paypal,
+    ...clients,
     logger,
     health,
     errorReporter,
@@ -81,12 +82,11 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
       ...hubspotRoutes({ config, knex: database.knex, logger }),
       ...merchantRouters({
         database,
-        stripe,
-        paypal,
+        clients,
         config,
         mailer: options.mailer ?? createMailer(config, logger),
       }),
-      ...(options.extraRouters?.({ database, stripe }) ?? []),
+      ...(options.extraRouters?.({ database, stripe: clients.stripe }) ?? []),
     ],
   });
   const server = http.createServer(app.callback());
@@ -108,7 +108,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   const backups = startBackupSchedule({ config, database, logger });
   const reconciliation = startReconciliationSchedule({
     providers: PAYMENT_PROVIDERS,
-    deps: { knex: database.knex, stripe, paypal, logger },
+    deps: { knex: database.knex, ...clients, logger },
     config: config.reconciliation,
     metrics,
   });
@@ -126,12 +126,12 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
       await hubspotWorker?.stop();
       await backups?.stop();
       await reconciliation?.stop();
-      await stripe.close();
+      await closeProviderClients(clients);
       await errorReporter.close(2_000);
       if (ownsDatabase) await database.close();
       logger.info('relay stopped');
     })());
-  return { url, port, database, stripe, paypal, errorReporter, close };
+  return { url, port, database, ...clients, errorReporter, close };
 }
 
 /** SIGTERM and SIGINT stop the relay gracefully; a second signal exits at once. */

@@ -9,7 +9,16 @@ export {
   MAX_MINOR_AMOUNT,
 } from './money.js';
 export { isCurrencyCode } from './currencies.js';
-export { AttemptId, Currency, Email, MinorAmount, PersonName, Provider, Uuid } from './schemas/common.js';
+export {
+  AttemptId,
+  Currency,
+  Email,
+  MinorAmount,
+  PersonName,
+  Provider,
+  Uuid,
+  type ProviderName,
+} from './schemas/common.js';
 export { FormConfig, FormConfigParams } from './schemas/forms.js';
 export {
   ConfirmPaymentRequest,

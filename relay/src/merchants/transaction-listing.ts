@@ -1,9 +1,10 @@
 import type { Knex } from 'knex';
-import type { MerchantTransaction } from '@onepagepay/protocol';
+import type { MerchantTransaction, ProviderName } from '@onepagepay/protocol';
 import type { TenantScope } from '../db/tenant-scope.js';
 import { RelayError } from '../errors.js';
 import type { Position } from './cursor.js';
 import { isUuid } from '../ids.js';
+import { isProviderName, listProviderNames } from '../payments/providers/index.js';
 
 export interface TransactionFilters {
   createdGte?: Date;
@@ -71,8 +72,8 @@ export function readTransactionFilters(
   }
   const provider = one('provider');
   if (provider) {
-    if (!['stripe', 'paypal'].includes(provider))
-      throw new RelayError('invalid_request', 'provider must be stripe or paypal.');
+    if (!isProviderName(provider))
+      throw new RelayError('invalid_request', `provider must be ${listProviderNames(' or ')}.`);
     filters.provider = provider;
   }
   const contactEmail = one('contact_email');
@@ -127,7 +128,7 @@ export interface TransactionListRow {
   form_id: string;
   contact_id: string | null;
   contact_email: string | null;
-  provider: 'stripe' | 'paypal';
+  provider: ProviderName;
   provider_payment_id: string | null;
   failure_code: string | null;
   decline_code: string | null;

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { PaymentResult, PaymentStatus } from '@onepagepay/protocol';
+import type { PaymentResult, PaymentStatus, ProviderName } from '@onepagepay/protocol';
 import { Transaction } from '../db/models/transaction.js';
 import type { SqlSession } from '../db/sql-session.js';
 import { inTenantTransaction, type TenantScope } from '../db/tenant-scope.js';
@@ -13,7 +13,7 @@ export interface NewTransaction {
   amount: number;
   currency: string;
   productName: string;
-  provider: 'stripe' | 'paypal';
+  provider: ProviderName;
   hutk: string | null;
   pageUri: string | null;
 }

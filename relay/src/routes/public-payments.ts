@@ -5,8 +5,8 @@ import {
   CreatePaymentRequest,
   FormSubmittedRequest,
   type FormConfig,
+  type ProviderName,
 } from '@onepagepay/protocol';
-import type { PayPalCredentials } from '../config.js';
 import { isRelayError, notFound } from '../errors.js';
 import { anyOriginCors, publicCors, tenantPathCors, type OriginDirectory } from '../http/cors.js';
 import { rateLimitPerIp } from '../http/rate-limit.js';
@@ -15,6 +15,8 @@ import { confirmPayment } from '../payments/confirm-payment.js';
 import { reportFormSubmitted } from '../payments/report-form-submitted.js';
 import { createPayment } from '../payments/create-payment.js';
 import type { PaymentDeps } from '../payments/payment-deps.js';
+import { PAYMENT_PROVIDERS } from '../payments/providers/index.js';
+import { publicProviderConfigs } from '../payments/providers/public-provider-configs.js';
 import type { UpstreamHealthMonitor } from '../status/upstream-health.js';
 import type { RelayMetrics } from '../observability/metrics.js';
 import type { CardTestingGuard } from '../defence/card-testing-guard.js';
@@ -46,7 +48,6 @@ export function publicPaymentRoutes(deps: PublicRouteDeps): Router {
     const found = await deps.forms.find(tenantId, formId);
     if (!found) throw notFound();
     const { tenant, form } = found;
-    const keys = deps.stripe.keysFor(form.livemode);
     const config: FormConfig = {
       tenantId,
       formId: form.hubspotFormGuid,
@@ -60,17 +61,8 @@ export function publicPaymentRoutes(deps: PublicRouteDeps): Router {
       currency: form.currency,
       currencyDecimals: currencyExponent(form.currency),
       providers: form.providers as FormConfig['providers'],
-      stripe:
-        form.providers.includes('stripe') && keys
-          ? { publishableKey: keys.publishableKey, accountId: tenant.stripeAccountId }
-          : null,
-      paypal: form.providers.includes('paypal')
-        ? paypalConfigOf(
-            deps.paypal.credentialsFor(form.livemode),
-            tenant.paypalMerchantId,
-            deps.paypal.jsSdkUrl(),
-          )
-        : null,
+      // Each provider's own block (its key, the protocol's shape), null where the form does not offer it.
+      ...(publicProviderConfigs(PAYMENT_PROVIDERS, deps, tenant, form) as Pick<FormConfig, ProviderName>),
       challenge: deps.guard.widgetFor(tenant),
     };
     ctx.body = config;
@@ -118,13 +110,4 @@ export function publicPaymentRoutes(deps: PublicRouteDeps): Router {
   });
 
   return router;
-}
-
-/** Only the client id is public (the JS SDK loads with it); the secret and webhook id never leave. */
-function paypalConfigOf(
-  credentials: PayPalCredentials | undefined,
-  merchantId: string | null,
-  sdkUrl: string | undefined,
-) {
-  return credentials ? { clientId: credentials.clientId, merchantId, ...(sdkUrl ? { sdkUrl } : {}) } : null;
 }

@@ -1,5 +1,6 @@
 import { currencyExponent, isCurrencyCode, MAX_MINOR_AMOUNT } from '@onepagepay/protocol';
 import { RelayError } from '../errors.js';
+import { isProviderName, listProviderNames } from '../payments/providers/index.js';
 
 /** What a form charges and how, as the CLI and the dashboard both give it. */
 export interface FormSettings {
@@ -10,8 +11,6 @@ export interface FormSettings {
   providers: string[];
 }
 
-const PROVIDERS = new Set(['stripe', 'paypal']);
-
 /**
  * Checks one form's price settings and returns them normalized (currency upper case). The database
  * checks the same rules (forms_price_check), but this says what is wrong in the merchant's words.
@@ -21,8 +20,8 @@ export function checkFormSettings(settings: FormSettings): FormSettings {
   if (!isCurrencyCode(currency))
     throw new RelayError('invalid_request', 'currency must be an ISO 4217 code such as USD.');
   const providers = [...new Set(settings.providers)];
-  if (providers.length === 0 || providers.some((provider) => !PROVIDERS.has(provider))) {
-    throw new RelayError('invalid_request', 'providers must be one or more of: stripe, paypal.');
+  if (providers.length === 0 || !providers.every(isProviderName)) {
+    throw new RelayError('invalid_request', `providers must be one or more of: ${listProviderNames()}.`);
   }
   const { amount, customAmount: custom } = settings;
   if ((amount === null) === (custom === null)) {

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { CURRENCY_PATTERN, MAX_MINOR_AMOUNT } from '../money.js';
 import { HUBSPOT_EMAIL_PATTERN } from '../hubspot-email.js';
 
@@ -23,7 +23,13 @@ export const MinorAmount = Type.Integer({
   description: "Integer in the currency's minor unit (cents for USD, yen for JPY)",
 });
 
+/**
+ * The payment providers' names, as forms, payment requests and transactions carry them: the one
+ * list the schemas hold. The relay's registry (relay/src/payments/providers/index.ts) has exactly
+ * these, which relay/src/payments/providers/provider-seam.test.ts holds it to.
+ */
 export const Provider = Type.Union([Type.Literal('stripe'), Type.Literal('paypal')]);
+export type ProviderName = Static<typeof Provider>;
 
 /** An address HubSpot would take: a payment is never made for an email its form then refuses. */
 export const Email = Type.String({

@@ -23,7 +23,11 @@ export const CustomAmountRange = Type.Object(
   { additionalProperties: false, description: 'The payer chooses an amount in this range' },
 );
 
-export const FormProviders = Type.Array(Provider, { minItems: 1, maxItems: 2, uniqueItems: true });
+export const FormProviders = Type.Array(Provider, {
+  minItems: 1,
+  maxItems: Provider.anyOf.length,
+  uniqueItems: true,
+});
 
 export const MerchantForm = Type.Object({
   id: Uuid,

@@ -1,5 +1,6 @@
 import { toMajorUnitString } from '@onepagepay/protocol';
 import { Form } from '../../db/models/form.js';
+import { PAYMENT_PROVIDERS } from '../../payments/providers/index.js';
 import { createForm } from '../../tenants/create-form.js';
 import { currencyCode, minorUnits, tenantUuid } from '../arguments.js';
 import type { RegisterCommands } from '../cli-context.js';
@@ -19,7 +20,11 @@ export const registerFormCommands: RegisterCommands = (program, context) => {
     .option('--amount <minor>', 'fixed price in minor units', minorUnits)
     .option('--min <minor>', 'payer-chosen amount: minimum in minor units', minorUnits)
     .option('--max <minor>', 'payer-chosen amount: maximum in minor units', minorUnits)
-    .option('--providers <list>', 'comma-separated: stripe,paypal', 'stripe')
+    .option(
+      '--providers <list>',
+      `comma-separated: ${PAYMENT_PROVIDERS.map((provider) => provider.name).join(',')}`,
+      'stripe',
+    )
     .option('--live', 'live mode (real money); test mode otherwise', false)
     .action(
       async (options: {

@@ -1,8 +1,7 @@
 import { CommanderError, InvalidArgumentError } from 'commander';
 import { createLogger } from '../../logger.js';
 import { PAYMENT_PROVIDERS } from '../../payments/providers/index.js';
-import { createPayPalAccounts } from '../../payments/providers/paypal/paypal-accounts.js';
-import { createStripeAccounts } from '../../payments/providers/stripe/stripe-accounts.js';
+import { closeProviderClients, createProviderClients } from '../../payments/payment-deps.js';
 import type { Finding, SweepReport } from '../../reconciliation/findings.js';
 import { runReconciliationSweep, sweepWindow } from '../../reconciliation/run-sweep.js';
 import type { RegisterCommands } from '../cli-context.js';
@@ -39,7 +38,7 @@ export const registerReconcileCommand: RegisterCommands = (program, context) => 
   program
     .command('reconcile')
     .description(
-      'Compare recent Stripe and PayPal payments with our records and record what webhooks missed (never moves money)',
+      `Compare recent ${PAYMENT_PROVIDERS.map((provider) => provider.label).join(' and ')} payments with our records and record what webhooks missed (never moves money)`,
     )
     .option('--hours <n>', 'how far back to look (default: RECONCILE_LOOKBACK_HOURS, 72)', hours)
     .option('--grace-minutes <n>', 'skip payments younger than this (default: RECONCILE_GRACE_MS)', minutes)
@@ -47,15 +46,14 @@ export const registerReconcileCommand: RegisterCommands = (program, context) => 
     .option('--json', 'print the report as JSON', false)
     .action(async (options: { hours?: number; graceMinutes?: number; dryRun: boolean; json: boolean }) => {
       const exitCode = await context.withDatabase(async (database, config) => {
-        const stripe = createStripeAccounts(config.stripe);
+        const clients = createProviderClients(config);
         const settings = config.reconciliation;
         try {
           const report = await runReconciliationSweep(
             PAYMENT_PROVIDERS,
             {
               knex: database.knex,
-              stripe,
-              paypal: createPayPalAccounts(config.paypal),
+              ...clients,
               // The report is the output; the log lines (LOG_LEVEL) go to stderr for whoever keeps them.
               logger: createLogger({ level: config.logLevel, destination: process.stderr }),
             },
@@ -81,7 +79,7 @@ export const registerReconcileCommand: RegisterCommands = (program, context) => 
           }
           return report.errors.length > 0 ? 2 : 0;
         } finally {
-          await stripe.close();
+          await closeProviderClients(clients);
         }
       });
       // Exit 2 when a provider could not be read, so a cron wrapper notices; the lines above say which.

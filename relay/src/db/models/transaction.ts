@@ -1,4 +1,4 @@
-import type { PaymentStatus } from '@onepagepay/protocol';
+import type { PaymentStatus, ProviderName } from '@onepagepay/protocol';
 import { BaseModel } from './base-model.js';
 
 export class Transaction extends BaseModel {
@@ -15,7 +15,7 @@ export class Transaction extends BaseModel {
   amount!: number;
   currency!: string;
   productName!: string;
-  provider!: 'stripe' | 'paypal';
+  provider!: ProviderName;
   providerPaymentId!: string | null;
   /** PayPal's order id (migration 012); the capture id is providerPaymentId. */
   providerOrderId!: string | null;

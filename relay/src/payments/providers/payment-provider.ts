@@ -12,6 +12,9 @@ import type { ProviderRefund, ProviderRefundRequest, RefundDeps } from './refund
 
 export type WebhookOutcome = 'processed' | 'duplicate' | 'ignored';
 
+/** A provider's public form config block; its shape is the protocol's `FormConfig[<name>]`. */
+export type PublicProviderConfig = Record<string, unknown>;
+
 /**
  * One payment provider, as the provider-neutral code (claim, record, outbox, refunds, webhook
  * routing, upstream health, reconciliation) sees it. Each provider lives in its own folder under
@@ -27,6 +30,12 @@ export interface PaymentProvider {
   readonly label: string;
   /** Payments the relay charges in one call from `POST /v1/payments` (cards); absent otherwise. */
   readonly card?: CardPayments;
+  /**
+   * This provider's block of a form's public config (`GET /v1/forms/…`, the `FormConfig` key of its
+   * name), asked only for forms that offer it: what the browser needs to load it and never a
+   * secret; null when the form's mode is not set up.
+   */
+  publicConfig(clients: ProviderClients, tenant: Tenant, livemode: boolean): PublicProviderConfig | null;
   /** Refunds the provider's payment. A refusal (4xx) throws with `statusCode`; no answer throws without. */
   refund(deps: RefundDeps, request: ProviderRefundRequest): Promise<ProviderRefund>;
   /** Verifies one webhook delivery over its raw bytes and applies it, deduplicated by event id. */

@@ -15,8 +15,7 @@ import {
 } from '../../merchants/merchant-reads.js';
 import { refundTransaction } from '../../merchants/refunds.js';
 import { readLimit, readTransactionFilters } from '../../merchants/transaction-listing.js';
-import type { PayPalAccounts } from '../../payments/providers/paypal/paypal-accounts.js';
-import type { StripeAccounts } from '../../payments/providers/stripe/stripe-accounts.js';
+import type { ProviderClients } from '../../payments/payment-deps.js';
 import { callerOf, requireMerchant, type MerchantAuthDeps } from './merchant-auth.js';
 
 type Query = Record<string, string | string[] | undefined>;
@@ -24,9 +23,7 @@ type Query = Record<string, string | string[] | undefined>;
 const cursorOf = (query: Query) => (typeof query.cursor === 'string' ? query.cursor : undefined);
 
 /** The merchant's data: transactions, CSV export, contacts, refunds, HubSpot status and the audit log. No CORS. */
-export function dataRoutes(
-  deps: MerchantAuthDeps & { stripe: StripeAccounts; paypal: PayPalAccounts; knex: Knex },
-): Router {
+export function dataRoutes(deps: MerchantAuthDeps & ProviderClients & { knex: Knex }): Router {
   const router = new Router({ prefix: '/v1' });
   const transactionsRead = requireMerchant(deps, { scope: 'transactions:read' });
 

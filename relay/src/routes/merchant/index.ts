@@ -5,8 +5,7 @@ import type { Database } from '../../db/open-database.js';
 import { TokenCipher } from '../../hubspot/token-cipher.js';
 import type { Mailer } from '../../mail/mailer.js';
 import { LoginThrottle } from '../../merchants/login-throttle.js';
-import type { PayPalAccounts } from '../../payments/providers/paypal/paypal-accounts.js';
-import type { StripeAccounts } from '../../payments/providers/stripe/stripe-accounts.js';
+import type { ProviderClients } from '../../payments/payment-deps.js';
 import { accountRoutes } from './account-routes.js';
 import { dataRoutes } from './data-routes.js';
 import { MERCHANT_ROUTE_DOCS } from './route-docs.js';
@@ -16,8 +15,8 @@ import { setupRoutes } from './setup-routes.js';
 /** The merchant API's routers and their OpenAPI descriptions, for startRelay's extraRouters. */
 export function merchantRouters(deps: {
   database: Database;
-  stripe: StripeAccounts;
-  paypal: PayPalAccounts;
+  /** Refunds go through the transaction's provider, which picks its own clients. */
+  clients: ProviderClients;
   config: Pick<RelayConfig, 'merchant' | 'encryptionKeys' | 'hubspot'> &
     Partial<Pick<RelayConfig, 'cardTesting'>>;
   now?: () => Date;
@@ -27,8 +26,7 @@ export function merchantRouters(deps: {
 }): Array<{ router: Router; docs: RouteDoc[] }> {
   const shared = {
     knex: deps.database.knex,
-    stripe: deps.stripe,
-    paypal: deps.paypal,
+    ...deps.clients,
     dashboardOrigins: deps.config.merchant.dashboardOrigins,
     totpIssuer: deps.config.merchant.totpIssuer,
     throttle:

@@ -11,6 +11,14 @@ import { verifyPayPalWebhook } from './verify-paypal-webhook.js';
 export const paypalProvider: PaymentProvider = {
   name: 'paypal',
   label: 'PayPal',
+  publicConfig({ paypal }, tenant, livemode) {
+    const credentials = paypal.credentialsFor(livemode);
+    const sdkUrl = paypal.jsSdkUrl();
+    // Only the client id is public (the JS SDK loads with it); the secret and webhook id never leave.
+    return credentials
+      ? { clientId: credentials.clientId, merchantId: tenant.paypalMerchantId, ...(sdkUrl ? { sdkUrl } : {}) }
+      : null;
+  },
   refund: (deps, request) => refundWithPayPal(deps.paypal, request),
   async receiveWebhook(deps, raw, header) {
     // PayPal checks the signature over the bytes it sent, so they are passed back unparsed.

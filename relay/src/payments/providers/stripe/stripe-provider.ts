@@ -13,6 +13,10 @@ export const stripeProvider: PaymentProvider = {
   name: 'stripe',
   label: 'Stripe',
   card: stripeCardPayments,
+  publicConfig({ stripe }, tenant, livemode) {
+    const keys = stripe.keysFor(livemode);
+    return keys ? { publishableKey: keys.publishableKey, accountId: tenant.stripeAccountId } : null;
+  },
   refund: refundWithStripe,
   async receiveWebhook(deps, raw, header) {
     const event = verifyStripeEvent(deps.stripe, raw, header('Stripe-Signature'));
