@@ -74,7 +74,7 @@ describe('dashboard end to end in Chromium: signup to payment, refund, CSV, role
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     await page.goto(`${relay.url}/dashboard#token=${token}`);
     await page.getByRole('heading', { name: 'Transactions' }).waitFor();
-    assert.ok(await page.getByText('No revenue in the last 30 days.').isVisible());
+    await page.getByText('No revenue in the last 30 days.').waitFor();
 
     await page.getByRole('link', { name: 'Forms and origins' }).click();
     await page.getByLabel('HubSpot form GUID').fill(FORM_GUID);
@@ -222,7 +222,7 @@ describe('dashboard end to end in Chromium: signup to payment, refund, CSV, role
     const page = await signInInBrowser(browser, relay.url, otherEmail, problems);
     await page.getByRole('button', { name: 'Filter' }).click();
     await heard(page, '0 transactions shown.');
-    assert.ok(await page.getByText('No revenue in the last 30 days.').isVisible());
+    await page.getByText('No revenue in the last 30 days.').waitFor();
     assert.deepEqual(parseCsv(await downloadCsv(page)), []);
     await page.goto(`${relay.url}/dashboard#/transactions/${transactionId}`);
     await page
