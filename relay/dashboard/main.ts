@@ -10,6 +10,7 @@ import type { Session } from './session.js';
 import { Settings } from './settings.js';
 import { SignIn } from './sign-in.js';
 import { SignUp, signupTokenFromHash } from './sign-up.js';
+import { Team } from './team.js';
 import { TransactionDetail } from './transaction-detail.js';
 import { Transactions } from './transactions.js';
 
@@ -19,11 +20,12 @@ const PAGES = {
   forms: 'Forms and origins',
   hubspot: 'HubSpot',
   'api-keys': 'API keys',
+  team: 'Team',
   settings: 'Settings',
 } as const;
 type PageName = keyof typeof PAGES;
 /** Pages a member has no use for: the API refuses them everything there. */
-const OWNER_PAGES: PageName[] = ['api-keys'];
+const OWNER_PAGES: PageName[] = ['api-keys', 'team'];
 
 interface Route {
   page: PageName;
@@ -112,6 +114,7 @@ function App() {
     forms: () => html`<${Forms} ...${props} />`,
     hubspot: () => html`<${HubSpot} ...${props} />`,
     'api-keys': () => html`<${ApiKeys} ...${props} />`,
+    team: () => html`<${Team} ...${props} />`,
     settings: () => html`<${Settings} ...${props} onSession=${signedIn} />`,
   }[page];
 

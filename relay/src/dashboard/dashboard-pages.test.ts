@@ -7,7 +7,7 @@ import { GOOD_PASSWORD, seedTransactions, signUpMerchant } from '../testing/merc
 import { startTestRelay, type TestRelay } from '../testing/test-relay.js';
 import { heard, seriousViolations, signInInBrowser } from './dashboard-browser.js';
 
-describe('dashboard pages in Chromium: contacts, HubSpot, API keys', function () {
+describe('dashboard pages in Chromium: contacts, HubSpot, API keys, team', function () {
   this.timeout(240_000);
   let stripe: StripeSandbox;
   let relay: TestRelay;
@@ -158,5 +158,32 @@ describe('dashboard pages in Chromium: contacts, HubSpot, API keys', function ()
     await member.getByRole('heading', { name: 'Transactions' }).waitFor();
     assert.deepEqual(problems, []);
     await member.context().close();
+  });
+  it('lets an owner make a member an owner and back, and refuses to leave the tenant without an owner', async () => {
+    const page = await signInInBrowser(browser, relay.url, ownerEmail, problems);
+    await page.getByRole('link', { name: 'Team' }).click();
+    await page.getByRole('heading', { name: 'Team' }).waitFor();
+    await page.getByRole('cell', { name: memberEmail, exact: true }).waitFor();
+    assert.equal(await page.getByRole('table', { name: 'Users and roles' }).getByRole('row').count(), 3);
+    assert.deepEqual(await seriousViolations(page), []);
+    await page.getByLabel(/Your password/).fill(GOOD_PASSWORD);
+    await page.getByRole('button', { name: `Make ${memberEmail} an owner` }).click();
+    await heard(page, `${memberEmail} is now an owner.`);
+    const promoted = await signInInBrowser(browser, relay.url, memberEmail, problems);
+    await promoted.getByRole('link', { name: 'API keys' }).waitFor();
+    await promoted.context().close();
+
+    await page.getByRole('button', { name: `Make ${memberEmail} a member` }).click();
+    await heard(page, `${memberEmail} is now a member.`);
+    await page.getByRole('button', { name: `Make ${ownerEmail} a member` }).click();
+    await heard(page, /only owner/);
+    const roles = await relay.database.knex('merchant_users').where({ tenant_id: tenantId }).pluck('role');
+    assert.deepEqual(roles.sort(), ['member', 'owner']);
+    const changes = await relay.database
+      .knex('audit_events')
+      .where({ tenant_id: tenantId, action: 'user.role_changed' });
+    assert.equal(changes.length, 2);
+    assert.deepEqual(problems, []);
+    await page.context().close();
   });
 });
