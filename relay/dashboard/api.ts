@@ -50,9 +50,17 @@ export async function api<T>(
   return parsed as T;
 }
 
+/** The relay's message for a refused request, or a plain one when the relay was not reached. */
+export const errorText = (caught: unknown): string =>
+  caught instanceof ApiError ? caught.message : 'The relay could not be reached.';
+
+/** How many decimals the currency's minor unit has (JPY 0, USD 2, KWD 3). */
+export const decimalsOf = (currency: string): number =>
+  new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+
 /** Formats minor units for people, in the currency's own decimals (JPY 0, KWD 3). */
 export function money(amount: number, currency: string): string {
-  const decimals =
-    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(amount / 10 ** decimals);
+  return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(
+    amount / 10 ** decimalsOf(currency),
+  );
 }

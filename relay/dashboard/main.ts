@@ -1,23 +1,56 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, rememberCsrfToken } from './api.js';
+import { ApiKeys } from './api-keys.js';
+import { ContactDetail, Contacts } from './contacts.js';
 import { Forms } from './forms.js';
 import { html } from './html.js';
+import { HubSpot } from './hubspot.js';
 import type { Session } from './session.js';
 import { Settings } from './settings.js';
 import { SignIn } from './sign-in.js';
 import { SignUp, signupTokenFromHash } from './sign-up.js';
+import { Team } from './team.js';
+import { TransactionDetail } from './transaction-detail.js';
 import { Transactions } from './transactions.js';
 
-const PAGES = { transactions: 'Transactions', forms: 'Forms and origins', settings: 'Settings' } as const;
+const PAGES = {
+  transactions: 'Transactions',
+  contacts: 'Contacts',
+  forms: 'Forms and origins',
+  hubspot: 'HubSpot',
+  'api-keys': 'API keys',
+  team: 'Team',
+  settings: 'Settings',
+} as const;
 type PageName = keyof typeof PAGES;
+/** Pages a member has no use for: the API refuses them everything there. */
+const OWNER_PAGES: PageName[] = ['api-keys', 'team'];
 
-const pageFromHash = (): PageName =>
-  location.hash.slice(2) in PAGES ? (location.hash.slice(2) as PageName) : 'transactions';
+interface Route {
+  page: PageName;
+  /** A transaction's or contact's id, for its detail page. */
+  id?: string;
+}
+
+/** `#/transactions`, `#/transactions/<id>`, `#/contacts/<id>`…: links work, Back works, reload stays. */
+function routeFromHash(): Route {
+  const [name = '', id] = location.hash.slice(2).split('/');
+  const page = name in PAGES ? (name as PageName) : 'transactions';
+  return id && (page === 'transactions' || page === 'contacts')
+    ? { page, id: decodeURIComponent(id) }
+    : { page };
+}
+
+/** The hash is the route, so the skip link moves focus itself rather than setting #main. */
+function skipToContent(event: MouseEvent) {
+  event.preventDefault();
+  document.getElementById('main')?.focus();
+}
 
 function App() {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
-  const [page, setPage] = useState<PageName>(pageFromHash());
+  const [route, setRoute] = useState<Route>(routeFromHash());
   const [message, setMessage] = useState('');
 
   const signedIn = (next: Session) => {
@@ -37,14 +70,14 @@ function App() {
     } else {
       api<Session>('GET', '/v1/merchant/session').then(signedIn, () => setSession(null));
     }
-    const follow = () => setPage(pageFromHash());
+    const follow = () => setRoute(routeFromHash());
     addEventListener('hashchange', follow);
     return () => removeEventListener('hashchange', follow);
   }, []);
   useEffect(() => {
     // Moving focus to the new page's heading tells screen readers the page changed.
     document.querySelector<HTMLElement>('main h2')?.focus();
-  }, [page]);
+  }, [route.page, route.id]);
 
   if (session === undefined) return html`<p role="status">Loading…</p>`;
   if (session === null) {
@@ -66,30 +99,43 @@ function App() {
     setSession(null);
   };
 
+  const owner = session.user.role === 'owner';
+  const props = { session, announce: setMessage };
+  const page = !owner && OWNER_PAGES.includes(route.page) ? 'transactions' : route.page;
+  const content = {
+    transactions: () =>
+      route.id
+        ? html`<${TransactionDetail} key=${route.id} id=${route.id} ...${props} />`
+        : html`<${Transactions} ...${props} />`,
+    contacts: () =>
+      route.id
+        ? html`<${ContactDetail} key=${route.id} id=${route.id} ...${props} />`
+        : html`<${Contacts} ...${props} />`,
+    forms: () => html`<${Forms} ...${props} />`,
+    hubspot: () => html`<${HubSpot} ...${props} />`,
+    'api-keys': () => html`<${ApiKeys} ...${props} />`,
+    team: () => html`<${Team} ...${props} />`,
+    settings: () => html`<${Settings} ...${props} onSession=${signedIn} />`,
+  }[page];
+
   return html`
-    <a class="skip" href="#main">Skip to content</a>
+    <a class="skip" href="#main" onClick=${skipToContent}>Skip to content</a>
     <header>
       <strong>OnePagePay</strong>
       <nav aria-label="Dashboard">
-        ${Object.entries(PAGES).map(
-          ([name, label]) =>
-            html`<a href=${`#/${name}`} aria-current=${page === name ? 'page' : undefined}>${label}</a>`,
-        )}
+        ${Object.entries(PAGES)
+          .filter(([name]) => owner || !OWNER_PAGES.includes(name as PageName))
+          .map(
+            ([name, label]) =>
+              html`<a href=${`#/${name}`} aria-current=${page === name ? 'page' : undefined}>${label}</a>`,
+          )}
       </nav>
       <span class=${session.livemode ? 'mode live' : 'mode'}>${session.livemode ? 'Live' : 'Test'} mode</span>
       <button onClick=${switchMode}>Switch to ${session.livemode ? 'test' : 'live'}</button>
       <span>${session.user.email} (${session.user.role})</span>
       <button onClick=${signOut}>Sign out</button>
     </header>
-    <main id="main" tabindex="-1">
-      ${
-        page === 'forms'
-          ? html`<${Forms} session=${session} announce=${setMessage} />`
-          : page === 'settings'
-            ? html`<${Settings} session=${session} onSession=${signedIn} announce=${setMessage} />`
-            : html`<${Transactions} session=${session} announce=${setMessage} />`
-      }
-    </main>
+    <main id="main" tabindex="-1">${content()}</main>
     <p class="status" role="status" aria-live="polite">${message}</p>
   `;
 }

@@ -16,14 +16,14 @@ const HEIGHT = 140;
  * Net revenue per day over 30 days as SVG bars (no chart library: one series of rectangles), one
  * chart per currency. Screen readers get the same numbers from a table under it.
  */
-export function RevenueChart(props: { livemode: boolean; refresh: number }) {
+export function RevenueChart(props: { livemode: boolean }) {
   const [days, setDays] = useState<RevenueDay[] | null>(null);
   useEffect(() => {
     api<{ data: RevenueDay[] }>('GET', '/v1/merchant/revenue?days=30').then(
       (answer) => setDays(answer.data),
       () => setDays([]),
     );
-  }, [props.livemode, props.refresh]);
+  }, [props.livemode]);
   if (!days) return null;
   const currencies = [...new Set(days.map((row) => row.currency))];
   if (currencies.length === 0) return html`<p>No revenue in the last 30 days.</p>`;

@@ -1,22 +1,10 @@
-import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, money } from './api.js';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, errorText } from './api.js';
 import { html } from './html.js';
 import { RevenueChart } from './revenue-chart.js';
 import type { Session } from './session.js';
+import { TransactionTable, type Transaction } from './transaction-table.js';
 
-interface Transaction {
-  id: string;
-  status: string;
-  amount: number;
-  amountRefunded: number;
-  currency: string;
-  productName: string;
-  contactEmail: string | null;
-  provider: string;
-  providerPaymentId: string | null;
-  hubspotSyncState: string | null;
-  createdAt: string;
-}
 interface Page {
   data: Transaction[];
   hasMore: boolean;
@@ -30,51 +18,47 @@ export function Transactions(props: { session: Session; announce: (message: stri
   const [filters, setFilters] = useState({ status: '', email: '' });
   const [pages, setPages] = useState<Array<string | undefined>>([undefined]);
   const [page, setPage] = useState<Page | null>(null);
-  const [selected, setSelected] = useState<Transaction | null>(null);
-  const [refresh, setRefresh] = useState(0);
   const cursor = pages[pages.length - 1];
-  const query = new URLSearchParams({ limit: '25' });
-  if (filters.status) query.set('status', filters.status);
-  if (filters.email) query.set('contact_email', filters.email);
-
-  const load = async () => {
-    const params = new URLSearchParams(query);
-    if (cursor) params.set('cursor', cursor);
-    try {
-      const loaded = await api<Page>('GET', `/v1/transactions?${params}`);
-      setPage(loaded);
-      props.announce(`${loaded.data.length} transactions shown.`);
-    } catch (caught) {
-      props.announce(caught instanceof ApiError ? caught.message : 'Could not load transactions.');
-    }
+  // Only a search or page turn the user asked for is announced: a first load or a mode switch
+  // would talk over the focused heading and the switch's own message.
+  const asked = useRef(false);
+  // Counts the user's requests, so the same search asked again loads again.
+  const [requests, setRequests] = useState(0);
+  const turnTo = (next: Array<string | undefined>) => {
+    asked.current = true;
+    setRequests(requests + 1);
+    setPages(next);
   };
+  // The same filters for the list and the CSV export, so the file holds what the table shows.
+  const filterQuery = new URLSearchParams();
+  if (filters.status) filterQuery.set('status', filters.status);
+  if (filters.email) filterQuery.set('contact_email', filters.email);
+
   useEffect(() => {
-    void load();
-  }, [filters.status, filters.email, cursor]);
+    const params = new URLSearchParams(filterQuery);
+    params.set('limit', '25');
+    if (cursor) params.set('cursor', cursor);
+    api<Page>('GET', `/v1/transactions?${params}`).then(
+      (loaded) => {
+        setPage(loaded);
+        if (asked.current) props.announce(`${loaded.data.length} transactions shown.`);
+        asked.current = false;
+      },
+      (caught: unknown) => props.announce(errorText(caught)),
+    );
+  }, [filters.status, filters.email, cursor, requests, props.session.livemode]);
 
   const applyFilters = (event: SubmitEvent) => {
     event.preventDefault();
     const data = new FormData(event.target as HTMLFormElement);
     setFilters({ status: String(data.get('status') ?? ''), email: String(data.get('email') ?? '').trim() });
-    setPages([undefined]);
-  };
-
-  const act = async (path: string, body: unknown, done: string, headers: Record<string, string> = {}) => {
-    try {
-      await api('POST', path, body, headers);
-      props.announce(done);
-      setSelected(null);
-      setRefresh(refresh + 1);
-      await load();
-    } catch (caught) {
-      props.announce(caught instanceof ApiError ? caught.message : 'The action failed.');
-    }
+    turnTo([undefined]);
   };
 
   return html`
     <section aria-labelledby="transactions-title">
       <h2 id="transactions-title" tabindex="-1">Transactions</h2>
-      <${RevenueChart} livemode=${props.session.livemode} refresh=${refresh} />
+      <${RevenueChart} livemode=${props.session.livemode} />
       <form class="filters" onSubmit=${applyFilters}>
         <label for="filter-status">Status</label>
         <select id="filter-status" name="status">
@@ -83,100 +67,18 @@ export function Transactions(props: { session: Session; announce: (message: stri
         <label for="filter-email">Payer email</label>
         <input id="filter-email" name="email" type="email" />
         <button type="submit">Filter</button>
-        <a class="button" href=${`/v1/transactions.csv?${query}`} download>Export CSV</a>
+        <a class="button" href=${`/v1/transactions.csv?${filterQuery}`} download>Export CSV</a>
       </form>
-      <table>
-        <caption class="visually-hidden">
-          Transactions, newest first
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Date</th>
-            <th scope="col">Product</th>
-            <th scope="col">Payer</th>
-            <th scope="col">Amount</th>
-            <th scope="col">Status</th>
-            <th scope="col">HubSpot</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${page?.data.map(
-            (row) =>
-              html`<tr>
-                <td>${new Date(row.createdAt).toLocaleString()}</td>
-                <td>
-                  <button class="link" onClick=${() => setSelected(row)}>${row.productName}</button>
-                </td>
-                <td>${row.contactEmail ?? '—'}</td>
-                <td>${money(row.amount, row.currency)}</td>
-                <td>${row.status}</td>
-                <td>${row.hubspotSyncState ?? '—'}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
+      <${TransactionTable} rows=${page?.data ?? []} caption="Transactions, newest first" />
       <nav aria-label="Pages" class="pager">
-        <button disabled=${pages.length < 2} onClick=${() => setPages(pages.slice(0, -1))}>Newer</button>
+        <button disabled=${pages.length < 2} onClick=${() => turnTo(pages.slice(0, -1))}>Newer</button>
         <button
           disabled=${!page?.hasMore}
-          onClick=${() => page?.nextCursor && setPages([...pages, page.nextCursor])}
+          onClick=${() => page?.nextCursor && turnTo([...pages, page.nextCursor])}
         >
           Older
         </button>
       </nav>
-      ${
-        selected &&
-        html`<${Detail}
-          transaction=${selected}
-          session=${props.session}
-          onRefund=${(amount: number) =>
-            act(`/v1/transactions/${selected.id}/refunds`, { amount }, 'Refund made.', {
-              // One key per click: a retried request of the same click is never a second refund.
-              'idempotency-key': crypto.randomUUID(),
-            })}
-          onReplay=${() =>
-            act(`/v1/merchant/transactions/${selected.id}/hubspot-replay`, {}, 'HubSpot sync queued again.')}
-        />`
-      }
-    </section>
-  `;
-}
-
-function Detail(props: {
-  transaction: Transaction;
-  session: Session;
-  onRefund: (amount: number) => void;
-  onReplay: () => void;
-}) {
-  const row = props.transaction;
-  const refundable = row.amount - row.amountRefunded;
-  const owner = props.session.user.role === 'owner';
-  return html`
-    <section aria-labelledby="detail-title" class="detail">
-      <h3 id="detail-title" tabindex="-1">${row.productName}</h3>
-      <dl>
-        <dt>Transaction</dt>
-        <dd>${row.id}</dd>
-        <dt>Provider</dt>
-        <dd>${row.provider} ${row.providerPaymentId ?? ''}</dd>
-        <dt>Amount</dt>
-        <dd>${money(row.amount, row.currency)} (refunded ${money(row.amountRefunded, row.currency)})</dd>
-        <dt>HubSpot sync</dt>
-        <dd>${row.hubspotSyncState ?? 'not synced'}</dd>
-      </dl>
-      ${
-        owner &&
-        refundable > 0 &&
-        ['succeeded', 'partially_refunded'].includes(row.status) &&
-        html`<button onClick=${() => props.onRefund(refundable)}>
-          Refund ${money(refundable, row.currency)}
-        </button>`
-      }
-      ${
-        owner &&
-        row.hubspotSyncState === 'failed' &&
-        html`<button onClick=${props.onReplay}>Retry HubSpot sync</button>`
-      }
     </section>
   `;
 }

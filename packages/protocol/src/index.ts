@@ -42,6 +42,9 @@ export { FormSubmittedRequest, FormSubmittedResponse } from './schemas/form-subm
 export {
   ApiKey,
   ApiKeyList,
+  ChangeRoleRequest,
+  TeamMember,
+  TeamMemberList,
   ApiKeyScope,
   ChangePasswordRequest,
   CreateApiKeyRequest,

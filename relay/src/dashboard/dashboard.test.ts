@@ -132,7 +132,7 @@ describe('GET /dashboard: the merchant dashboard in Chromium', function () {
       'a header and 3 transactions',
     );
     await page.screenshot({ ...screenshotTo('docs/img/dashboard-transactions.png') });
-    await page.getByRole('button', { name: 'Seeded workshop' }).first().click();
+    await page.getByRole('link', { name: 'Seeded workshop' }).first().click();
     await page.getByRole('heading', { name: 'Seeded workshop' }).waitFor();
     assert.ok(await page.getByRole('button', { name: /^Refund/ }).isVisible(), 'owners may refund');
 
@@ -167,7 +167,7 @@ describe('GET /dashboard: the merchant dashboard in Chromium', function () {
 
   it('shows a member no refund and no way to change forms', async () => {
     const page = await openSignedIn(memberEmail);
-    await page.getByRole('button', { name: 'Seeded workshop' }).first().click();
+    await page.getByRole('link', { name: 'Seeded workshop' }).first().click();
     await page.getByRole('heading', { name: 'Seeded workshop' }).waitFor();
     assert.equal(await page.getByRole('button', { name: /^Refund/ }).count(), 0);
     await page.getByRole('link', { name: 'Forms and origins' }).click();

@@ -146,3 +146,21 @@ export type CreatedApiKey = Static<typeof CreatedApiKey>;
 
 export const ApiKeyList = Type.Object({ data: Type.Array(ApiKey) });
 export type ApiKeyList = Static<typeof ApiKeyList>;
+
+const Role = Type.Union([Type.Literal('owner'), Type.Literal('member')]);
+
+/** A user of the tenant as owners see them: no password hash, no TOTP secret. */
+export const TeamMember = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  email: Type.String(),
+  role: Role,
+  twoFactorEnabled: Type.Boolean(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export type TeamMember = Static<typeof TeamMember>;
+
+export const TeamMemberList = Type.Object({ data: Type.Array(TeamMember) });
+export type TeamMemberList = Static<typeof TeamMemberList>;
+
+export const ChangeRoleRequest = Type.Object({ role: Role }, { additionalProperties: false });
+export type ChangeRoleRequest = Static<typeof ChangeRoleRequest>;

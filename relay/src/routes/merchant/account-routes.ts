@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import {
   ChangePasswordRequest,
+  ChangeRoleRequest,
   CreateApiKeyRequest,
   LoginRequest,
   ReauthenticateRequest,
@@ -15,6 +16,7 @@ import {
 } from '@onepagepay/protocol';
 import { RelayError } from '../../errors.js';
 import { readJsonBody } from '../../http/read-body.js';
+import { changeRole, listTeam } from '../../merchants/team.js';
 import {
   assertRecentlyReauthenticated,
   changePassword,
@@ -198,6 +200,19 @@ export function accountRoutes(deps: AccountDeps & SignupDeps & MerchantAuthDeps)
     const caller = callerOf(ctx);
     assertRecentlyReauthenticated(deps, caller.session!);
     ctx.body = await revokeApiKey(deps.knex, caller.scope, String(ctx.params.id), caller.actor);
+  });
+
+  router.get('/team', ownerSession, async (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { data: await listTeam(deps.knex, callerOf(ctx).scope) };
+  });
+
+  router.post('/team/:id/role', ownerSession, async (ctx) => {
+    const caller = callerOf(ctx);
+    // A new owner can refund and mint API keys: ask for the password, as for keys.
+    assertRecentlyReauthenticated(deps, caller.session!);
+    const input = await readJsonBody(ctx, ChangeRoleRequest);
+    ctx.body = await changeRole(deps.knex, caller.scope, String(ctx.params.id), input.role, caller.actor);
   });
 
   return router;
