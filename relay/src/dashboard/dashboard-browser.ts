@@ -18,16 +18,24 @@ export async function seriousViolations(page: Page): Promise<string[]> {
 
 /**
  * A fresh browser context signed in through the dashboard's form; CSP reports and page errors go to
- * `problems`, so a test can assert none happened.
+ * `problems`, and requests to any other host to `foreign` when given, so a test can assert none
+ * happened.
  */
 export async function signInInBrowser(
   browser: Browser,
   relayUrl: string,
   email: string,
   problems: string[],
+  foreign?: string[],
 ): Promise<Page> {
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
+  if (foreign) {
+    page.on('request', (request) => {
+      if (!request.url().startsWith(relayUrl) && !request.url().startsWith('data:'))
+        foreign.push(request.url());
+    });
+  }
   page.on('console', (message) => {
     if (/Content.Security.Policy|Refused to/i.test(message.text())) problems.push(message.text());
   });

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { startStripeSandbox, type StripeSandbox } from '@onepagepay/sandbox';
 import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../../test/support/browser.js';
+import { seriousViolations } from './dashboard-browser.js';
 import { GOOD_PASSWORD, signUpMerchant } from '../testing/merchant-fixtures.js';
 import { startTestRelay, TEST_ENCRYPTION_KEYS, type TestRelay } from '../testing/test-relay.js';
 
@@ -44,16 +43,6 @@ describe('dashboard settings in Chromium: 2FA enrolment, TOTP and recovery sign-
     if (second?.totp) await page.getByLabel(/Authenticator code/).fill(second.totp);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Transactions' }).waitFor();
-  }
-
-  async function seriousViolations(page: Page): Promise<string[]> {
-    await page.evaluate(
-      await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'),
-    );
-    const result = (await page.evaluate('axe.run(document)')) as {
-      violations: Array<{ id: string; impact: string }>;
-    };
-    return result.violations.filter((v) => ['serious', 'critical'].includes(v.impact)).map((v) => v.id);
   }
 
   it('enrols 2FA, then signs in with a TOTP code, switches to live, and signs in with a recovery code', async () => {

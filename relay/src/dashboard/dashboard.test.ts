@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import { startStripeSandbox, type StripeSandbox } from '@onepagepay/sandbox';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../../test/support/browser.js';
+import { seriousViolations, signInInBrowser } from './dashboard-browser.js';
 import { inviteUser } from '../merchants/users.js';
 import { GOOD_PASSWORD, seedTransactions } from '../testing/merchant-fixtures.js';
 import { startTestRelay, type TestRelay } from '../testing/test-relay.js';
@@ -71,36 +70,8 @@ describe('GET /dashboard: the merchant dashboard in Chromium', function () {
     return session.tenantId;
   }
 
-  async function openSignedIn(email: string): Promise<Page> {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    page.on('request', (request) => {
-      if (!request.url().startsWith(relay.url) && !request.url().startsWith('data:'))
-        foreign.push(request.url());
-    });
-    page.on('console', (message) => {
-      if (/Content.Security.Policy|Refused to/i.test(message.text())) problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    await page.goto(`${relay.url}/dashboard`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(GOOD_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Transactions' }).waitFor();
-    return page;
-  }
-
-  async function seriousViolations(page: Page): Promise<string[]> {
-    const source = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-    // Through the DevTools protocol, which the page's CSP does not govern: the page itself stays strict.
-    await page.evaluate(source);
-    const result = (await page.evaluate('axe.run(document)')) as {
-      violations: Array<{ id: string; impact: string; nodes: unknown[] }>;
-    };
-    return result.violations
-      .filter((violation) => ['serious', 'critical'].includes(violation.impact))
-      .map((violation) => `${violation.id} (${violation.impact}, ${violation.nodes.length} nodes)`);
-  }
+  const openSignedIn = (email: string): Promise<Page> =>
+    signInInBrowser(browser, relay.url, email, problems, foreign);
 
   it('is served under a strict CSP with JavaScript under its gzip budget', async () => {
     const response = await fetch(`${relay.url}/dashboard`);
