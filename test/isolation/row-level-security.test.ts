@@ -16,6 +16,8 @@ const EXPECTED_DEFINER_FUNCTIONS = [
   'onepagepay_outbox_stats',
   'onepagepay_session_tenant',
   'onepagepay_set_allowed_origins',
+  // Writes the CAPTCHA keys of the tenant bound to the transaction only (migration 023).
+  'onepagepay_set_challenge',
 ];
 
 describe('row-level security: the second wall', function () {
