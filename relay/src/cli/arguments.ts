@@ -2,7 +2,7 @@ import { InvalidArgumentError } from 'commander';
 import { isCurrencyCode, MAX_MINOR_AMOUNT } from '@onepagepay/protocol';
 import { isUuid } from '../ids.js';
 import { isRelayError } from '../errors.js';
-import { normalizeOrigin } from '../tenants/create-tenant.js';
+import { checkStripeAccountId, normalizeOrigin } from '../tenants/create-tenant.js';
 
 // Option parsers: commander runs them while it reads the arguments, so bad input is refused in one
 // line before a command opens the database, and no malformed value ever reaches SQL.
@@ -49,7 +49,9 @@ export function collectOrigin(value: string, previous: string[] | undefined): st
 /** A Stripe connected account id, or `none` (null): the platform account. */
 export function stripeAccountOrNone(value: string): string | null {
   if (value === 'none') return null;
-  if (!/^acct_[A-Za-z0-9]{1,251}$/.test(value))
+  try {
+    return checkStripeAccountId(value);
+  } catch {
     throw new InvalidArgumentError("give a Stripe account id that must look like acct_..., or 'none'");
-  return value;
+  }
 }

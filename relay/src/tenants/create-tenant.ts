@@ -51,6 +51,14 @@ export async function createSignupTenant(trx: Knex.Transaction, name: string): P
   return (result.rows[0] as { id: string }).id;
 }
 
+/** A Stripe connected account id as Stripe writes it (`acct_` and letters or digits, 255 at most). */
+export function checkStripeAccountId(value: string): string {
+  if (!/^acct_[A-Za-z0-9]{1,250}$/.test(value)) {
+    throw new RelayError('invalid_request', 'The Stripe account id must look like acct_...');
+  }
+  return value;
+}
+
 /** A tenant with its origins and Stripe account: operators only (the CLI's owner connection). */
 export async function createTenant(
   knex: Knex,
@@ -62,9 +70,7 @@ export async function createTenant(
   },
 ): Promise<Tenant> {
   const name = checkTenantName(input.name);
-  if (input.stripeAccountId && !/^acct_[A-Za-z0-9]+$/.test(input.stripeAccountId)) {
-    throw new RelayError('invalid_request', 'The Stripe account id must look like acct_...');
-  }
+  if (input.stripeAccountId) checkStripeAccountId(input.stripeAccountId);
   if (input.paypalMerchantId && !/^[2-9A-HJ-NP-Z]{13}$/.test(input.paypalMerchantId)) {
     throw new RelayError(
       'invalid_request',

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { Tenant } from '../db/models/tenant.js';
 import { RelayError } from '../errors.js';
 import { isUuid } from '../ids.js';
+import { checkStripeAccountId } from './create-tenant.js';
 
 /**
  * Points a tenant at a connected Stripe account (or at none: the platform account), after the
@@ -14,9 +15,7 @@ export async function setStripeAccount(
   stripeAccountId: string | null,
 ): Promise<{ previous: string | null }> {
   if (!isUuid(tenantId)) throw new RelayError('invalid_request', 'The tenant id must be a UUID.');
-  if (stripeAccountId !== null && !/^acct_[A-Za-z0-9]{1,251}$/.test(stripeAccountId)) {
-    throw new RelayError('invalid_request', 'The Stripe account id must look like acct_...');
-  }
+  if (stripeAccountId !== null) checkStripeAccountId(stripeAccountId);
   return knex.transaction(async (trx) => {
     const tenant = await Tenant.query(trx).findById(tenantId).forUpdate();
     if (!tenant) throw new RelayError('not_found', `No tenant ${tenantId}.`);

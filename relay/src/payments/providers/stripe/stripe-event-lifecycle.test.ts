@@ -9,6 +9,9 @@ import {
 } from '../../../testing/payment-fixtures.js';
 import { startTestRelay, TEST_WEBHOOK_SECRET, type TestRelay } from '../../../testing/test-relay.js';
 import { createLogger } from '../../../logger.js';
+import { runReconciliationSweep, sweepWindow } from '../../../reconciliation/run-sweep.js';
+import { setStripeAccount } from '../../../tenants/set-stripe-account.js';
+import { PAYMENT_PROVIDERS } from '../index.js';
 import { PINNED_API_VERSION } from './event-version.js';
 
 const ASYNC_SUCCEEDS = '4000000000007700';
@@ -215,8 +218,6 @@ describe('Stripe webhooks: async payments, dispute closure, endpoint API version
     assert.equal((await pay('4242424242424242')).status, 200);
 
     // The sweep leaves the account alone too: Stripe would refuse every list on it.
-    const { runReconciliationSweep, sweepWindow } = await import('../../../reconciliation/run-sweep.js');
-    const { PAYMENT_PROVIDERS } = await import('../index.js');
     const listsOnAccount = () =>
       sandbox
         .requestLog()
@@ -239,7 +240,6 @@ describe('Stripe webhooks: async payments, dispute closure, endpoint API version
     assert.equal(listsOnAccount(), listsBefore, 'no list on the disconnected account');
 
     // The merchant connects again and the operator points the tenant at the account once more.
-    const { setStripeAccount } = await import('../../../tenants/set-stripe-account.js');
     await setStripeAccount(relay.database.knex, connected.tenant.id, account.id);
     assert.equal((await payOnAccount()).status, 200, 'card payments resume');
   });
