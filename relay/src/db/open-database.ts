@@ -2,9 +2,9 @@ import fs from 'node:fs/promises';
 import { PGlite, types } from '@electric-sql/pglite';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
-import lockfile from 'proper-lockfile';
 import { Model } from 'objection';
 import { ConfigError } from '../errors.js';
+import { DataDirInUseError, dataDirLockPath, lockDataDir } from './data-dir-lock.js';
 import { multiHostClient } from './multi-host-client.js';
 import { registerOwnerConnection } from './owner-connection.js';
 import { createHostSelector, parseHostList } from './primary-host.js';
@@ -68,19 +68,16 @@ export function openPostgres(
   return { knex, kind: 'postgres', connectionString, close: () => knex.destroy() };
 }
 
-/**
- * PGlite has no directory lock of its own and two processes on one directory silently lose writes,
- * so the relay takes a lock file first and refuses to start when another process holds it.
- */
+/** One relay process per PGlite directory (data-dir-lock.ts says why and how). */
 async function openPglite(dataDir: string): Promise<Database> {
   await fs.mkdir(dataDir, { recursive: true });
   let release: () => Promise<void>;
   try {
-    release = await lockfile.lock(dataDir, { stale: 15_000, update: 5_000, realpath: false });
+    release = await lockDataDir(dataDir);
   } catch (error) {
-    if ((error as { code?: string }).code === 'ELOCKED') {
+    if (error instanceof DataDirInUseError) {
       throw new ConfigError(
-        `Another relay process is using the data directory ${dataDir} (lock ${dataDir}.lock). ` +
+        `Another relay process is using the data directory ${dataDir} (lock ${dataDirLockPath(dataDir)}). ` +
           'Stop it, or point ONEPAGEPAY_DATA_DIR at another directory.',
       );
     }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import lockfile from 'proper-lockfile';
+import { lockDataDir } from '../db/data-dir-lock.js';
 import { demoSandboxStateFile, resetDemoData } from './demo-data.js';
 
 describe('npm run demo:reset', () => {
@@ -26,7 +26,7 @@ describe('npm run demo:reset', () => {
 
   it('refuses while a relay holds the data directory, and deletes nothing', async () => {
     // The lock the relay takes on its PGlite directory (open-database.ts).
-    const release = await lockfile.lock(dataDir, { stale: 15_000, update: 5_000, realpath: false });
+    const release = await lockDataDir(dataDir);
     try {
       await assert.rejects(resetDemoData(dataDir), /stop `npm start` first/);
       assert.ok(await fs.stat(demoSandboxStateFile(dataDir)));

@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import lockfile from 'proper-lockfile';
+import { dataDirInUse } from '../db/data-dir-lock.js';
 
 /**
  * The demo's Stripe sandbox keeps its objects beside the PGlite directory (as the relay's lock file
@@ -15,10 +15,7 @@ export function demoSandboxStateFile(dataDir: string): string {
  * one alone would leave ids the other does not know). Refuses while a demo holds the directory.
  */
 export async function resetDemoData(dataDir: string): Promise<string[]> {
-  const running = await lockfile
-    .check(dataDir, { stale: 15_000, realpath: false })
-    .catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? false : Promise.reject(error)));
-  if (running) {
+  if (await dataDirInUse(dataDir)) {
     throw new Error(`A relay is using ${dataDir}: stop \`npm start\` first, then reset.`);
   }
   const removed: string[] = [];
