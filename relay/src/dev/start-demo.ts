@@ -19,13 +19,23 @@ const DEMO_PAYPAL_WEBHOOK_ID = 'WHDEMO0NEPAGEPAY1';
 async function startDemo(): Promise<void> {
   const env = { ...process.env };
   const useSandbox = !env.STRIPE_SECRET_KEY && !env.STRIPE_TEST_SECRET_KEY && !env.STRIPE_LIVE_SECRET_KEY;
-  // The sandbox keeps its objects beside the database, so a restart leaves both consistent.
-  const sandbox = useSandbox
-    ? await startStripeSandbox({
-        port: Number(env.STRIPE_SANDBOX_PORT ?? 12111),
-        stateFile: demoSandboxStateFile(readDataDir(env)),
-      })
-    : undefined;
+  const needsPayPal = !env.PAYPAL_TEST_CLIENT_ID && !env.PAYPAL_LIVE_CLIENT_ID;
+  // Without STRIPE_SECRET_KEY, a PayPal app or HUBSPOT_API_BASE, each of those is its offline
+  // sandbox. They do not depend on one another, so they start together.
+  const [sandbox, paypal, hubspot] = await Promise.all([
+    // The Stripe sandbox keeps its objects beside the database, so a restart leaves both consistent.
+    useSandbox
+      ? startStripeSandbox({
+          port: Number(env.STRIPE_SANDBOX_PORT ?? 12111),
+          stateFile: demoSandboxStateFile(readDataDir(env)),
+        })
+      : undefined,
+    // The PayPal sandbox comes with its fake of PayPal's JS SDK.
+    needsPayPal ? startPayPalSandbox({ port: Number(env.PAYPAL_SANDBOX_PORT ?? 0) }) : undefined,
+    env.HUBSPOT_API_BASE
+      ? undefined
+      : startHubSpotSandbox({ port: Number(env.HUBSPOT_SANDBOX_PORT ?? 12112) }),
+  ]);
   if (sandbox) {
     const webhookSecret = `whsec_demo_${randomBytes(16).toString('hex')}`;
     Object.assign(env, {
@@ -35,11 +45,6 @@ async function startDemo(): Promise<void> {
       STRIPE_TEST_WEBHOOK_SECRET: webhookSecret,
     });
   }
-  // Without a PayPal app configured, PayPal is the offline PayPal sandbox (and its fake JS SDK).
-  const paypal =
-    env.PAYPAL_TEST_CLIENT_ID || env.PAYPAL_LIVE_CLIENT_ID
-      ? undefined
-      : await startPayPalSandbox({ port: Number(env.PAYPAL_SANDBOX_PORT ?? 0) });
   if (paypal) {
     Object.assign(env, {
       PAYPAL_API_BASE: paypal.url,
@@ -48,10 +53,7 @@ async function startDemo(): Promise<void> {
       PAYPAL_TEST_WEBHOOK_ID: DEMO_PAYPAL_WEBHOOK_ID,
     });
   }
-  // Without HUBSPOT_API_BASE the relay pushes to the offline HubSpot sandbox, connected below.
-  const hubspot = env.HUBSPOT_API_BASE
-    ? undefined
-    : await startHubSpotSandbox({ port: Number(env.HUBSPOT_SANDBOX_PORT ?? 12112) });
+  // The relay pushes to the offline HubSpot sandbox, connected below.
   if (hubspot) env.HUBSPOT_API_BASE = hubspot.url;
   // Tokens and TOTP secrets are sealed as always. The demo keeps its key beside its data, so what
   // an earlier run sealed (a merchant's 2FA secret) still opens after a restart.
