@@ -10,10 +10,16 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-// ONEPAGEPAY_BUNDLE_CACHE moves it (tests, and the start benchmark's cold runs).
+// ONEPAGEPAY_BUNDLE_CACHE moves it (tests, and the start benchmark's cold runs), though only within
+// node_modules/.cache: the bundle imports third-party packages by name, resolved from where it is.
 const CACHE_DIR = path.resolve(
   process.env.ONEPAGEPAY_BUNDLE_CACHE ?? path.join(ROOT, 'node_modules/.cache/onepagepay'),
 );
+if (!CACHE_DIR.startsWith(path.join(ROOT, 'node_modules/.cache') + path.sep)) {
+  throw new Error(
+    `ONEPAGEPAY_BUNDLE_CACHE must be a folder under ${path.join(ROOT, 'node_modules/.cache')}, where the bundle can import the packages it leaves out; got ${CACHE_DIR}.`,
+  );
+}
 // Read by esbuild beside the sources, so they decide the output too.
 const SETTINGS = ['package.json', 'tsconfig.json', 'tsconfig.base.json'];
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
@@ -79,7 +85,7 @@ const externalPackages = {
   },
 };
 
-async function bundle(entry, outFile) {
+async function bundle(entry, outDir) {
   // A build tool, loaded only when the bundle is (re)built.
   const esbuild = await import('esbuild');
   const hashes = {};
@@ -92,7 +98,13 @@ async function bundle(entry, outFile) {
     target: `node${process.versions.node}`,
     conditions: ['@onepagepay/source'],
     plugins: [keepImportMeta(hashes), externalPackages],
-    outfile: outFile,
+    // Modules the sources import dynamically (Sentry's reporter, with its SDK) stay separate files,
+    // loaded only when imported, as from source.
+    splitting: true,
+    outdir: outDir,
+    entryNames: 'entry',
+    chunkNames: 'chunk-[hash]',
+    outExtension: { '.js': '.mjs' },
     // For the CommonJS parts inlined above, whose require() calls of other packages stay.
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
@@ -109,8 +121,7 @@ async function bundle(entry, outFile) {
   );
   // The lock file pins esbuild and every package the bundle leaves external.
   const others = await hashFiles([...settings, 'package-lock.json']);
-  const output = (extension) => result.outputFiles.find((file) => file.path.endsWith(extension)).text;
-  return { code: output('.mjs'), map: output('.map'), inputs: { ...others, ...hashes } };
+  return { files: result.outputFiles, inputs: { ...others, ...hashes } };
 }
 
 /** The folder of the package.json that owns `file` (relative to the root). */
@@ -128,17 +139,21 @@ async function writeAtomically(file, contents) {
 
 /** The bundle of `entry` (relative to the root), built when missing or stale; returns its path. */
 export async function bundledEntry(entry) {
-  const name = entry.replace(/\.[cm]?ts$/, '').replaceAll(/[^\w.]+/g, '-');
-  const outFile = path.join(CACHE_DIR, `${name}.mjs`);
-  const manifestFile = path.join(CACHE_DIR, `${name}.json`);
+  const outDir = path.join(CACHE_DIR, entry.replace(/\.[cm]?ts$/, '').replaceAll(/[^\w.]+/g, '-'));
+  const entryFile = path.join(outDir, 'entry.mjs');
+  const manifestFile = path.join(outDir, 'inputs.json');
   const manifest = await readFile(manifestFile, 'utf8').then(JSON.parse, () => undefined);
-  if (await isFresh(manifest)) return outFile;
-  const { code, map, inputs } = await bundle(entry, outFile);
-  await mkdir(CACHE_DIR, { recursive: true });
-  await writeAtomically(`${outFile}.map`, map);
-  await writeAtomically(outFile, code);
+  if (await isFresh(manifest)) return entryFile;
+  const { files, inputs } = await bundle(entry, outDir);
+  await mkdir(outDir, { recursive: true });
+  // Chunks (named by their content) first, the entry that imports them last, the manifest after.
+  const ordered = [
+    ...files.filter((file) => file.path !== entryFile),
+    ...files.filter((file) => file.path === entryFile),
+  ];
+  for (const file of ordered) await writeAtomically(file.path, file.contents);
   await writeAtomically(manifestFile, JSON.stringify({ key: cacheKey(), inputs }, null, 2));
-  return outFile;
+  return entryFile;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

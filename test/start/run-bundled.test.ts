@@ -22,14 +22,18 @@ describe('run-bundled (npm start from a cached bundle)', function () {
 
   beforeEach(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'onepagepay-run-bundled-'));
-    cache = path.join(dir, 'cache');
+    // Where the bundle can import packages by name (run-bundled refuses a folder elsewhere).
+    cache = path.join(ROOT, 'node_modules/.cache', path.basename(dir));
     entry = path.join(dir, 'entry.ts');
     await fs.mkdir(path.join(dir, 'lib'));
     await fs.writeFile(
       entry,
       [
         "import { message, where } from './lib/message.js';",
-        'const out: { message: string; where: string; entryUrl: string; argv1: string | undefined } = {',
+        // A third-party package stays an import, resolved from the cache's node_modules.
+        "import Koa from 'koa';",
+        'const out: { message: string; where: string; entryUrl: string; argv1: string | undefined; koa: string } = {',
+        '  koa: typeof new Koa().callback,',
         '  message,',
         '  where,',
         '  entryUrl: import.meta.url,',
@@ -42,6 +46,7 @@ describe('run-bundled (npm start from a cached bundle)', function () {
   });
   afterEach(async () => {
     await fs.rm(dir, { recursive: true, force: true });
+    await fs.rm(cache, { recursive: true, force: true });
   });
 
   const writeMessage = (text: string) =>
@@ -50,23 +55,36 @@ describe('run-bundled (npm start from a cached bundle)', function () {
       `export const message: string = ${JSON.stringify(text)};\nexport const where = import.meta.url;\n`,
     );
 
-  async function start(): Promise<{ message: string; where: string; entryUrl: string; argv1: string }> {
+  async function start(): Promise<{
+    message: string;
+    where: string;
+    entryUrl: string;
+    argv1: string;
+    koa: string;
+  }> {
     const { stdout } = await run('node', ['scripts/run-bundled.mjs', entry], {
       cwd: ROOT,
       env: { ...process.env, ONEPAGEPAY_BUNDLE_CACHE: cache },
     });
-    return JSON.parse(stdout) as { message: string; where: string; entryUrl: string; argv1: string };
+    return JSON.parse(stdout) as {
+      message: string;
+      where: string;
+      entryUrl: string;
+      argv1: string;
+      koa: string;
+    };
   }
 
   const bundleFile = async () => {
-    const files = (await fs.readdir(cache)).filter((file) => file.endsWith('.mjs'));
-    assert.equal(files.length, 1, `one bundle in ${cache}: ${files.join(', ')}`);
-    return path.join(cache, files[0]!);
+    const [folder, ...others] = await fs.readdir(cache);
+    assert.deepEqual(others, [], `one bundle in ${cache}`);
+    return path.join(cache, folder!, 'entry.mjs');
   };
 
   it('builds on the first start, reuses the bundle on the next, rebuilds after a source is edited', async () => {
     const first = await start();
     assert.equal(first.message, 'first');
+    assert.equal(first.koa, 'function');
     const bundle = await bundleFile();
     const built = (await fs.stat(bundle)).mtimeMs;
 

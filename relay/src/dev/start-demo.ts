@@ -4,6 +4,7 @@ import { startHubSpotSandbox, startPayPalSandbox, startStripeSandbox } from '@on
 import { loadConfig, readDataDir } from '../config.js';
 import { createLogger } from '../logger.js';
 import { startRelay, stopOnSignals } from '../server.js';
+import { openDatabase } from '../db/open-database.js';
 import { connectDemoHubSpot } from './connect-demo-hubspot.js';
 import { demoSandboxStateFile } from './demo-data.js';
 import { serveDemoPage } from './demo-page.js';
@@ -21,8 +22,9 @@ async function startDemo(): Promise<void> {
   const useSandbox = !env.STRIPE_SECRET_KEY && !env.STRIPE_TEST_SECRET_KEY && !env.STRIPE_LIVE_SECRET_KEY;
   const needsPayPal = !env.PAYPAL_TEST_CLIENT_ID && !env.PAYPAL_LIVE_CLIENT_ID;
   // Without STRIPE_SECRET_KEY, a PayPal app or HUBSPOT_API_BASE, each of those is its offline
-  // sandbox. They do not depend on one another, so they start together.
-  const [sandbox, paypal, hubspot] = await Promise.all([
+  // sandbox. They do not depend on one another, nor on the database, so all of them start together:
+  // PGlite compiles its WebAssembly on other threads meanwhile.
+  const [sandbox, paypal, hubspot, pglite] = await Promise.all([
     // The Stripe sandbox keeps its objects beside the database, so a restart leaves both consistent.
     useSandbox
       ? startStripeSandbox({
@@ -35,6 +37,8 @@ async function startDemo(): Promise<void> {
     env.HUBSPOT_API_BASE
       ? undefined
       : startHubSpotSandbox({ port: Number(env.HUBSPOT_SANDBOX_PORT ?? 12112) }),
+    // Without DATABASE_URL the relay runs on PGlite in the data directory.
+    env.DATABASE_URL ? undefined : openDatabase({ dataDir: readDataDir(env) }),
   ]);
   if (sandbox) {
     const webhookSecret = `whsec_demo_${randomBytes(16).toString('hex')}`;
@@ -66,7 +70,7 @@ async function startDemo(): Promise<void> {
   }
   const config = loadConfig(env);
   const logger = createLogger({ level: env.LOG_LEVEL ?? 'warn' });
-  const relay = await startRelay({ config, logger });
+  const relay = await startRelay({ config, logger, ...(pglite ? { database: pglite } : {}) });
   sandbox?.setWebhook({
     url: `${relay.url}/v1/webhooks/stripe`,
     secret: String(env.STRIPE_TEST_WEBHOOK_SECRET),
@@ -124,6 +128,8 @@ async function startDemo(): Promise<void> {
   stopOnSignals(async () => {
     await demoPage.close();
     await relay.close();
+    // Opened here, not by the relay, so closed here too.
+    await pglite?.close();
     await sandbox?.close();
     await paypal?.close();
     await hubspot?.close();

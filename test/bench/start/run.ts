@@ -17,6 +17,7 @@ const args = Object.fromEntries(
   process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=') as [string, string]),
 );
 const runs = Number(args.runs ?? 5);
+const ROOT = path.resolve(import.meta.dirname, '../../..');
 
 /** Seconds from spawn to ready, for one `npm start` on `dataDir`. */
 async function timeStart(dataDir: string, bundleCache: string): Promise<number> {
@@ -34,12 +35,15 @@ const fresh: number[] = [];
 const reopened: number[] = [];
 for (let run = 0; run < runs; run++) {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'onepagepay-bench-start-'));
+  // An empty bundle cache of its own (under node_modules/.cache, where run-bundled requires it).
+  const bundleCache = path.join(ROOT, 'node_modules/.cache', path.basename(root));
   try {
-    const [dataDir, bundleCache] = [path.join(root, 'pglite'), path.join(root, 'bundle-cache')];
+    const dataDir = path.join(root, 'pglite');
     fresh.push(await timeStart(dataDir, bundleCache));
     reopened.push(await timeStart(dataDir, bundleCache));
   } finally {
     await fs.rm(root, { recursive: true, force: true });
+    await fs.rm(bundleCache, { recursive: true, force: true });
   }
   console.log(formatRow(`run ${run + 1}`, { coldS: fresh.at(-1)!, warmS: reopened.at(-1)! }));
 }
