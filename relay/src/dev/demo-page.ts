@@ -86,15 +86,18 @@ export function renderDemoPage(html: string, options: DemoPageOptions): string {
 }
 
 /**
- * Bundles the CDN script from the current sources with rollup's JS API (about a second), so the
- * demo never serves a stale packages/cdn/dist.
+ * Bundles the CDN script and its PayPal half from the current sources with rollup's JS API (about a
+ * second each), so the demo never serves a stale packages/cdn/dist.
  */
 async function bundleCdnScript(): Promise<{ core: string; paypal: string }> {
   // A plain-JavaScript build script outside this project: imported by URL, untyped.
   const build = (await import(new URL('../../../packages/cdn/scripts/build.mjs', import.meta.url).href)) as {
-    bundleIife(options?: { half?: 'paypal' }): Promise<string>;
+    bundleIife(options?: { half?: 'paypal'; paypalIntegrity?: string }): Promise<string>;
+    integrityOf(code: string): string;
   };
-  const [core, paypal] = await Promise.all([build.bundleIife(), build.bundleIife({ half: 'paypal' })]);
+  // The half first: the core carries its hash (as `buildCdn` does), so the half is built only once.
+  const paypal = await build.bundleIife({ half: 'paypal' });
+  const core = await build.bundleIife({ paypalIntegrity: build.integrityOf(paypal) });
   return { core, paypal };
 }
 

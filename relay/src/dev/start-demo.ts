@@ -4,6 +4,7 @@ import { startHubSpotSandbox, startPayPalSandbox, startStripeSandbox } from '@on
 import { loadConfig, readDataDir } from '../config.js';
 import { createLogger } from '../logger.js';
 import { startRelay, stopOnSignals } from '../server.js';
+import { openDatabase } from '../db/open-database.js';
 import { connectDemoHubSpot } from './connect-demo-hubspot.js';
 import { demoSandboxStateFile } from './demo-data.js';
 import { serveDemoPage } from './demo-page.js';
@@ -19,13 +20,26 @@ const DEMO_PAYPAL_WEBHOOK_ID = 'WHDEMO0NEPAGEPAY1';
 async function startDemo(): Promise<void> {
   const env = { ...process.env };
   const useSandbox = !env.STRIPE_SECRET_KEY && !env.STRIPE_TEST_SECRET_KEY && !env.STRIPE_LIVE_SECRET_KEY;
-  // The sandbox keeps its objects beside the database, so a restart leaves both consistent.
-  const sandbox = useSandbox
-    ? await startStripeSandbox({
-        port: Number(env.STRIPE_SANDBOX_PORT ?? 12111),
-        stateFile: demoSandboxStateFile(readDataDir(env)),
-      })
-    : undefined;
+  const needsPayPal = !env.PAYPAL_TEST_CLIENT_ID && !env.PAYPAL_LIVE_CLIENT_ID;
+  // Without STRIPE_SECRET_KEY, a PayPal app or HUBSPOT_API_BASE, each of those is its offline
+  // sandbox. They do not depend on one another, nor on the database, so all of them start together:
+  // PGlite compiles its WebAssembly on other threads meanwhile.
+  const [sandbox, paypal, hubspot, pglite] = await Promise.all([
+    // The Stripe sandbox keeps its objects beside the database, so a restart leaves both consistent.
+    useSandbox
+      ? startStripeSandbox({
+          port: Number(env.STRIPE_SANDBOX_PORT ?? 12111),
+          stateFile: demoSandboxStateFile(readDataDir(env)),
+        })
+      : undefined,
+    // The PayPal sandbox comes with its fake of PayPal's JS SDK.
+    needsPayPal ? startPayPalSandbox({ port: Number(env.PAYPAL_SANDBOX_PORT ?? 0) }) : undefined,
+    env.HUBSPOT_API_BASE
+      ? undefined
+      : startHubSpotSandbox({ port: Number(env.HUBSPOT_SANDBOX_PORT ?? 12112) }),
+    // Without DATABASE_URL the relay runs on PGlite in the data directory.
+    env.DATABASE_URL ? undefined : openDatabase({ dataDir: readDataDir(env) }),
+  ]);
   if (sandbox) {
     const webhookSecret = `whsec_demo_${randomBytes(16).toString('hex')}`;
     Object.assign(env, {
@@ -35,11 +49,6 @@ async function startDemo(): Promise<void> {
       STRIPE_TEST_WEBHOOK_SECRET: webhookSecret,
     });
   }
-  // Without a PayPal app configured, PayPal is the offline PayPal sandbox (and its fake JS SDK).
-  const paypal =
-    env.PAYPAL_TEST_CLIENT_ID || env.PAYPAL_LIVE_CLIENT_ID
-      ? undefined
-      : await startPayPalSandbox({ port: Number(env.PAYPAL_SANDBOX_PORT ?? 0) });
   if (paypal) {
     Object.assign(env, {
       PAYPAL_API_BASE: paypal.url,
@@ -48,10 +57,7 @@ async function startDemo(): Promise<void> {
       PAYPAL_TEST_WEBHOOK_ID: DEMO_PAYPAL_WEBHOOK_ID,
     });
   }
-  // Without HUBSPOT_API_BASE the relay pushes to the offline HubSpot sandbox, connected below.
-  const hubspot = env.HUBSPOT_API_BASE
-    ? undefined
-    : await startHubSpotSandbox({ port: Number(env.HUBSPOT_SANDBOX_PORT ?? 12112) });
+  // The relay pushes to the offline HubSpot sandbox, connected below.
   if (hubspot) env.HUBSPOT_API_BASE = hubspot.url;
   // Tokens and TOTP secrets are sealed as always. The demo keeps its key beside its data, so what
   // an earlier run sealed (a merchant's 2FA secret) still opens after a restart.
@@ -64,7 +70,7 @@ async function startDemo(): Promise<void> {
   }
   const config = loadConfig(env);
   const logger = createLogger({ level: env.LOG_LEVEL ?? 'warn' });
-  const relay = await startRelay({ config, logger });
+  const relay = await startRelay({ config, logger, ...(pglite ? { database: pglite } : {}) });
   sandbox?.setWebhook({
     url: `${relay.url}/v1/webhooks/stripe`,
     secret: String(env.STRIPE_TEST_WEBHOOK_SECRET),
@@ -122,6 +128,8 @@ async function startDemo(): Promise<void> {
   stopOnSignals(async () => {
     await demoPage.close();
     await relay.close();
+    // Opened here, not by the relay, so closed here too.
+    await pglite?.close();
     await sandbox?.close();
     await paypal?.close();
     await hubspot?.close();

@@ -13,9 +13,13 @@ export interface NpmStart {
 
 /**
  * `npm start` from the repository root as a newcomer runs it: no database server, no Stripe keys,
- * its own free ports and the given PGlite data directory.
+ * its own free ports and the given PGlite data directory (and `extraEnv`, e.g. where npm start caches
+ * its bundle).
  */
-export async function startNpmStart(dataDir: string): Promise<NpmStart> {
+export async function startNpmStart(
+  dataDir: string,
+  extraEnv: Record<string, string> = {},
+): Promise<NpmStart> {
   const [port, stripePort, demoPort, hubspotPort] = [
     await freePort(),
     await freePort(),
@@ -35,6 +39,7 @@ export async function startNpmStart(dataDir: string): Promise<NpmStart> {
       DEMO_PORT: String(demoPort),
       HUBSPOT_SANDBOX_PORT: String(hubspotPort),
       ONEPAGEPAY_DATA_DIR: dataDir,
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so stop() ends npm and the node process it started together.

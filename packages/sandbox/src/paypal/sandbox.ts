@@ -13,7 +13,7 @@ const CREDENTIALS = { clientId: 'onepagepay-sandbox-client', clientSecret: 'onep
 
 /** Starts a local fake of PayPal's REST API that `@paypal/paypal-server-sdk` can be pointed at. */
 export async function startPayPalSandbox(options: PayPalSandboxOptions = {}): Promise<PayPalSandbox> {
-  const signer = new WebhookSigner(() => `${state.baseUrl}/v1/notifications/certs/sandbox`);
+  const signer = await WebhookSigner.create(() => `${state.baseUrl}/v1/notifications/certs/sandbox`);
   const state: PayPalState = {
     baseUrl: '',
     clock: options.clock ?? Date.now,

@@ -1,4 +1,5 @@
-import { createSign, createVerify, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createSign, createVerify, generateKeyPair, randomUUID, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 import type { PayPalWebhookAttempt, PayPalWebhookTarget } from './types.js';
 
@@ -28,9 +29,18 @@ export interface SignedHeaders {
  * verify-webhook-signature; the fake keeps its key pair and answers the latter.
  */
 export class WebhookSigner {
-  private readonly keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  /**
+   * A signer with a new RSA key, generated on libuv's thread pool (~0.1 s of CPU) rather than the
+   * main thread, so `npm start` does other start-up work meanwhile.
+   */
+  static async create(certUrl: () => string): Promise<WebhookSigner> {
+    return new WebhookSigner(certUrl, await promisify(generateKeyPair)('rsa', { modulusLength: 2048 }));
+  }
 
-  constructor(private readonly certUrl: () => string) {}
+  private constructor(
+    private readonly certUrl: () => string,
+    private readonly keys: { publicKey: KeyObject; privateKey: KeyObject },
+  ) {}
 
   publicKeyPem(): string {
     return this.keys.publicKey.export({ type: 'spki', format: 'pem' }).toString();
