@@ -80,6 +80,7 @@ export {
 } from './schemas/merchant-api.js';
 export {
   AllowedOrigins,
+  CdnScript,
   ChallengeSettings,
   CreateFormRequest,
   HubSpotConnectionStatus,

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { RevenueDays } from '../../merchants/revenue.js';
 import {
   AllowedOrigins,
+  CdnScript,
   ChallengeSettings,
   CreateFormRequest,
   HubSpotConnectionStatus,
@@ -46,6 +47,15 @@ export const SETUP_ROUTE_DOCS: RouteDoc[] = [
     params: { id: Type.String({ format: 'uuid' }) },
     body: UpdateFormRequest,
     responses: { 200: { description: 'The form', schema: MerchantForm }, ...errors(400, 401, 403, 404) },
+  },
+  {
+    method: 'get',
+    path: '/v1/merchant/cdn-script',
+    operationId: 'getCdnScript',
+    summary:
+      "The versioned CDN script a form's snippet loads and its SRI hash (put both on the tag, with crossorigin=\"anonymous\")",
+    ...session,
+    responses: { 200: { description: 'The script', schema: CdnScript }, ...errors(401, 403) },
   },
   {
     method: 'get',

@@ -9,6 +9,7 @@ import {
 import type { HubSpotConfig } from '../../config.js';
 import { readJsonBody } from '../../http/read-body.js';
 import { assertRecentlyReauthenticated } from '../../merchants/account.js';
+import { cdnScript } from '../../merchants/cdn-script.js';
 import { getAllowedOrigins, setAllowedOrigins } from '../../merchants/allowed-origins.js';
 import {
   getChallengeSettings,
@@ -52,6 +53,11 @@ export function setupRoutes(
     const caller = callerOf(ctx);
     const input = await readJsonBody(ctx, UpdateFormRequest);
     ctx.body = await updateMerchantForm(deps.knex, caller.scope, String(ctx.params.id), input, caller.actor);
+  });
+
+  // The snippet's script and SRI hash: the same for every tenant, so any merchant session may read it.
+  router.get('/cdn-script', session, async (ctx) => {
+    ctx.body = await cdnScript();
   });
 
   router.get('/allowed-origins', session, async (ctx) => {
