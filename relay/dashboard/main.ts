@@ -9,6 +9,7 @@ import { html } from './html.js';
 import { HubSpot } from './hubspot.js';
 import type { Session } from './session.js';
 import { Settings } from './settings.js';
+import { StripeNotice } from './stripe-notice.js';
 import { SignIn } from './sign-in.js';
 import { SignUp, signupTokenFromHash } from './sign-up.js';
 import { Team } from './team.js';
@@ -152,6 +153,7 @@ function App() {
       <span>${session.user.email} (${session.user.role})</span>
       <button onClick=${signOut}>Sign out</button>
     </header>
+    <${StripeNotice} livemode=${session.livemode} />
     <main id="main" tabindex="-1">${content()}</main>
     <p class="status" role="status" aria-live="polite">${message}</p>
   `;

@@ -91,6 +91,7 @@ export {
   HubSpotConnectLink,
   MerchantForm,
   MerchantFormList,
+  StripeConnectionStatus,
   UpdateChallengeRequest,
   UpdateFormRequest,
 } from './schemas/merchant-setup.js';

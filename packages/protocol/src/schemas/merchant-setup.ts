@@ -194,3 +194,19 @@ export const CdnScript = Type.Object({
   }),
 });
 export type CdnScript = Static<typeof CdnScript>;
+
+/** GET /v1/merchant/stripe: whether card payments can reach Stripe. */
+export const StripeConnectionStatus = Type.Object({
+  object: Type.Literal('stripe_status'),
+  connectedAccountId: Nullable(
+    Type.String({ description: 'The connected account charged on (acct_…), or null for the platform account' }),
+  ),
+  status: Type.Union([
+    Type.Literal('active'),
+    Type.Literal('disconnected', {
+      description: 'The connected account disconnected OnePagePay in Stripe: card payments are refused until it is connected again',
+    }),
+  ]),
+  disconnectedAt: Nullable(Type.String({ format: 'date-time' })),
+});
+export type StripeConnectionStatus = Static<typeof StripeConnectionStatus>;
