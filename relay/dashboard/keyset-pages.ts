@@ -39,9 +39,7 @@ export function useKeysetPages<T>(options: {
     setRequests((count) => count + 1);
     setCursors(next);
   };
-  const filters = new URLSearchParams(
-    Object.entries(options.filters).filter(([, value]) => value !== ''),
-  );
+  const filters = new URLSearchParams(Object.entries(options.filters).filter(([, value]) => value !== ''));
   const filterKey = filters.toString();
 
   useEffect(() => {

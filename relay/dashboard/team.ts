@@ -153,7 +153,9 @@ export function Team(props: { session: Session; announce: (message: string) => v
                   <td>${invitation.role}</td>
                   <td>${new Date(invitation.expiresAt).toLocaleString()}</td>
                   <td>
-                    <button onClick=${() => revoke(invitation)}>Revoke invitation to ${invitation.email}</button>
+                    <button onClick=${() => revoke(invitation)}>
+                      Revoke invitation to ${invitation.email}
+                    </button>
                   </td>
                 </tr>`,
             )}

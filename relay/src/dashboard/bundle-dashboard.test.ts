@@ -14,9 +14,12 @@ describe('dashboard assets: prebuilt in a published relay, bundled in a checkout
   });
   afterEach(async () => rm(dir, { recursive: true, force: true }));
 
-  it("serves what the build wrote, byte for byte, without bundling", async () => {
+  it('serves what the build wrote, byte for byte, without bundling', async () => {
     const built = await buildDashboard(dir);
-    assert.ok(built.scriptGzipBytes > 1000 && built.scriptGzipBytes < 60 * 1024, `${built.scriptGzipBytes} B`);
+    assert.ok(
+      built.scriptGzipBytes > 1000 && built.scriptGzipBytes < 60 * 1024,
+      `${built.scriptGzipBytes} B`,
+    );
     const fresh = await bundleDashboard();
     const served = await loadDashboardAssets(dir);
     assert.equal(served.origin, 'prebuilt');
@@ -37,6 +40,10 @@ describe('dashboard assets: prebuilt in a published relay, bundled in a checkout
     assert.deepEqual(await loadDashboardAssets(dir), { ...fresh, origin: 'esbuild' });
     await writeFile(`${dir}app.js`, 'stale');
     assert.equal((await loadDashboardAssets(dir)).origin, 'esbuild');
-    assert.equal((await loadDashboardAssets(PREBUILT_DIR)).origin, 'esbuild', 'a checkout has no src/dashboard/assets');
+    assert.equal(
+      (await loadDashboardAssets(PREBUILT_DIR)).origin,
+      'esbuild',
+      'a checkout has no src/dashboard/assets',
+    );
   });
 });

@@ -170,7 +170,10 @@ describe('dashboard end to end in Chromium: signup to payment, refund, CSV, role
   it("pins the copied snippet to the CDN file's bytes: Chromium runs the file as served and refuses one changed byte", async () => {
     const src = /src="([^"]+)"/.exec(snippet)?.[1] ?? '';
     const integrity = /integrity="([^"]+)"/.exec(snippet)?.[1] ?? '';
-    assert.match(src, /^https:\/\/cdn\.jsdelivr\.net\/npm\/@onepagepay\/cdn@([\w.-]+)\/dist\/onepagepay-\1\.min\.js$/);
+    assert.match(
+      src,
+      /^https:\/\/cdn\.jsdelivr\.net\/npm\/@onepagepay\/cdn@([\w.-]+)\/dist\/onepagepay-\1\.min\.js$/,
+    );
     assert.match(snippet, /crossorigin="anonymous"/);
     // The demo page bundles the CDN script from the sources on its own, as `npm start` serves it.
     const demo = await serveDemoPage({

@@ -7,9 +7,6 @@ import { heard, seriousViolations, signInInBrowser } from './dashboard-browser.j
 import { GOOD_PASSWORD, signUpMerchant } from '../testing/merchant-fixtures.js';
 import { startTestRelay, TEST_ENCRYPTION_KEYS, type TestRelay } from '../testing/test-relay.js';
 
-/** docs/img is rewritten only on request (UPDATE_SCREENSHOTS=1), so a test run leaves the tree clean. */
-const screenshotTo = (path: string) => (process.env.UPDATE_SCREENSHOTS ? { path } : {});
-
 describe('dashboard settings in Chromium: 2FA enrolment, TOTP and recovery sign-in, live mode', function () {
   this.timeout(240_000);
   let stripe: StripeSandbox;
@@ -51,7 +48,6 @@ describe('dashboard settings in Chromium: 2FA enrolment, TOTP and recovery sign-
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     assert.deepEqual(await seriousViolations(page), []);
-    await page.screenshot({ ...screenshotTo('docs/img/dashboard-settings.png') });
     await page.getByLabel('Your password').fill(GOOD_PASSWORD);
     await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
     await page.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor();

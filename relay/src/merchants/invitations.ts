@@ -73,7 +73,9 @@ export async function inviteTeamMember(
   const token = randomSecret(32);
   const now = deps.now();
   const invitation = await inTenantTransaction(deps.knex, scope, async (trx) => {
-    const [{ count }] = (await pending(trx, scope, now).count({ count: '*' })) as [{ count: string | number }];
+    const [{ count }] = (await pending(trx, scope, now).count({ count: '*' })) as [
+      { count: string | number },
+    ];
     if (Number(count) >= MAX_PENDING_INVITATIONS) {
       throw new RelayError(
         'conflict',

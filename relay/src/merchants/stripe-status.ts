@@ -10,8 +10,7 @@ import { inTenantTransaction, type TenantScope } from '../db/tenant-scope.js';
 export async function stripeStatus(knex: Knex, scope: TenantScope): Promise<StripeConnectionStatus> {
   return inTenantTransaction(knex, scope, async (trx) => {
     const tenant = (await trx('tenants').where({ id: scope.tenantId }).first('stripe_account_id')) as
-      | { stripe_account_id: string | null }
-      | undefined;
+      { stripe_account_id: string | null } | undefined;
     const accountId = tenant?.stripe_account_id ?? null;
     const deauthorized = accountId
       ? ((await trx('stripe_deauthorized_accounts')

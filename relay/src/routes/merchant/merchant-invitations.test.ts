@@ -58,7 +58,11 @@ describe('merchant API: inviting team members by mail', function () {
     assert.ok(mail.text.includes(`https://relay.example/dashboard#invite=${token}`), mail.text);
     const listed = await owner.get('/v1/merchant/team/invitations');
     assert.deepEqual(
-      listed.body.data.map((row: { id: string; email: string; role: string }) => [row.id, row.email, row.role]),
+      listed.body.data.map((row: { id: string; email: string; role: string }) => [
+        row.id,
+        row.email,
+        row.role,
+      ]),
       [[id, address, 'owner']],
     );
     assert.equal(JSON.stringify(listed.body).includes(token), false, 'the token is only in the mail');
@@ -120,7 +124,11 @@ describe('merchant API: inviting team members by mail', function () {
     ];
     for (const [body, status, code] of refusals) {
       const answer = await accept(body);
-      assert.deepEqual([answer.status, answer.body?.error?.code], [status, code], JSON.stringify(body).slice(0, 80));
+      assert.deepEqual(
+        [answer.status, answer.body?.error?.code],
+        [status, code],
+        JSON.stringify(body).slice(0, 80),
+      );
     }
     assert.equal((await accept({ token, password: NEW_PASSWORD }, 'https://evil.example')).status, 403);
     for (const body of [
@@ -130,7 +138,11 @@ describe('merchant API: inviting team members by mail', function () {
       { email: email('x'), role: 'member', tenantId: other.tenantId },
     ]) {
       const answer = await owner.post('/v1/merchant/team/invitations', body);
-      assert.deepEqual([answer.status, answer.body.error.code], [400, 'invalid_request'], JSON.stringify(body));
+      assert.deepEqual(
+        [answer.status, answer.body.error.code],
+        [400, 'invalid_request'],
+        JSON.stringify(body),
+      );
     }
     // None of the refusals used the token up.
     assert.equal((await accept({ token, password: NEW_PASSWORD })).status, 201);
@@ -157,9 +169,13 @@ describe('merchant API: inviting team members by mail', function () {
     });
     assert.equal(byKey.status, 403);
 
-    const noCsrf = await owner.post('/v1/merchant/team/invitations', { email: email('c'), role: 'member' }, {
-      'x-csrf-token': 'forged',
-    });
+    const noCsrf = await owner.post(
+      '/v1/merchant/team/invitations',
+      { email: email('c'), role: 'member' },
+      {
+        'x-csrf-token': 'forged',
+      },
+    );
     assert.deepEqual([noCsrf.status, noCsrf.body.error.code], [403, 'csrf_failed']);
 
     await relay.database
@@ -171,7 +187,7 @@ describe('merchant API: inviting team members by mail', function () {
     assert.equal((await owner.post('/v1/merchant/reauthenticate', { password: GOOD_PASSWORD })).status, 200);
   });
 
-  it("keeps tenants apart: another owner neither sees nor revokes an invitation, and its link joins only its own tenant", async () => {
+  it('keeps tenants apart: another owner neither sees nor revokes an invitation, and its link joins only its own tenant', async () => {
     const address = email('apart');
     const { id, token } = await invite(owner, address);
     assert.deepEqual((await other.get('/v1/merchant/team/invitations')).body.data, []);

@@ -54,7 +54,7 @@ export const SETUP_ROUTE_DOCS: RouteDoc[] = [
     path: '/v1/merchant/cdn-script',
     operationId: 'getCdnScript',
     summary:
-      "The versioned CDN script a form's snippet loads and its SRI hash (put both on the tag, with crossorigin=\"anonymous\")",
+      'The versioned CDN script a form\'s snippet loads and its SRI hash (put both on the tag, with crossorigin="anonymous")',
     ...session,
     responses: { 200: { description: 'The script', schema: CdnScript }, ...errors(401, 403) },
   },
