@@ -190,7 +190,8 @@ export const CdnScript = Type.Object({
   url: Type.String({ format: 'uri', description: 'The versioned file on the CDN (never the moving latest)' }),
   integrity: Type.String({
     pattern: '^sha384-[A-Za-z0-9+/]{64}$',
-    description: "The file's SRI hash, from @onepagepay/cdn's manifest.json; use with crossorigin=\"anonymous\"",
+    description:
+      'The file\'s SRI hash, from @onepagepay/cdn\'s manifest.json; use with crossorigin="anonymous"',
   }),
 });
 export type CdnScript = Static<typeof CdnScript>;
@@ -199,12 +200,15 @@ export type CdnScript = Static<typeof CdnScript>;
 export const StripeConnectionStatus = Type.Object({
   object: Type.Literal('stripe_status'),
   connectedAccountId: Nullable(
-    Type.String({ description: 'The connected account charged on (acct_…), or null for the platform account' }),
+    Type.String({
+      description: 'The connected account charged on (acct_…), or null for the platform account',
+    }),
   ),
   status: Type.Union([
     Type.Literal('active'),
     Type.Literal('disconnected', {
-      description: 'The connected account disconnected OnePagePay in Stripe: card payments are refused until it is connected again',
+      description:
+        'The connected account disconnected OnePagePay in Stripe: card payments are refused until it is connected again',
     }),
   ]),
   disconnectedAt: Nullable(Type.String({ format: 'date-time' })),
