@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, errorText } from './api.js';
 import { html } from './html.js';
+import { useKeysetPages } from './keyset-pages.js';
 import type { Session } from './session.js';
 import { TransactionTable, type Transaction } from './transaction-table.js';
 
@@ -11,47 +12,21 @@ interface Contact {
   lastName: string;
   createdAt: string;
 }
-interface Page {
-  data: Contact[];
-  hasMore: boolean;
-  nextCursor: string | null;
-}
-
 /** Payers of the session's mode, newest first, findable by email, a page at a time. */
 export function Contacts(props: { session: Session; announce: (message: string) => void }) {
   const [email, setEmail] = useState('');
-  const [pages, setPages] = useState<Array<string | undefined>>([undefined]);
-  const [page, setPage] = useState<Page | null>(null);
-  const cursor = pages[pages.length - 1];
-  // Only a search or page turn the user asked for is announced: a first load or a mode switch
-  // would talk over the focused heading and the switch's own message.
-  const asked = useRef(false);
-  // Counts the user's requests, so the same search asked again loads again.
-  const [requests, setRequests] = useState(0);
-  const turnTo = (next: Array<string | undefined>) => {
-    asked.current = true;
-    setRequests(requests + 1);
-    setPages(next);
-  };
-
-  useEffect(() => {
-    const params = new URLSearchParams({ limit: '25' });
-    if (email) params.set('email', email);
-    if (cursor) params.set('cursor', cursor);
-    api<Page>('GET', `/v1/contacts?${params}`).then(
-      (loaded) => {
-        setPage(loaded);
-        if (asked.current) props.announce(`${loaded.data.length} contacts shown.`);
-        asked.current = false;
-      },
-      (caught: unknown) => props.announce(errorText(caught)),
-    );
-  }, [email, cursor, requests, props.session.livemode]);
+  const { page, pager, restart } = useKeysetPages<Contact>({
+    path: '/v1/contacts',
+    filters: { email },
+    noun: 'contacts',
+    announce: props.announce,
+    livemode: props.session.livemode,
+  });
 
   const search = (event: SubmitEvent) => {
     event.preventDefault();
     setEmail(String(new FormData(event.target as HTMLFormElement).get('email') ?? '').trim());
-    turnTo([undefined]);
+    restart();
   };
 
   return html`
@@ -84,15 +59,7 @@ export function Contacts(props: { session: Session; announce: (message: string) 
           )}
         </tbody>
       </table>
-      <nav aria-label="Pages" class="pager">
-        <button disabled=${pages.length < 2} onClick=${() => turnTo(pages.slice(0, -1))}>Newer</button>
-        <button
-          disabled=${!page?.hasMore}
-          onClick=${() => page?.nextCursor && turnTo([...pages, page.nextCursor])}
-        >
-          Older
-        </button>
-      </nav>
+      ${pager}
     </section>
   `;
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, money } from './api.js';
+import { api, errorText, money } from './api.js';
 import { html } from './html.js';
 import type { Session } from './session.js';
 
@@ -14,14 +14,23 @@ interface Form {
   enabled: boolean;
 }
 
-const errorText = (caught: unknown) =>
-  caught instanceof ApiError ? caught.message : 'The relay could not be reached.';
+/** GET /v1/merchant/cdn-script: the versioned CDN file and its SRI hash. */
+interface CdnScript {
+  version: string;
+  url: string;
+  integrity: string;
+}
 
-/** The script tag to paste on the merchant's pages: one per site, it attaches to every form. */
-export function snippetFor(tenantId: string, relayUrl: string): string {
+/**
+ * The script tag to paste on the merchant's pages: one per site, it attaches to every form. It names
+ * the versioned file with its hash, so the browser refuses any other bytes.
+ */
+export function snippetFor(tenantId: string, relayUrl: string, script: CdnScript): string {
   return [
     '<script',
-    '  src="https://cdn.jsdelivr.net/npm/@onepagepay/cdn/dist/onepagepay.min.js"',
+    `  src="${script.url}"`,
+    `  integrity="${script.integrity}"`,
+    '  crossorigin="anonymous"',
     `  data-tenant="${tenantId}"`,
     `  data-relay="${relayUrl}"`,
     '  async',
@@ -33,6 +42,7 @@ export function snippetFor(tenantId: string, relayUrl: string): string {
 export function Forms(props: { session: Session; announce: (message: string) => void }) {
   const [forms, setForms] = useState<Form[]>([]);
   const [origins, setOrigins] = useState<string[]>([]);
+  const [script, setScript] = useState<CdnScript | null>(null);
   const [fixedPrice, setFixedPrice] = useState(true);
   const owner = props.session.user.role === 'owner';
 
@@ -47,6 +57,11 @@ export function Forms(props: { session: Session; announce: (message: string) => 
   useEffect(() => {
     void load();
   }, [props.session.livemode]);
+  useEffect(() => {
+    api<CdnScript>('GET', '/v1/merchant/cdn-script').then(setScript, (caught: unknown) =>
+      props.announce(errorText(caught)),
+    );
+  }, []);
 
   const create = async (event: SubmitEvent) => {
     event.preventDefault();
@@ -95,8 +110,9 @@ export function Forms(props: { session: Session; announce: (message: string) => 
     }
   };
 
-  const snippet = snippetFor(props.session.tenantId, location.origin);
+  const snippet = script ? snippetFor(props.session.tenantId, location.origin, script) : '';
   const copy = async () => {
+    if (!snippet) return;
     await navigator.clipboard.writeText(snippet);
     props.announce('Snippet copied.');
   };
@@ -211,8 +227,16 @@ export function Forms(props: { session: Session; announce: (message: string) => 
         ${owner && html`<button type="submit">Save origins</button>`}
       </form>
       <h3 id="snippet-title">Snippet for your pages</h3>
-      <pre aria-labelledby="snippet-title" tabindex="0"><code id="snippet">${snippet}</code></pre>
-      <button onClick=${copy}>Copy snippet</button>
+      ${
+        script
+          ? html`<pre aria-labelledby="snippet-title" tabindex="0"><code id="snippet">${snippet}</code></pre>
+              <p>
+                The tag pins @onepagepay/cdn ${script.version} by its hash: the browser runs that file and
+                nothing else. Paste a new snippet to move to a newer version.
+              </p>
+              <button onClick=${copy}>Copy snippet</button>`
+          : html`<p>Loading the snippet…</p>`
+      }
     </section>
   `;
 }

@@ -3,14 +3,16 @@ import { api, errorText } from './api.js';
 import { html } from './html.js';
 import type { Session } from './session.js';
 
+/** GET /v1/hubspot: the connection of the session's mode, its sync counts and each form's check. */
 interface Connection {
   status: string;
   portalId: number | null;
-  brokenReason: string | null;
+  reason: string | null;
   pausedUntil: string | null;
   propertiesReady: boolean;
   oauthConfigured: boolean;
   sync: { pending: number; retrying: number; synced: number; failed: number };
+  forms: FormReport[];
 }
 interface FormReport {
   formId: string;
@@ -38,13 +40,10 @@ export function HubSpot(props: { session: Session; announce: (message: string) =
   const owner = props.session.user.role === 'owner';
 
   useEffect(() => {
-    Promise.all([
-      api<Connection>('GET', '/v1/merchant/hubspot'),
-      api<{ forms: FormReport[] }>('GET', '/v1/hubspot'),
-    ]).then(
-      ([status, report]) => {
+    api<Connection>('GET', '/v1/hubspot').then(
+      (status) => {
         setConnection(status);
-        setForms(report.forms);
+        setForms(status.forms);
       },
       (caught: unknown) => props.announce(errorText(caught)),
     );
@@ -71,9 +70,9 @@ export function HubSpot(props: { session: Session; announce: (message: string) =
             <dt>Portal</dt>
             <dd>${connection.portalId ?? '—'}</dd>
             ${
-              connection.brokenReason &&
+              connection.reason &&
               html`<dt>Reason</dt>
-                <dd>${connection.brokenReason}</dd>`
+                <dd>${connection.reason}</dd>`
             }
             ${
               connection.pausedUntil &&

@@ -1,5 +1,6 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { AcceptInvitation, invitationTokenFromHash } from './accept-invitation.js';
 import { api, ApiError, rememberCsrfToken } from './api.js';
 import { ApiKeys } from './api-keys.js';
 import { ContactDetail, Contacts } from './contacts.js';
@@ -8,6 +9,7 @@ import { html } from './html.js';
 import { HubSpot } from './hubspot.js';
 import type { Session } from './session.js';
 import { Settings } from './settings.js';
+import { StripeNotice } from './stripe-notice.js';
 import { SignIn } from './sign-in.js';
 import { SignUp, signupTokenFromHash } from './sign-up.js';
 import { Team } from './team.js';
@@ -58,9 +60,16 @@ function App() {
     setSession(next);
   };
   const [signingUp, setSigningUp] = useState(false);
+  const [invitation, setInvitation] = useState<string | undefined>(undefined);
   useEffect(() => {
     const token = signupTokenFromHash();
-    if (token) {
+    const invited = invitationTokenFromHash();
+    if (invited) {
+      // The link from an invitation mail: the token stays in memory only, out of the address bar.
+      history.replaceState(null, '', location.pathname);
+      setInvitation(invited);
+      setSession(null);
+    } else if (token) {
       // The link from the signup mail: verifying creates the account and signs in.
       history.replaceState(null, '', location.pathname);
       api<Session>('POST', '/v1/merchant/signup/verify', { token }).then(signedIn, (caught: unknown) => {
@@ -80,6 +89,15 @@ function App() {
   }, [route.page, route.id]);
 
   if (session === undefined) return html`<p role="status">Loading…</p>`;
+  if (session === null && invitation) {
+    const joined = (next: Session) => {
+      setInvitation(undefined);
+      signedIn(next);
+      location.hash = '#/settings';
+      setMessage('Welcome to the team. Next, turn on two-factor authentication below.');
+    };
+    return html`<${AcceptInvitation} token=${invitation} onSignedIn=${joined} />`;
+  }
   if (session === null) {
     return signingUp
       ? html`<${SignUp} onCancel=${() => setSigningUp(false)} />`
@@ -135,6 +153,7 @@ function App() {
       <span>${session.user.email} (${session.user.role})</span>
       <button onClick=${signOut}>Sign out</button>
     </header>
+    <${StripeNotice} livemode=${session.livemode} />
     <main id="main" tabindex="-1">${content()}</main>
     <p class="status" role="status" aria-live="polite">${message}</p>
   `;

@@ -105,6 +105,16 @@ const BENCHES: Bench[] = [
     ],
   },
   {
+    entry: 'test/bench/dashboard/run.ts',
+    // The first load of each page is a warm-up and not counted: two loads give one figure.
+    args: ['--loads=2'],
+    postgres: false,
+    prints: [
+      line(String.raw`dashboard \(relay, PGlite\)`, 'p50ms', 'p90ms', 'maxms'),
+      line('baseline: static page, same bytes', 'p50ms', 'p90ms', 'maxms'),
+    ],
+  },
+  {
     entry: 'test/bench/start/run.ts',
     args: ['--runs=1'],
     postgres: false,

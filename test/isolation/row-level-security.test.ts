@@ -12,6 +12,8 @@ const EXPECTED_DEFINER_FUNCTIONS = [
   'onepagepay_authenticate_api_key',
   'onepagepay_claim_hubspot_jobs',
   'onepagepay_create_tenant',
+  // Maps one invitation token's hash to its tenant, before any session names it (migration 024).
+  'onepagepay_invitation_tenant',
   'onepagepay_login_candidate',
   'onepagepay_outbox_stats',
   'onepagepay_session_tenant',

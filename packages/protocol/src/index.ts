@@ -45,6 +45,10 @@ export {
   ChangeRoleRequest,
   TeamMember,
   TeamMemberList,
+  AcceptInvitationRequest,
+  InviteTeamMemberRequest,
+  TeamInvitation,
+  TeamInvitationList,
   ApiKeyScope,
   ChangePasswordRequest,
   CreateApiKeyRequest,
@@ -80,12 +84,14 @@ export {
 } from './schemas/merchant-api.js';
 export {
   AllowedOrigins,
+  CdnScript,
   ChallengeSettings,
   CreateFormRequest,
   HubSpotConnectionStatus,
   HubSpotConnectLink,
   MerchantForm,
   MerchantFormList,
+  StripeConnectionStatus,
   UpdateChallengeRequest,
   UpdateFormRequest,
 } from './schemas/merchant-setup.js';

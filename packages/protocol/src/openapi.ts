@@ -16,6 +16,8 @@ export interface RouteDoc {
   body?: TSchema;
   bodyContentType?: string;
   responses: Record<number, { description: string; schema?: TSchema; contentType?: string }>;
+  /** Superseded: still answered within this API version, with a `Deprecation` header; see the summary. */
+  deprecated?: boolean;
 }
 
 export interface OpenApiInfo {
@@ -94,6 +96,7 @@ function describeOperation(route: RouteDoc) {
     summary: route.summary,
     tags: route.tags,
     security: SECURITY[route.auth ?? 'none'],
+    ...(route.deprecated ? { deprecated: true } : {}),
     ...(parameters.length ? { parameters } : {}),
     ...(route.body
       ? {

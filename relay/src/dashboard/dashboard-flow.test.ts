@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { startStripeSandbox, type StripeSandbox } from '@onepagepay/sandbox';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../../test/support/browser.js';
+import { serveDemoPage } from '../dev/demo-page.js';
 import { inviteUser } from '../merchants/users.js';
 import { GOOD_PASSWORD, signUpMerchant } from '../testing/merchant-fixtures.js';
 import {
@@ -42,6 +44,7 @@ describe('dashboard end to end in Chromium: signup to payment, refund, CSV, role
   const otherEmail = `other-${crypto.randomUUID().slice(0, 8)}@example.com`;
   let tenantId: string;
   let transactionId: string;
+  let snippet: string;
 
   before(async () => {
     stripe = await startStripeSandbox();
@@ -88,7 +91,7 @@ describe('dashboard end to end in Chromium: signup to payment, refund, CSV, role
     await heard(page, 'Allowed origins saved.');
     await page.getByRole('button', { name: 'Copy snippet' }).click();
     await heard(page, 'Snippet copied.');
-    const snippet = (await page.evaluate('navigator.clipboard.readText()')) as string;
+    snippet = (await page.evaluate('navigator.clipboard.readText()')) as string;
     tenantId = /data-tenant="([^"]+)"/.exec(snippet)?.[1] ?? '';
     assert.match(snippet, new RegExp(`data-relay="${relay.url}"`));
 
@@ -162,6 +165,49 @@ describe('dashboard end to end in Chromium: signup to payment, refund, CSV, role
     await heard(page, '0 transactions shown.');
     assert.deepEqual(parseCsv(await downloadCsv(page)), [], 'the export follows the filters');
     await context.close();
+  });
+
+  it("pins the copied snippet to the CDN file's bytes: Chromium runs the file as served and refuses one changed byte", async () => {
+    const src = /src="([^"]+)"/.exec(snippet)?.[1] ?? '';
+    const integrity = /integrity="([^"]+)"/.exec(snippet)?.[1] ?? '';
+    assert.match(
+      src,
+      /^https:\/\/cdn\.jsdelivr\.net\/npm\/@onepagepay\/cdn@([\w.-]+)\/dist\/onepagepay-\1\.min\.js$/,
+    );
+    assert.match(snippet, /crossorigin="anonymous"/);
+    // The demo page bundles the CDN script from the sources on its own, as `npm start` serves it.
+    const demo = await serveDemoPage({
+      relayUrl: relay.url,
+      tenantId,
+      formGuids: [FORM_GUID],
+      stripeSandboxUrl: stripe.url,
+      port: 0,
+    });
+    const served = Buffer.from(await (await fetch(`${demo.url}onepagepay.min.js`)).arrayBuffer());
+    await demo.close();
+    assert.equal(integrity, `sha384-${createHash('sha384').update(served).digest('base64')}`);
+
+    const runs = async (bytes: Buffer) => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      // The merchant's page with the snippet pasted as copied; the CDN answers with `bytes`.
+      await page.route(src, (route) =>
+        route.fulfill({
+          contentType: 'text/javascript',
+          headers: { 'access-control-allow-origin': '*' },
+          body: bytes,
+        }),
+      );
+      await page.route(`${PAGE_ORIGIN}/`, (route) =>
+        route.fulfill({ contentType: 'text/html', body: `<!doctype html><title>Shop</title>${snippet}` }),
+      );
+      await page.goto(`${PAGE_ORIGIN}/`, { waitUntil: 'load' });
+      const ran = (await page.evaluate('typeof window.OnePagePay')) !== 'undefined';
+      await context.close();
+      return ran;
+    };
+    assert.equal(await runs(served), true, 'the file as served runs under the snippet');
+    assert.equal(await runs(Buffer.concat([served, Buffer.from(';')])), false, 'a changed file is refused');
   });
 
   it('lets the owner replay a dead-lettered HubSpot sync from the transaction page', async () => {

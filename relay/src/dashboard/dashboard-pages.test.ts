@@ -159,6 +159,32 @@ describe('dashboard pages in Chromium: contacts, HubSpot, API keys, team', funct
     assert.deepEqual(problems, []);
     await member.context().close();
   });
+  it('warns on every page while the connected Stripe account has disconnected OnePagePay', async () => {
+    const knex = relay.database.knex;
+    const account = `acct_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
+    await knex('tenants').where({ id: tenantId }).update({ stripe_account_id: account });
+    await knex('stripe_deauthorized_accounts').insert({ account_id: account, event_id: `evt_${account}` });
+    try {
+      const page = await signInInBrowser(browser, relay.url, memberEmail, problems);
+      const notice = page.getByRole('region', { name: 'Stripe is disconnected' });
+      await notice.getByText(account).waitFor();
+      await page.getByRole('link', { name: 'Forms and origins' }).click();
+      await page.getByRole('heading', { name: /^Forms/ }).waitFor();
+      assert.equal(await notice.count(), 1, 'still shown on the next page');
+      assert.deepEqual(await seriousViolations(page), []);
+      await page.context().close();
+    } finally {
+      await knex('stripe_deauthorized_accounts').where({ account_id: account }).delete();
+      await knex('tenants').where({ id: tenantId }).update({ stripe_account_id: null });
+    }
+    const page = await signInInBrowser(browser, relay.url, memberEmail, problems);
+    await page.getByRole('link', { name: 'Forms and origins' }).click();
+    await page.getByRole('heading', { name: /^Forms/ }).waitFor();
+    assert.equal(await page.getByRole('region', { name: 'Stripe is disconnected' }).count(), 0);
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
   it('lets an owner make a member an owner and back, and refuses to leave the tenant without an owner', async () => {
     const page = await signInInBrowser(browser, relay.url, ownerEmail, problems);
     await page.getByRole('link', { name: 'Team' }).click();

@@ -3,12 +3,9 @@ import { startStripeSandbox, type StripeSandbox } from '@onepagepay/sandbox';
 import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../../test/support/browser.js';
-import { seriousViolations } from './dashboard-browser.js';
+import { heard, seriousViolations, signInInBrowser } from './dashboard-browser.js';
 import { GOOD_PASSWORD, signUpMerchant } from '../testing/merchant-fixtures.js';
 import { startTestRelay, TEST_ENCRYPTION_KEYS, type TestRelay } from '../testing/test-relay.js';
-
-/** docs/img is rewritten only on request (UPDATE_SCREENSHOTS=1), so a test run leaves the tree clean. */
-const screenshotTo = (path: string) => (process.env.UPDATE_SCREENSHOTS ? { path } : {});
 
 describe('dashboard settings in Chromium: 2FA enrolment, TOTP and recovery sign-in, live mode', function () {
   this.timeout(240_000);
@@ -49,9 +46,8 @@ describe('dashboard settings in Chromium: 2FA enrolment, TOTP and recovery sign-
     const page = await browser.newPage();
     await signIn(page);
     await page.getByRole('link', { name: 'Settings' }).click();
-    await page.getByRole('heading', { name: 'Audit log (latest 50)' }).waitFor();
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     assert.deepEqual(await seriousViolations(page), []);
-    await page.screenshot({ ...screenshotTo('docs/img/dashboard-settings.png') });
     await page.getByLabel('Your password').fill(GOOD_PASSWORD);
     await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
     await page.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor();
@@ -86,5 +82,89 @@ describe('dashboard settings in Chromium: 2FA enrolment, TOTP and recovery sign-
     await page.getByLabel('Password').fill(GOOD_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').filter({ hasText: /./ }).waitFor();
+  });
+
+  it('invites a member from the Team page; the invitee joins from the mailed link, then turns on 2FA', async () => {
+    const ownerEmail = `team-owner-${crypto.randomUUID().slice(0, 8)}@example.com`;
+    const invitee = `invitee-${crypto.randomUUID().slice(0, 8)}@example.com`;
+    const { tenantId } = await signUpMerchant(relay, ownerEmail);
+    const problems: string[] = [];
+    const owner = await signInInBrowser(browser, relay.url, ownerEmail, problems);
+    await owner.getByRole('link', { name: 'Team' }).click();
+    await owner.getByLabel(/Your password/).fill(GOOD_PASSWORD);
+    await owner.getByLabel('Their email').fill(invitee);
+    await owner.getByLabel('Role', { exact: true }).selectOption('member');
+    await owner.getByRole('button', { name: 'Send invitation' }).click();
+    await heard(owner, `Invitation sent to ${invitee}.`);
+    await owner.getByRole('cell', { name: invitee, exact: true }).waitFor();
+    assert.deepEqual(await seriousViolations(owner), []);
+    const token = relay.mailbox.invitationTokenFor(invitee);
+    assert.ok(token, 'the invitation mail arrived');
+
+    const page = await (await browser.newContext()).newPage();
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    await page.goto(`${relay.url}/dashboard#invite=${token}`);
+    await page.getByRole('heading', { name: 'Join your team on OnePagePay' }).waitFor();
+    assert.equal(new URL(page.url()).hash, '', 'the token leaves the address bar');
+    assert.deepEqual(await seriousViolations(page), []);
+    await page.getByLabel(/Choose a password/).fill('amber-lantern-quarry-77');
+    await page.getByRole('button', { name: 'Join' }).click();
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+    await heard(page, 'Welcome to the team.');
+    await page.getByText(`${invitee} (member)`).waitFor();
+    await page.getByLabel('Your password').fill('amber-lantern-quarry-77');
+    await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
+    const secret = (await page.locator('#totp-secret').textContent()) ?? '';
+    await page.getByLabel('Code from the app').fill(await generate({ secret }));
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    await heard(page, 'Two-factor authentication is on.');
+    const user = await relay.database.knex('merchant_users').where({ email: invitee }).first();
+    assert.deepEqual([user.tenant_id, user.role, user.totp_enabled_at !== null], [tenantId, 'member', true]);
+
+    // The owner's list no longer offers the used invitation.
+    await owner.reload();
+    await owner.getByRole('link', { name: 'Team' }).click();
+    await owner.getByRole('cell', { name: invitee, exact: true }).waitFor();
+    assert.equal(await owner.getByRole('button', { name: `Revoke invitation to ${invitee}` }).count(), 0);
+    assert.deepEqual(problems, []);
+    await owner.context().close();
+    await page.context().close();
+  });
+
+  it('pages through the audit log, 25 events at a time, with the keyset cursor', async () => {
+    const ownerEmail = `audit-owner-${crypto.randomUUID().slice(0, 8)}@example.com`;
+    const { tenantId } = await signUpMerchant(relay, ownerEmail);
+    const knex = relay.database.knex;
+    const start = Date.now() - 3_600_000;
+    await knex('audit_events').insert(
+      Array.from({ length: 30 }, (_, i) => ({
+        tenant_id: tenantId,
+        livemode: false,
+        account_level: true,
+        action: `test.event_${String(i).padStart(2, '0')}`,
+        outcome: 'success',
+        actor_type: 'cli',
+        details: '{}',
+        occurred_at: new Date(start + i * 1000),
+      })),
+    );
+    const problems: string[] = [];
+    const page = await signInInBrowser(browser, relay.url, ownerEmail, problems);
+    const total = Number((await knex('audit_events').where({ tenant_id: tenantId }).count({ n: '*' }))[0]!.n);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const rows = page.getByRole('table', { name: 'Audit log' }).getByRole('row');
+    await page.getByRole('cell', { name: 'login.succeeded' }).first().waitFor();
+    assert.equal(await rows.count(), 1 + 25);
+    const pager = page.getByRole('navigation', { name: 'Audit log pages' });
+    await pager.getByRole('button', { name: 'Older' }).click();
+    await heard(page, `${total - 25} audit events shown.`);
+    await page.getByRole('cell', { name: 'test.event_00' }).waitFor();
+    assert.equal(await rows.count(), 1 + total - 25);
+    assert.equal(await pager.getByRole('button', { name: 'Older' }).isDisabled(), true);
+    await pager.getByRole('button', { name: 'Newer' }).click();
+    await heard(page, '25 audit events shown.');
+    await page.getByRole('cell', { name: 'login.succeeded' }).first().waitFor();
+    assert.deepEqual(problems, []);
+    await page.context().close();
   });
 });

@@ -10,9 +10,6 @@ import { startTestRelay, type TestRelay } from '../testing/test-relay.js';
 
 const JS_BUDGET_GZIP_BYTES = 60 * 1024;
 
-/** docs/img is rewritten only on request (UPDATE_SCREENSHOTS=1), so a test run leaves the tree clean. */
-const screenshotTo = (path: string) => (process.env.UPDATE_SCREENSHOTS ? { path } : {});
-
 describe('GET /dashboard: the merchant dashboard in Chromium', function () {
   this.timeout(240_000);
   let stripe: StripeSandbox;
@@ -102,7 +99,6 @@ describe('GET /dashboard: the merchant dashboard in Chromium', function () {
       4,
       'a header and 3 transactions',
     );
-    await page.screenshot({ ...screenshotTo('docs/img/dashboard-transactions.png') });
     await page.getByRole('link', { name: 'Seeded workshop' }).first().click();
     await page.getByRole('heading', { name: 'Seeded workshop' }).waitFor();
     assert.ok(await page.getByRole('button', { name: /^Refund/ }).isVisible(), 'owners may refund');
@@ -121,7 +117,6 @@ describe('GET /dashboard: the merchant dashboard in Chromium', function () {
     const snippet = await page.locator('#snippet').textContent();
     assert.match(snippet ?? '', new RegExp(`data-tenant="${tenantId}"`));
     assert.match(snippet ?? '', new RegExp(`data-relay="${relay.url}"`));
-    await page.screenshot({ ...screenshotTo('docs/img/dashboard-forms.png'), fullPage: true });
 
     const form = await relay.database
       .knex('forms')

@@ -75,7 +75,7 @@ export async function inviteUser(
   });
 }
 
-async function insertUser(
+export async function insertUser(
   trx: Knex.Transaction,
   scope: TenantScope,
   input: { email: string; passwordHash: string; role: 'owner' | 'member' },

@@ -19,4 +19,10 @@ export class MailCapture implements Mailer {
     const mail = this.to(address).findLast((message) => /Verification token: /.test(message.text));
     return mail ? /Verification token: ([A-Za-z0-9_-]{43})/.exec(mail.text)?.[1] : undefined;
   }
+
+  /** The token of the newest invitation mail to the address, as the invitee would copy it. */
+  invitationTokenFor(address: string): string | undefined {
+    const mail = this.to(address).findLast((message) => /Invitation token: /.test(message.text));
+    return mail ? /Invitation token: ([A-Za-z0-9_-]{43})/.exec(mail.text)?.[1] : undefined;
+  }
 }

@@ -149,6 +149,19 @@ export const MerchantHubSpotStatus = Type.Object({
     description: 'Currencies the portal enabled; deals in others are refused',
   }),
   settingsReadAt: Nullable(Timestamp),
+  livemode: Type.Boolean({ description: "The mode of the connection reported: the key's or session's" }),
+  authKind: Nullable(Type.Union([Type.Literal('oauth'), Type.Literal('private_app')])),
+  propertiesReady: Type.Boolean({ description: 'The custom properties the sync writes exist in the portal' }),
+  oauthConfigured: Type.Boolean({ description: 'This relay can start an OAuth install' }),
+  sync: Type.Object(
+    {
+      pending: Type.Integer({ minimum: 0 }),
+      retrying: Type.Integer({ minimum: 0 }),
+      synced: Type.Integer({ minimum: 0 }),
+      failed: Type.Integer({ minimum: 0 }),
+    },
+    { description: "The mode's transactions per HubSpot sync state" },
+  ),
   forms: Type.Array(
     Type.Object({
       formId: Uuid,

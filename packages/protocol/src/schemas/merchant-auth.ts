@@ -164,3 +164,34 @@ export type TeamMemberList = Static<typeof TeamMemberList>;
 
 export const ChangeRoleRequest = Type.Object({ role: Role }, { additionalProperties: false });
 export type ChangeRoleRequest = Static<typeof ChangeRoleRequest>;
+
+export const InviteTeamMemberRequest = Type.Object(
+  { email: LoginEmail, role: Role },
+  { additionalProperties: false },
+);
+export type InviteTeamMemberRequest = Static<typeof InviteTeamMemberRequest>;
+
+/** An invitation not yet accepted: its link went to `email` by mail and works once, until `expiresAt`. */
+export const TeamInvitation = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  email: Type.String(),
+  role: Role,
+  createdAt: Type.String({ format: 'date-time' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+});
+export type TeamInvitation = Static<typeof TeamInvitation>;
+
+export const TeamInvitationList = Type.Object({ data: Type.Array(TeamInvitation) });
+export type TeamInvitationList = Static<typeof TeamInvitationList>;
+
+export const AcceptInvitationRequest = Type.Object(
+  {
+    token: Type.String({
+      pattern: '^[A-Za-z0-9_-]{43}$',
+      description: 'The token from the invitation mail; works once, within 72 hours',
+    }),
+    password: MerchantPassword,
+  },
+  { additionalProperties: false },
+);
+export type AcceptInvitationRequest = Static<typeof AcceptInvitationRequest>;

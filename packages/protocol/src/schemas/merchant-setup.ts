@@ -183,3 +183,34 @@ export const HubSpotConnectionStatus = Type.Object({
   sync: Type.Object({ pending: SyncCount, retrying: SyncCount, synced: SyncCount, failed: SyncCount }),
 });
 export type HubSpotConnectionStatus = Static<typeof HubSpotConnectionStatus>;
+
+/** The CDN script a form's snippet names, pinned to its bytes with Subresource Integrity. */
+export const CdnScript = Type.Object({
+  version: Type.String({ description: 'The @onepagepay/cdn version the snippet names' }),
+  url: Type.String({ format: 'uri', description: 'The versioned file on the CDN (never the moving latest)' }),
+  integrity: Type.String({
+    pattern: '^sha384-[A-Za-z0-9+/]{64}$',
+    description:
+      'The file\'s SRI hash, from @onepagepay/cdn\'s manifest.json; use with crossorigin="anonymous"',
+  }),
+});
+export type CdnScript = Static<typeof CdnScript>;
+
+/** GET /v1/merchant/stripe: whether card payments can reach Stripe. */
+export const StripeConnectionStatus = Type.Object({
+  object: Type.Literal('stripe_status'),
+  connectedAccountId: Nullable(
+    Type.String({
+      description: 'The connected account charged on (acct_…), or null for the platform account',
+    }),
+  ),
+  status: Type.Union([
+    Type.Literal('active'),
+    Type.Literal('disconnected', {
+      description:
+        'The connected account disconnected OnePagePay in Stripe: card payments are refused until it is connected again',
+    }),
+  ]),
+  disconnectedAt: Nullable(Type.String({ format: 'date-time' })),
+});
+export type StripeConnectionStatus = Static<typeof StripeConnectionStatus>;

@@ -20,6 +20,7 @@ import * as hubspotPortalSettings from './019-hubspot-portal-settings.js';
 import * as merchantSelfService from './021-merchant-self-service.js';
 import * as stripeDeauthorizedAccounts from './022-stripe-deauthorized-accounts.js';
 import * as tenantChallengeKeys from './023-tenant-challenge-keys.js';
+import * as merchantInvitations from './024-merchant-invitations.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -50,6 +51,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['021-merchant-self-service', merchantSelfService],
   ['022-stripe-deauthorized-accounts', stripeDeauthorizedAccounts],
   ['023-tenant-challenge-keys', tenantChallengeKeys],
+  ['024-merchant-invitations', merchantInvitations],
 ];
 
 const migrationSource: Knex.MigrationSource<string> = {

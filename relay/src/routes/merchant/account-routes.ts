@@ -1,9 +1,11 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import {
+  AcceptInvitationRequest,
   ChangePasswordRequest,
   ChangeRoleRequest,
   CreateApiKeyRequest,
+  InviteTeamMemberRequest,
   LoginRequest,
   ReauthenticateRequest,
   SecondFactorRequest,
@@ -16,6 +18,12 @@ import {
 } from '@onepagepay/protocol';
 import { RelayError } from '../../errors.js';
 import { readJsonBody } from '../../http/read-body.js';
+import {
+  acceptInvitation,
+  inviteTeamMember,
+  listInvitations,
+  revokeInvitation,
+} from '../../merchants/invitations.js';
 import { changeRole, listTeam } from '../../merchants/team.js';
 import {
   assertRecentlyReauthenticated,
@@ -213,6 +221,34 @@ export function accountRoutes(deps: AccountDeps & SignupDeps & MerchantAuthDeps)
     assertRecentlyReauthenticated(deps, caller.session!);
     const input = await readJsonBody(ctx, ChangeRoleRequest);
     ctx.body = await changeRole(deps.knex, caller.scope, String(ctx.params.id), input.role, caller.actor);
+  });
+
+  router.get('/team/invitations', ownerSession, async (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { data: await listInvitations(deps, callerOf(ctx).scope) };
+  });
+
+  router.post('/team/invitations', ownerSession, async (ctx) => {
+    const caller = callerOf(ctx);
+    // An invited owner can refund and mint API keys: ask for the password, as for a role change.
+    assertRecentlyReauthenticated(deps, caller.session!);
+    const input = await readJsonBody(ctx, InviteTeamMemberRequest);
+    ctx.status = 201;
+    ctx.body = await inviteTeamMember(deps, caller.scope, input, caller.actor);
+  });
+
+  router.post('/team/invitations/:id/revoke', ownerSession, async (ctx) => {
+    const caller = callerOf(ctx);
+    await revokeInvitation(deps, caller.scope, String(ctx.params.id), caller.actor);
+    ctx.status = 204;
+  });
+
+  router.post('/invitations/accept', async (ctx) => {
+    assertAllowedOrigin(ctx, deps);
+    const input = await readJsonBody(ctx, AcceptInvitationRequest);
+    const { token } = await acceptInvitation(deps, input, requestActor(ctx));
+    await answerWithSession(ctx, token);
+    ctx.status = 201;
   });
 
   return router;

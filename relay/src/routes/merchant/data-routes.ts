@@ -3,7 +3,9 @@ import type { Knex } from 'knex';
 import { CreateRefundRequest } from '@onepagepay/protocol';
 import { inTenantModeTransaction } from '../../db/tenant-scope.js';
 import { readJsonBody } from '../../http/read-body.js';
+import type { HubSpotConfig } from '../../config.js';
 import { readHubSpotReport } from '../../hubspot/portal-report.js';
+import { hubspotStatus } from '../../merchants/hubspot-setup.js';
 import { recordAuditEvent } from '../../merchants/audit.js';
 import { exportTransactionsCsv } from '../../merchants/csv-export.js';
 import {
@@ -23,7 +25,10 @@ type Query = Record<string, string | string[] | undefined>;
 const cursorOf = (query: Query) => (typeof query.cursor === 'string' ? query.cursor : undefined);
 
 /** The merchant's data: transactions, CSV export, contacts, refunds, HubSpot status and the audit log. No CORS. */
-export function dataRoutes(deps: MerchantAuthDeps & ProviderClients & { knex: Knex }): Router {
+export function dataRoutes(
+  deps: MerchantAuthDeps &
+    ProviderClients & { knex: Knex; hubspot: Pick<HubSpotConfig, 'oauth' | 'apiBase'> },
+): Router {
   const router = new Router({ prefix: '/v1' });
   const transactionsRead = requireMerchant(deps, { scope: 'transactions:read' });
 
@@ -92,9 +97,22 @@ export function dataRoutes(deps: MerchantAuthDeps & ProviderClients & { knex: Kn
     ctx.body = await getContact(deps.knex, callerOf(ctx).scope, String(ctx.params.id));
   });
 
+  // The one HubSpot status route, for keys and sessions alike (GET /v1/merchant/hubspot is its
+  // deprecated session-only predecessor).
   router.get('/hubspot', transactionsRead, async (ctx) => {
+    const { scope } = callerOf(ctx);
+    const report = await readHubSpotReport(deps.knex, scope);
+    const connection = await hubspotStatus(deps.knex, scope, deps.hubspot);
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = { object: 'hubspot_status', ...(await readHubSpotReport(deps.knex, callerOf(ctx).scope)) };
+    ctx.body = {
+      object: 'hubspot_status',
+      ...report,
+      livemode: scope.livemode,
+      authKind: connection.authKind,
+      propertiesReady: connection.propertiesReady,
+      oauthConfigured: connection.oauthConfigured,
+      sync: connection.sync,
+    };
   });
 
   router.get('/audit-events', requireMerchant(deps, { sessionOnly: true, ownerOnly: true }), async (ctx) => {

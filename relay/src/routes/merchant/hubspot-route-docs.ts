@@ -6,7 +6,7 @@ export const HUBSPOT_STATUS_DOC: RouteDoc = {
   path: '/v1/hubspot',
   operationId: 'getHubSpotStatus',
   summary:
-    "The HubSpot connection, the portal's time zone and currencies, and each form's missing hidden fields (scope transactions:read)",
+    "The HubSpot connection of the key's or session's mode, its sync counts, the portal's time zone and currencies, and each form's missing hidden fields (scope transactions:read)",
   tags: ['merchant data'],
   auth: 'api_key_or_session',
   responses: {

@@ -42,7 +42,7 @@ export function merchantRouters(deps: {
   };
   return [
     { router: accountRoutes(shared), docs: MERCHANT_ROUTE_DOCS },
-    { router: dataRoutes(shared), docs: [] },
+    { router: dataRoutes({ ...shared, hubspot: deps.config.hubspot }), docs: [] },
     {
       router: setupRoutes({
         ...shared,

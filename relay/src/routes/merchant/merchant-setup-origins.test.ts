@@ -3,6 +3,7 @@ import { startStripeSandbox, type StripeSandbox } from '@onepagepay/sandbox';
 import { inTenantTransaction } from '../../db/tenant-scope.js';
 import { inviteUser } from '../../merchants/users.js';
 import {
+  createApiKeyFor,
   GOOD_PASSWORD,
   logInMerchant,
   seedTransactions,
@@ -161,6 +162,53 @@ describe('merchant self-service: allowed origins and the HubSpot connection', fu
     assert.equal(status.sync.failed, 1);
     assert.equal(JSON.stringify(status).includes('sealed'), false, 'never a token');
     assert.equal((await other.get('/v1/merchant/hubspot')).body.status, 'not_connected');
+
+    // GET /v1/hubspot answers all of it, to members and keys alike; the session route is deprecated.
+    const unified = await member.get('/v1/hubspot');
+    assert.equal(unified.status, 200, JSON.stringify(unified.body));
+    assert.deepEqual(
+      [unified.body.status, unified.body.portalId, unified.body.livemode, unified.body.authKind],
+      ['connected', 424242, false, 'oauth'],
+    );
+    assert.deepEqual(unified.body.sync, status.sync);
+    assert.equal(unified.body.oauthConfigured, true);
+    assert.equal(unified.body.propertiesReady, status.propertiesReady);
+    assert.equal(unified.headers.get('deprecation'), null);
+    const old = await owner.get('/v1/merchant/hubspot');
+    assert.match(old.headers.get('deprecation') ?? '', /^@\d+$/);
+    assert.equal(old.headers.get('link'), '</v1/hubspot>; rel="successor-version"');
+    assert.equal((await other.get('/v1/hubspot')).body.sync.synced, 0);
+  });
+
+  it("reports a Stripe disconnection of the tenant's connected account, and nothing for others", async () => {
+    const knex = relay.database.knex;
+    const active = await member.get('/v1/merchant/stripe');
+    assert.deepEqual(active.body, {
+      object: 'stripe_status',
+      connectedAccountId: null,
+      status: 'active',
+      disconnectedAt: null,
+    });
+    const account = `acct_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
+    await knex('tenants').where({ id: owner.tenantId }).update({ stripe_account_id: account });
+    assert.equal((await member.get('/v1/merchant/stripe')).body.status, 'active');
+    await knex('stripe_deauthorized_accounts').insert({
+      account_id: account,
+      event_id: 'evt_dashboard_deauthorized',
+      deauthorized_at: new Date('2026-12-01T10:00:00Z'),
+    });
+    const disconnected = (await member.get('/v1/merchant/stripe')).body;
+    assert.deepEqual(
+      [disconnected.status, disconnected.connectedAccountId, disconnected.disconnectedAt],
+      ['disconnected', account, '2026-12-01T10:00:00.000Z'],
+    );
+    assert.equal((await other.get('/v1/merchant/stripe')).body.status, 'active');
+    const byKey = await sendJson(relay.url, 'GET', '/v1/merchant/stripe', {
+      headers: { authorization: `Bearer ${(await createApiKeyFor(owner, ['transactions:read'])).secret}` },
+    });
+    assert.equal(byKey.status, 403, 'a session route');
+    await knex('stripe_deauthorized_accounts').where({ account_id: account }).delete();
+    await knex('tenants').where({ id: owner.tenantId }).update({ stripe_account_id: null });
   });
 
   it('gives owners an install link for their tenant and mode that starts the OAuth dance', async () => {

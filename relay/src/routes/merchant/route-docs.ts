@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import {
+  AcceptInvitationRequest,
   ApiKey,
   ApiKeyList,
   AuditEventPage,
@@ -10,6 +11,7 @@ import {
   CreateApiKeyRequest,
   CreatedApiKey,
   CreateRefundRequest,
+  InviteTeamMemberRequest,
   LoginRequest,
   MerchantContactWithTransactions,
   MerchantRefund,
@@ -22,6 +24,8 @@ import {
   SignupAccepted,
   SignupRequest,
   SignupVerifyRequest,
+  TeamInvitation,
+  TeamInvitationList,
   TeamMember,
   TeamMemberList,
   TotpConfirmRequest,
@@ -240,6 +244,55 @@ export const MERCHANT_ROUTE_DOCS: RouteDoc[] = [
     responses: {
       200: { description: 'The user with the new role', schema: TeamMember },
       ...errors(400, 401, 403, 404, 409, 429),
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/merchant/team/invitations',
+    operationId: 'listInvitations',
+    summary: 'Invitations not yet accepted, revoked or expired, newest first (owners; session)',
+    tags: ['merchant account'],
+    auth: 'session',
+    responses: { 200: { description: 'Invitations', schema: TeamInvitationList }, ...errors(401, 403) },
+  },
+  {
+    ...sessionPost(
+      'inviteTeamMember',
+      '/team/invitations',
+      'Invite someone with a role: a single-use link valid 72 hours is mailed to them (owners; password confirmed in the last 5 minutes; at most 50 open)',
+      InviteTeamMemberRequest,
+      { description: 'The invitation', schema: TeamInvitation },
+      201,
+    ),
+    responses: {
+      201: { description: 'The invitation (the token is only in the mail)', schema: TeamInvitation },
+      ...errors(400, 401, 403, 409, 503),
+    },
+  },
+  {
+    ...sessionPost(
+      'revokeInvitation',
+      '/team/invitations/:id/revoke',
+      'Take back an open invitation; its link stops working (owners)',
+      undefined,
+      { description: 'Revoked' },
+      204,
+    ),
+    params: id,
+    responses: { 204: { description: 'Revoked' }, ...errors(401, 403, 404) },
+  },
+  {
+    method: 'post',
+    path: '/v1/merchant/invitations/accept',
+    operationId: 'acceptInvitation',
+    summary:
+      'Create the invited user from the mailed token (once, within 72 hours) with a new password, and sign in; 2FA comes next (Origin required)',
+    tags: ['merchant account'],
+    auth: 'none',
+    body: AcceptInvitationRequest,
+    responses: {
+      201: { description: 'Signed in; Set-Cookie opp_session', schema: MerchantSession },
+      ...errors(400, 403, 404, 409),
     },
   },
   {

@@ -2,12 +2,14 @@ import { Type } from '@sinclair/typebox';
 import { RevenueDays } from '../../merchants/revenue.js';
 import {
   AllowedOrigins,
+  CdnScript,
   ChallengeSettings,
   CreateFormRequest,
   HubSpotConnectionStatus,
   HubSpotConnectLink,
   MerchantForm,
   MerchantFormList,
+  StripeConnectionStatus,
   UpdateChallengeRequest,
   UpdateFormRequest,
   type RouteDoc,
@@ -46,6 +48,15 @@ export const SETUP_ROUTE_DOCS: RouteDoc[] = [
     params: { id: Type.String({ format: 'uuid' }) },
     body: UpdateFormRequest,
     responses: { 200: { description: 'The form', schema: MerchantForm }, ...errors(400, 401, 403, 404) },
+  },
+  {
+    method: 'get',
+    path: '/v1/merchant/cdn-script',
+    operationId: 'getCdnScript',
+    summary:
+      'The versioned CDN script a form\'s snippet loads and its SRI hash (put both on the tag, with crossorigin="anonymous")',
+    ...session,
+    responses: { 200: { description: 'The script', schema: CdnScript }, ...errors(401, 403) },
   },
   {
     method: 'get',
@@ -88,10 +99,24 @@ export const SETUP_ROUTE_DOCS: RouteDoc[] = [
     method: 'get',
     path: '/v1/merchant/hubspot',
     operationId: 'getHubSpotConnection',
-    summary: "The HubSpot portal connected for the session's mode and its sync counts",
+    summary:
+      "Deprecated: use GET /v1/hubspot, which answers the same and more (time zone, currencies, each form's missing fields) to API keys too. The HubSpot portal connected for the session's mode and its sync counts; answers with Deprecation and Link (successor-version) headers",
+    deprecated: true,
     ...session,
     responses: {
       200: { description: 'Connection status', schema: HubSpotConnectionStatus },
+      ...errors(401, 403),
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/merchant/stripe',
+    operationId: 'getStripeConnection',
+    summary:
+      'Whether card payments reach Stripe: `disconnected` when the connected account disconnected OnePagePay in Stripe (owners and members)',
+    ...session,
+    responses: {
+      200: { description: 'Stripe status', schema: StripeConnectionStatus },
       ...errors(401, 403),
     },
   },

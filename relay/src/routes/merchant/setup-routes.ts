@@ -9,6 +9,7 @@ import {
 import type { HubSpotConfig } from '../../config.js';
 import { readJsonBody } from '../../http/read-body.js';
 import { assertRecentlyReauthenticated } from '../../merchants/account.js';
+import { cdnScript } from '../../merchants/cdn-script.js';
 import { getAllowedOrigins, setAllowedOrigins } from '../../merchants/allowed-origins.js';
 import {
   getChallengeSettings,
@@ -17,8 +18,12 @@ import {
 } from '../../merchants/challenge-settings.js';
 import { createMerchantForm, listForms, updateMerchantForm } from '../../merchants/forms.js';
 import { readDays, revenueByDay } from '../../merchants/revenue.js';
+import { stripeStatus } from '../../merchants/stripe-status.js';
 import { hubspotStatus, replayTransactionSync, startHubSpotConnect } from '../../merchants/hubspot-setup.js';
 import { callerOf, requireMerchant, type MerchantAuthDeps } from './merchant-auth.js';
+
+/** When GET /v1/merchant/hubspot was deprecated (2026-12-07), as an RFC 9745 Deprecation value. */
+export const HUBSPOT_DEPRECATED_AT = `@${Date.UTC(2026, 11, 7) / 1000}`;
 
 /**
  * Self-service setup: forms, allowed origins and the HubSpot connection. Members read; owners change.
@@ -54,6 +59,11 @@ export function setupRoutes(
     ctx.body = await updateMerchantForm(deps.knex, caller.scope, String(ctx.params.id), input, caller.actor);
   });
 
+  // The snippet's script and SRI hash: the same for every tenant, so any merchant session may read it.
+  router.get('/cdn-script', session, async (ctx) => {
+    ctx.body = await cdnScript();
+  });
+
   router.get('/allowed-origins', session, async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { origins: await getAllowedOrigins(deps.knex, callerOf(ctx).scope) };
@@ -84,9 +94,18 @@ export function setupRoutes(
     ctx.body = await setChallengeSettings(challenge, caller.scope, input, caller.actor);
   });
 
+  // Deprecated for GET /v1/hubspot, which answers all of this and more, to API keys too. Within v1
+  // it keeps answering, marked as RFC 9745 and 8288 say, until a v2 drops it.
   router.get('/hubspot', session, async (ctx) => {
+    ctx.set('Deprecation', HUBSPOT_DEPRECATED_AT);
+    ctx.set('Link', '</v1/hubspot>; rel="successor-version"');
     ctx.set('Cache-Control', 'no-store');
     ctx.body = await hubspotStatus(deps.knex, callerOf(ctx).scope, deps.hubspot);
+  });
+
+  router.get('/stripe', session, async (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = await stripeStatus(deps.knex, callerOf(ctx).scope);
   });
 
   router.post('/hubspot/connect', owner, async (ctx) => {
