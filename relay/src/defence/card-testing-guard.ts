@@ -237,9 +237,7 @@ export class CardTestingGuard {
    * (the first, in the order given, names the reason) and keeps the attempt; the others get theirs
    * back, as rate-limiter-flexible's consume-then-reward did.
    */
-  private async take(
-    buckets: ReadonlyArray<readonly [Counter, string, number, Refusal]>,
-  ): Promise<void> {
+  private async take(buckets: ReadonlyArray<readonly [Counter, string, number, Refusal]>): Promise<void> {
     const keyed = buckets.map(([counter, key, limit, reason]) => ({
       counter,
       key: storedKey(counter, key),
@@ -267,7 +265,9 @@ export class CardTestingGuard {
  * when the tenant may ask for a CAPTCHA, whether this attempt already passed one.
  */
 export function admissionKeys(
-  attempt: Pick<PaymentAttempt, 'ip' | 'email' | 'attemptId'> & { tenant: Pick<TenantChallenge, 'challenge'> },
+  attempt: Pick<PaymentAttempt, 'ip' | 'email' | 'attemptId'> & {
+    tenant: Pick<TenantChallenge, 'challenge'>;
+  },
 ) {
   const email = attempt.email ? emailKey(attempt.email) : undefined;
   const failures = storedKey(FAILURES_PER_ATTEMPT, attempt.attemptId);

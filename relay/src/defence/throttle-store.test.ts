@@ -23,16 +23,34 @@ describe('card-testing counters: any number of keys in one statement', function 
     const store = new ThrottleStore(knex(), () => now);
     const ip = storedKey(HOUR, '203.0.113.1');
     const declines = storedKey(DAY, '203.0.113.1');
-    const first = await store.add([[HOUR, ip], [DAY, declines]], 1);
+    const first = await store.add(
+      [
+        [HOUR, ip],
+        [DAY, declines],
+      ],
+      1,
+    );
     assert.deepEqual(first.get(ip), { points: 1, msBeforeNext: 3_600_000 });
     assert.deepEqual(first.get(declines), { points: 1, msBeforeNext: 86_400_000 });
     now += 1000;
-    const second = await store.add([[HOUR, ip], [DAY, declines]], 1);
+    const second = await store.add(
+      [
+        [HOUR, ip],
+        [DAY, declines],
+      ],
+      1,
+    );
     assert.deepEqual(second.get(ip), { points: 2, msBeforeNext: 3_599_000 });
     // Past the hour, the IP's window starts again at the new attempt; the day's still counts.
     now += 3_600_000;
     assert.deepEqual([...(await store.read([ip, declines])).keys()], [declines]);
-    const third = await store.add([[HOUR, ip], [DAY, declines]], 1);
+    const third = await store.add(
+      [
+        [HOUR, ip],
+        [DAY, declines],
+      ],
+      1,
+    );
     assert.deepEqual(third.get(ip), { points: 1, msBeforeNext: 3_600_000 });
     assert.equal(third.get(declines)?.points, 3);
     // Giving a point back is the same statement with -1.

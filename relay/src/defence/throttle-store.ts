@@ -89,7 +89,10 @@ export class ThrottleStore {
   }
 
   /** Adds `points` (negative gives them back) to every key; returns each key's new value. */
-  async add(counted: ReadonlyArray<readonly [Counter, string]>, points: number): Promise<Map<string, Counted>> {
+  async add(
+    counted: ReadonlyArray<readonly [Counter, string]>,
+    points: number,
+  ): Promise<Map<string, Counted>> {
     if (counted.length === 0) return new Map();
     const now = this.now();
     const rows = await sqlRows<CounterRow>(this.knex, THROTTLE_SQL.add, addValues(counted, points, now));
