@@ -35,6 +35,23 @@ async function queryRows<Row>(connection: DriverConnection, text: string, values
   return (await connection.query(text, values)).rows as Row[];
 }
 
+/**
+ * One statement on its own (autocommit) on a connection taken straight from knex's pool: no query
+ * builder, no transaction round trips. For tables without row-level security (card-testing counters).
+ */
+export async function sqlRows<Row>(knex: Knex, text: string, values?: unknown[]): Promise<Row[]> {
+  const connection = (await knex.client.acquireConnection()) as DriverConnection;
+  try {
+    return await queryRows<Row>(connection, text, values);
+  } catch (error) {
+    // A broken socket must not serve the next caller.
+    if (isDatabaseUnavailable(error)) connection.__knex__disposed = error;
+    throw error;
+  } finally {
+    await knex.client.releaseConnection(connection);
+  }
+}
+
 /** SQL on the connection of an open knex transaction, for work that mixes both. */
 export function sqlSessionOf(trx: Knex.Transaction): SqlSession {
   return {

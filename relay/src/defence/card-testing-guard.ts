@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { RelayError } from '../errors.js';
 import { SingleFlight } from '../payments/singleflight.js';
 import type { Tenant } from '../db/models/tenant.js';
@@ -13,7 +12,7 @@ import {
   type ChallengeConfig,
 } from './card-testing-config.js';
 import type { ChallengeVerifier } from './challenge-verifier.js';
-import { throttleLimiter } from './throttle-store.js';
+import { storedKey, ThrottleStore, type Counted, type Counter } from './throttle-store.js';
 
 export type ChallengePolicy = 'off' | 'after_decline' | 'always';
 
@@ -52,22 +51,25 @@ const FAILURES = ['card_declined', 'payment_failed', 'payment_authentication_fai
 const HOUR = 3600;
 const DAY = 24 * HOUR;
 
+const PER_IP: Counter = { prefix: 'pay-ip', durationSeconds: HOUR };
+const PER_EMAIL: Counter = { prefix: 'pay-email', durationSeconds: HOUR };
+const PER_TENANT: Counter = { prefix: 'pay-tenant', durationSeconds: HOUR };
+const DECLINES_PER_EMAIL: Counter = { prefix: 'decline-email', durationSeconds: DAY };
+const DECLINES_PER_IP: Counter = { prefix: 'decline-ip', durationSeconds: DAY };
+const FAILURES_PER_ATTEMPT: Counter = { prefix: 'fail-attempt', durationSeconds: DAY };
+/** Attempt ids whose token passed: the SDK's retries of the same request need no second token. */
+const CHALLENGE_PASSED: Counter = { prefix: 'challenge-passed', durationSeconds: HOUR };
+
 /**
  * Card testers try many stolen cards through one public form: from many IPs, with many emails,
  * against one tenant. Each payment attempt is counted per IP, per payer email and per tenant; each
  * decline per email, per IP and per attempt id. The counters live in PostgreSQL (migration 018),
- * so every relay on the database enforces the same limits. A tenant may also ask for a CAPTCHA,
+ * so every relay on the database enforces the same limits; an admission reads its decline counters
+ * in one statement and counts the attempt in another (throttle-store.ts). A tenant may also ask for a CAPTCHA,
  * on every payment or once its payer or IP has a decline; the token is verified server-side.
  */
 export class CardTestingGuard {
-  private readonly perIp: RateLimiterAbstract;
-  private readonly perEmail: RateLimiterAbstract;
-  private readonly perTenant: RateLimiterAbstract;
-  private readonly declinesPerEmail: RateLimiterAbstract;
-  private readonly declinesPerIp: RateLimiterAbstract;
-  private readonly failuresPerAttempt: RateLimiterAbstract;
-  /** Attempt ids whose token passed: the SDK's retries of the same request need no second token. */
-  private readonly passed: RateLimiterAbstract;
+  private readonly counters: ThrottleStore;
   /**
    * Concurrent copies of one attempt (a double click, the SDK's retry racing its original) are
    * one payment: they share one check and count once, and cost the database one round of queries.
@@ -90,15 +92,7 @@ export class CardTestingGuard {
     private readonly verifierFor: (challenge: ChallengeConfig) => ChallengeVerifier,
     private readonly onRefusal: (reason: Refusal) => void = () => undefined,
   ) {
-    const limiter = (keyPrefix: string, points: number, duration: number) =>
-      throttleLimiter(knex, { keyPrefix, points, duration });
-    this.perIp = limiter('pay-ip', config.attemptsPerIpPerHour, HOUR);
-    this.perEmail = limiter('pay-email', config.attemptsPerEmailPerHour, HOUR);
-    this.perTenant = limiter('pay-tenant', config.attemptsPerTenantPerHour, HOUR);
-    this.declinesPerEmail = limiter('decline-email', config.declinesPerEmailPerDay, DAY);
-    this.declinesPerIp = limiter('decline-ip', config.declinesPerIpPerDay, DAY);
-    this.failuresPerAttempt = limiter('fail-attempt', config.failuresPerAttempt, DAY);
-    this.passed = limiter('challenge-passed', 1, HOUR);
+    this.counters = new ThrottleStore(knex);
   }
 
   /** Lets a payment attempt through, or throws 429 too_many_attempts / 403 challenge_required|failed. */
@@ -152,25 +146,20 @@ export class CardTestingGuard {
   }
 
   private async admitOnce(attempt: PaymentAttempt): Promise<void> {
-    const email = attempt.email ? emailKey(attempt.email) : undefined;
-    const [emailDeclines, ipDeclines, attemptFailures] = await Promise.all([
-      email ? this.declinesPerEmail.get(email) : null,
-      this.declinesPerIp.get(attempt.ip),
-      this.failuresPerAttempt.get(attempt.attemptId),
-    ]);
-    this.refuseIfSpent(attemptFailures, this.config.failuresPerAttempt, 'attempt');
+    const policy = attempt.tenant.challenge;
+    const keys = admissionKeys(attempt);
+    // One read for every counter the decision needs (the CAPTCHA pass only if one may be asked).
+    const seen = await this.counters.read(keys.read);
+    const emailDeclines = keys.emailDeclines ? seen.get(keys.emailDeclines) : undefined;
+    const ipDeclines = seen.get(keys.ipDeclines);
+    this.refuseIfSpent(seen.get(keys.failures), this.config.failuresPerAttempt, 'attempt');
     this.refuseIfSpent(emailDeclines, this.config.declinesPerEmailPerDay, 'declines');
     this.refuseIfSpent(ipDeclines, this.config.declinesPerIpPerDay, 'declines');
-    const declined = (emailDeclines?.consumedPoints ?? 0) + (ipDeclines?.consumedPoints ?? 0) > 0;
-    const policy = attempt.tenant.challenge;
+    const declined = (emailDeclines?.points ?? 0) + (ipDeclines?.points ?? 0) > 0;
     if (policy === 'always' || (policy === 'after_decline' && declined)) {
-      await this.checkChallenge(attempt);
+      await this.checkChallenge(attempt, seen.has(keys.passed));
     }
-    await this.take([
-      [this.perIp, attempt.ip, 'ip'],
-      ...(email ? [[this.perEmail, email, 'email'] as const] : []),
-      [this.perTenant, attempt.tenantId, 'tenant'],
-    ]);
+    await this.take(attemptBuckets(attempt, this.config));
   }
 
   /** Counts a failed answer (a decline, failed 3-D Secure) against the email, IP and attempt id. */
@@ -190,22 +179,25 @@ export class CardTestingGuard {
   private async countFailure(
     attempt: Pick<PaymentAttempt, 'ip' | 'attemptId'> & { email?: string },
   ): Promise<void> {
-    const counted: Array<[RateLimiterAbstract, string]> = [
-      [this.declinesPerIp, attempt.ip],
-      [this.failuresPerAttempt, attempt.attemptId],
+    const counted: Array<[Counter, string]> = [
+      [DECLINES_PER_IP, attempt.ip],
+      [FAILURES_PER_ATTEMPT, attempt.attemptId],
     ];
-    if (attempt.email) counted.push([this.declinesPerEmail, emailKey(attempt.email)]);
-    // penalty() counts without refusing: the limit is enforced by the next admit().
-    await Promise.all(counted.map(([limiter, key]) => limiter.penalty(key, 1)));
+    if (attempt.email) counted.push([DECLINES_PER_EMAIL, emailKey(attempt.email)]);
+    // Counted without refusing: the limit is enforced by the next admit().
+    await this.counters.add(
+      counted.map(([counter, key]) => [counter, storedKey(counter, key)] as const),
+      1,
+    );
   }
 
-  private async checkChallenge(attempt: PaymentAttempt): Promise<void> {
+  private async checkChallenge(attempt: PaymentAttempt, alreadyPassed: boolean): Promise<void> {
     const challenge = this.challengeFor(attempt.tenant);
     // A tenant asked for a CAPTCHA but neither it nor the relay has keys: fail closed is worse for
     // payers than the limits alone, so the limits stay the defence (the merchant API's `active`
     // says so, and docs/security.md says to set the keys).
     if (!challenge) return;
-    if (await this.passed.get(attempt.attemptId)) return;
+    if (alreadyPassed) return;
     const widget = { provider: challenge.provider, siteKey: challenge.siteKey };
     if (!attempt.challengeToken) {
       this.onRefusal('challenge_required');
@@ -231,30 +223,77 @@ export class CardTestingGuard {
         challenge: widget,
       });
     }
-    await this.passed.penalty(attempt.attemptId, 1);
+    await this.counters.add([[CHALLENGE_PASSED, storedKey(CHALLENGE_PASSED, attempt.attemptId)]], 1);
   }
 
-  private refuseIfSpent(counted: RateLimiterRes | null, limit: number, reason: Refusal): void {
-    if (!counted || counted.consumedPoints < limit) return;
+  private refuseIfSpent(counted: Counted | undefined, limit: number, reason: Refusal): void {
+    if (!counted || counted.points < limit) return;
     this.onRefusal(reason);
     throw tooManyAttempts(counted.msBeforeNext);
   }
 
-  /** Takes one attempt from every bucket at once; if one refuses, the others get theirs back. */
-  private async take(buckets: ReadonlyArray<readonly [RateLimiterAbstract, string, Refusal]>): Promise<void> {
-    const results = await Promise.allSettled(buckets.map(([limiter, key]) => limiter.consume(key)));
-    const refusedAt = results.findIndex((result) => result.status === 'rejected');
-    if (refusedAt < 0) return;
-    const refusal = (results[refusedAt] as PromiseRejectedResult).reason as unknown;
-    await Promise.all(
-      buckets.map(([limiter, key], index) =>
-        results[index]?.status === 'fulfilled' ? limiter.reward(key, 1) : undefined,
-      ),
+  /**
+   * Takes one attempt from every bucket at once, in one statement. A bucket over its limit refuses
+   * (the first, in the order given, names the reason) and keeps the attempt; the others get theirs
+   * back, as rate-limiter-flexible's consume-then-reward did.
+   */
+  private async take(buckets: ReadonlyArray<readonly [Counter, string, number, Refusal]>): Promise<void> {
+    const keyed = buckets.map(([counter, key, limit, reason]) => ({
+      counter,
+      key: storedKey(counter, key),
+      limit,
+      reason,
+    }));
+    const taken = await this.counters.add(
+      keyed.map(({ counter, key }) => [counter, key] as const),
+      1,
     );
-    if (!(refusal instanceof RateLimiterRes)) throw refusal;
-    this.onRefusal(buckets[refusedAt]![2]);
-    throw tooManyAttempts(refusal.msBeforeNext);
+    const over = (bucket: (typeof keyed)[number]) => (taken.get(bucket.key)?.points ?? 0) > bucket.limit;
+    const refused = keyed.find(over);
+    if (!refused) return;
+    await this.counters.add(
+      keyed.filter((bucket) => !over(bucket)).map(({ counter, key }) => [counter, key] as const),
+      -1,
+    );
+    this.onRefusal(refused.reason);
+    throw tooManyAttempts(taken.get(refused.key)?.msBeforeNext ?? 0);
   }
+}
+
+/**
+ * The stored keys an admission reads: the attempt's failures, the IP's and the email's declines and,
+ * when the tenant may ask for a CAPTCHA, whether this attempt already passed one.
+ */
+export function admissionKeys(
+  attempt: Pick<PaymentAttempt, 'ip' | 'email' | 'attemptId'> & {
+    tenant: Pick<TenantChallenge, 'challenge'>;
+  },
+) {
+  const email = attempt.email ? emailKey(attempt.email) : undefined;
+  const failures = storedKey(FAILURES_PER_ATTEMPT, attempt.attemptId);
+  const ipDeclines = storedKey(DECLINES_PER_IP, attempt.ip);
+  const emailDeclines = email ? storedKey(DECLINES_PER_EMAIL, email) : undefined;
+  const passed = storedKey(CHALLENGE_PASSED, attempt.attemptId);
+  const read = [
+    failures,
+    ipDeclines,
+    ...(emailDeclines ? [emailDeclines] : []),
+    ...(attempt.tenant.challenge === 'off' ? [] : [passed]),
+  ];
+  return { read, failures, ipDeclines, emailDeclines, passed };
+}
+
+/** The buckets an admitted attempt is counted in (counter, key, limit, refusal), in refusal order. */
+export function attemptBuckets(
+  attempt: Pick<PaymentAttempt, 'ip' | 'email' | 'tenantId'>,
+  config: CardTestingConfig,
+): Array<readonly [Counter, string, number, Refusal]> {
+  const email = attempt.email ? emailKey(attempt.email) : undefined;
+  return [
+    [PER_IP, attempt.ip, config.attemptsPerIpPerHour, 'ip'],
+    ...(email ? [[PER_EMAIL, email, config.attemptsPerEmailPerHour, 'email'] as const] : []),
+    [PER_TENANT, attempt.tenantId, config.attemptsPerTenantPerHour, 'tenant'],
+  ];
 }
 
 function tooManyAttempts(msBeforeNext: number): RelayError {

@@ -4,7 +4,7 @@ import { Pool } from 'undici';
 import { createStripeClient } from '../../../relay/src/payments/providers/stripe/stripe-accounts.js';
 import { StripeUndiciHttpClient } from '../../../relay/src/payments/providers/stripe/stripe-http-client.js';
 import { paymentRequest } from '../../../relay/src/testing/payment-fixtures.js';
-import { claimPaymentAttempt, recordPaymentOutcome } from '../payments/relay-sql.js';
+import { admitPaymentAttempt, claimPaymentAttempt, recordPaymentOutcome } from '../payments/relay-sql.js';
 import { BENCH_ORIGIN, type PaymentStack } from '../support/payment-stack.js';
 
 /** Makes one payment for a new payer with the given PaymentMethod; rejects unless it succeeded. */
@@ -55,6 +55,7 @@ export function paymentSenders(stack: PaymentStack, options: { connections: numb
   const direct: PaymentSender = async (paymentMethod) => {
     const ids = { tenantId: stack.tenantId, formId: stack.form.id, index: payers++, id: randomUUID() };
     const attemptId = `baseline_${ids.id}`;
+    await admitPaymentAttempt(database, ids);
     const transactionId = await claimPaymentAttempt(database, ids);
     const customer = await stripe.customers.create(
       {
