@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { payAsTheSdkDoes, runOpenLoop } from '../support/load.js';
+import { checkOutbox } from '../support/outbox-check.js';
 import type { Figures } from '../support/ledger.js';
 import type { FaultWorld } from '../support/world.js';
-import { settle, sleep } from './settle.js';
+import { assertOutbox, outboxFigures, settle, sleep } from './settle.js';
 
 /**
  * kill -9 the zone holding the primary (its keeper and PostgreSQL) a third into the load. No relay
@@ -32,7 +33,11 @@ export async function killPrimary(
       await sleep(sizes.primaryKillMs / 3);
       killedAt = Date.now();
       await world.cluster.killZone(primary);
-      while ((await world.cluster.primaryZone()) !== standby) await sleep(100);
+      const deadline = Date.now() + 120_000;
+      while ((await world.cluster.primaryZone()) !== standby) {
+        if (Date.now() > deadline) throw new Error(`${standby} not promoted within 120 s`);
+        await sleep(100);
+      }
       writableAfterMs = Date.now() - killedAt;
     },
   });
@@ -46,6 +51,16 @@ export async function killPrimary(
     'relays restarted': restarts() - restartsBefore,
     'synchronous standby': synchronous,
   });
+  // A delivery could be in flight up to a few seconds before the kill, and until the standby is writable.
+  const outbox = await checkOutbox(world.owner.knex, shop.tenantId, world.dealWrites, {
+    from: killedAt - 10_000,
+    to: killedAt + writableAfterMs,
+  });
   assert.equal(restarts(), restartsBefore, 'no relay was restarted');
-  return { ...figures, failoverSeconds: (resumedAt - killedAt) / 1000 };
+  assertOutbox(outbox);
+  return {
+    ...figures,
+    failoverSeconds: (resumedAt - killedAt) / 1000,
+    extra: { ...figures.extra, ...outboxFigures(outbox) },
+  };
 }

@@ -1,0 +1,60 @@
+/**
+ * The fault suite's simulated clock, shared by the test process (the HubSpot sandbox) and the relay
+ * processes' HubSpot workers (support/relay-main.ts). It is a function of the machine's real time,
+ * so separate processes agree on it without talking: from `realStart` on it reads
+ * `simStart + (real - realStart) * speed`. A scenario that speeds it up starts a new segment and
+ * restarts the relays with it; it never goes backwards (a segment starts where the last one is).
+ */
+export interface ClockSegment {
+  realStart: number;
+  simStart: number;
+  speed: number;
+}
+
+/** The shape of the relay's HubSpot clock (relay/src/hubspot/clock.ts). */
+export interface SegmentClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export function clockOf(segment: ClockSegment, realNow: () => number = Date.now): SegmentClock {
+  return {
+    now: () => Math.floor(segment.simStart + (realNow() - segment.realStart) * segment.speed),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms / segment.speed))),
+  };
+}
+
+/** `realStart:simStart:speed`, as the relay processes get it in FAULTS_CLOCK. */
+export function formatSegment(segment: ClockSegment): string {
+  return `${segment.realStart}:${segment.simStart}:${segment.speed}`;
+}
+
+export function parseSegment(text: string): ClockSegment {
+  const [realStart, simStart, speed] = text.split(':').map(Number);
+  if (![realStart, simStart, speed].every((value) => Number.isFinite(value)) || !(Number(speed) > 0)) {
+    throw new Error(`FAULTS_CLOCK must be realStart:simStart:speed (ms, ms, factor), not "${text}"`);
+  }
+  return { realStart: realStart as number, simStart: simStart as number, speed: speed as number };
+}
+
+/** The test process's end of the clock: the current segment, and a way to change speed. */
+export class FaultClock implements SegmentClock {
+  segment: ClockSegment = { realStart: Date.now(), simStart: Date.now(), speed: 1 };
+
+  now(): number {
+    return clockOf(this.segment).now();
+  }
+
+  sleep(ms: number): Promise<void> {
+    return clockOf(this.segment).sleep(ms);
+  }
+
+  /** From now on the clock runs `speed` times real time, carrying on from where it is. */
+  setSpeed(speed: number): ClockSegment {
+    const realStart = Date.now();
+    const { segment } = this;
+    const simStart = Math.floor(segment.simStart + (realStart - segment.realStart) * segment.speed);
+    this.segment = { realStart, simStart, speed };
+    return this.segment;
+  }
+}
