@@ -53,7 +53,11 @@ export async function settle(
 /** Both zones' workers drained one outbox, each job delivered once but for those the fault cut short. */
 export function assertOutbox(outbox: OutboxUnderFault): void {
   assert.equal(outbox.jobsDone, outbox.jobs, 'every HubSpot job done');
-  assert.equal(outbox.redeliveredOutsideFault, 0, 'no job delivered twice outside the fault (leases)');
+  assert.equal(
+    outbox.redeliveredOutsideFault,
+    0,
+    `no job delivered twice outside the fault (leases); first delivered at ${outbox.outsideAt.join(', ')} s of the window`,
+  );
   assert.ok(
     Object.keys(outbox.byRelay).filter((relay) => relay.startsWith('relay_')).length === 2,
     `both zones' workers delivered (${JSON.stringify(outbox.byRelay)})`,

@@ -1,6 +1,6 @@
 /**
  * The fault suite's simulated clock, shared by the test process (the HubSpot sandbox) and the relay
- * processes' HubSpot workers (support/relay-main.ts). It is a function of the machine's real time,
+ * processes' HubSpot workers (support/relay-main.mjs). It is a function of the machine's real time,
  * so separate processes agree on it without talking: from `realStart` on it reads
  * `simStart + (real - realStart) * speed`. A scenario that speeds it up starts a new segment and
  * restarts the relays with it; it never goes backwards (a segment starts where the last one is).
@@ -24,17 +24,9 @@ export function clockOf(segment: ClockSegment, realNow: () => number = Date.now)
   };
 }
 
-/** `realStart:simStart:speed`, as the relay processes get it in FAULTS_CLOCK. */
+/** `realStart:simStart:speed`, as the relay processes get it in FAULTS_CLOCK (relay-main.mjs reads it). */
 export function formatSegment(segment: ClockSegment): string {
   return `${segment.realStart}:${segment.simStart}:${segment.speed}`;
-}
-
-export function parseSegment(text: string): ClockSegment {
-  const [realStart, simStart, speed] = text.split(':').map(Number);
-  if (![realStart, simStart, speed].every((value) => Number.isFinite(value)) || !(Number(speed) > 0)) {
-    throw new Error(`FAULTS_CLOCK must be realStart:simStart:speed (ms, ms, factor), not "${text}"`);
-  }
-  return { realStart: realStart as number, simStart: simStart as number, speed: speed as number };
 }
 
 /** The test process's end of the clock: the current segment, and a way to change speed. */

@@ -11,6 +11,8 @@ export interface OutboxUnderFault {
   redelivered: number;
   /** Of those, the ones whose first delivery was not in flight when the fault struck. */
   redeliveredOutsideFault: number;
+  /** When those were first delivered, in seconds from the start of the fault window. */
+  outsideAt: string[];
 }
 
 /**
@@ -36,12 +38,16 @@ export async function checkOutbox(
   for (const write of mine) byRelay[write.relay] = (byRelay[write.relay] ?? 0) + 1;
   let redelivered = 0;
   let redeliveredOutsideFault = 0;
+  const outsideAt: string[] = [];
   for (const [transactionId, its] of writesPerTransaction(mine)) {
     const extra = its.length - (jobsOf.get(transactionId) ?? 0);
     if (extra <= 0) continue;
     redelivered += extra;
     const first = Math.min(...its.map((write) => write.at));
-    if (first < fault.from || first > fault.to) redeliveredOutsideFault += extra;
+    if (first < fault.from || first > fault.to) {
+      redeliveredOutsideFault += extra;
+      outsideAt.push(((first - fault.from) / 1000).toFixed(1));
+    }
   }
   return {
     jobs: jobs.length,
@@ -50,5 +56,6 @@ export async function checkOutbox(
     byRelay,
     redelivered,
     redeliveredOutsideFault,
+    outsideAt,
   };
 }

@@ -2,8 +2,8 @@ import path from 'node:path';
 import { spawnLogged, waitUntil, type Spawned } from './processes.js';
 
 // The compiled relay (FaultWorld builds it first), as `onepagepay-relay serve` runs it, started by
-// relay-main.ts so that its HubSpot worker runs on the suite's clock; it restarts in about a second.
-const MAIN = path.resolve(import.meta.dirname, 'relay-main.ts');
+// relay-main.mjs so that its HubSpot worker runs on the suite's clock; it restarts in about a second.
+const MAIN = path.resolve(import.meta.dirname, 'relay-main.mjs');
 
 /** One relay as its own OS process (one per zone), which a fault can kill -9 and the suite restart. */
 export class RelayProcess {
@@ -28,7 +28,7 @@ export class RelayProcess {
 
   async start(): Promise<void> {
     if (this.process) this.restarts += 1;
-    const started = spawnLogged([process.execPath, '--import', 'tsx', MAIN], {
+    const started = spawnLogged([process.execPath, MAIN], {
       env: { ...this.env, PORT: String(this.port), HOST: '127.0.0.1' },
       logFile: this.logFile,
     });
