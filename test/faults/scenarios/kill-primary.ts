@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { payAsTheSdkDoes, runOpenLoop } from '../support/load.js';
 import { checkOutbox } from '../support/outbox-check.js';
+import { waitUntil } from '../support/processes.js';
 import type { Figures } from '../support/ledger.js';
 import type { FaultWorld } from '../support/world.js';
 import { assertOutbox, outboxFigures, settle, sleep } from './settle.js';
@@ -19,8 +20,13 @@ export async function killPrimary(
   if (!primary) throw new Error('no primary before the fault');
   const standby = primary === 'zone_a' ? 'zone_b' : 'zone_a';
   // The standby is synchronous: a payment confirmed before the kill is on it.
+  // (After the split the old primary has just rejoined: the primary turns it on once it is caught up.)
+  const synchronousPattern = /^ANY 1 \(pgautofailover_standby_\d+\)$/;
+  await waitUntil('a synchronous standby', async () =>
+    synchronousPattern.test(await world.cluster.synchronousStandbyNames(primary)),
+  );
   const synchronous = await world.cluster.synchronousStandbyNames(primary);
-  assert.match(synchronous, /^ANY 1 \(pgautofailover_standby_\d+\)$/);
+  assert.match(synchronous, synchronousPattern);
   const restarts = () => world.relays.a.restarts + world.relays.b.restarts;
   const restartsBefore = restarts();
   let killedAt = 0;

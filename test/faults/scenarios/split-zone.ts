@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { payAsTheSdkDoes, runOpenLoop } from '../support/load.js';
-import type { Figures } from '../support/ledger.js';
+import { printFigures, type Figures } from '../support/ledger.js';
 import { checkOutbox } from '../support/outbox-check.js';
 import { waitUntil } from '../support/processes.js';
 import type { FaultWorld } from '../support/world.js';
@@ -25,6 +25,11 @@ export async function splitZone(
   const primary = await cluster.primaryZone();
   if (!primary) throw new Error('no primary before the fault');
   const standby = primary === 'zone_a' ? 'zone_b' : 'zone_a';
+  await waitUntil(
+    `${standby} a healthy standby before the split`,
+    async () => (await cluster.nodeStates())[standby] === 'secondary',
+    120_000,
+  );
   await world.owner.knex.raw('create table if not exists split_probe (id serial primary key)');
   const restarts = () => world.relays.a.restarts + world.relays.b.restarts;
   const restartsBefore = restarts();
@@ -44,7 +49,11 @@ export async function splitZone(
         cluster.severZone(primary);
         // A write made straight on the old primary once it is cut off: it must never commit.
         probe = writeOnce(cluster.nodeUrl(primary));
-        while ((await cluster.writable(standby)) !== true) await sleep(100);
+        const deadline = Date.now() + 120_000;
+        while ((await cluster.writable(standby)) !== true) {
+          if (Date.now() > deadline) throw new Error(`${standby} not promoted within 120 s of the split`);
+          await sleep(100);
+        }
         promotedAfterMs = Date.now() - severedAt;
         while ((await cluster.writable(primary)) === true) await sleep(100);
         oldPrimaryWritableMs = Date.now() - severedAt;
@@ -81,12 +90,15 @@ export async function splitZone(
   assert.doesNotMatch(probed ?? '', /^committed/, 'the cut-off primary committed nothing');
   assert.equal(Number(probeRows[0]?.count), 0, 'the write on the cut-off primary is not on the new one');
   assert.equal(restarts(), restartsBefore, 'no relay was restarted');
-  assertOutbox(outbox);
-  return {
+  const result = {
     ...figures,
     failoverSeconds: (resumedAt - severedAt) / 1000,
     extra: { ...figures.extra, ...outboxFigures(outbox) },
   };
+  // Printed before the outbox check, so a run that fails it still shows what happened.
+  printFigures(result);
+  assertOutbox(outbox);
+  return result;
 }
 
 /** One insert on the node; `committed` if the node says so, otherwise what it answered instead. */
