@@ -13,7 +13,9 @@ import { killBetweenChargeAndCommit } from './scenarios/kill-between.js';
 import { killPrimary } from './scenarios/kill-primary.js';
 import { killRelay } from './scenarios/kill-relay.js';
 import { hubspotDown } from './scenarios/hubspot-down.js';
+import { splitZone } from './scenarios/split-zone.js';
 import { stripeDown } from './scenarios/stripe-down.js';
+import { sweepOnly } from './scenarios/sweep-only.js';
 import { printFigures, type Figures } from './support/ledger.js';
 import { FaultWorld } from './support/world.js';
 
@@ -24,9 +26,14 @@ export const sizes = {
   rate,
   relayKillMs: seconds(60),
   primaryKillMs: seconds(90),
-  hubspotDownMs: seconds(60),
+  // 10 simulated minutes (scenarios/hubspot-down.ts) in this much real time: at least 20 s, so
+  // the clock runs at most 30 times real time and the workers' 2-minute lease stays 4 s long.
+  hubspotDownMs: Math.max(20_000, seconds(60)),
   stripeDownMs: seconds(30),
   trials: Math.max(5, Math.round(100 * scale)),
+  sweepTrials: Math.max(5, Math.round(30 * scale)),
+  // The old primary notices it is cut off only when its standby's connection times out (30 s).
+  splitMs: Math.max(30_000, seconds(60)),
 };
 
 describe(`fault suite (scale ${scale}, ${rate} payers/s)`, function () {
@@ -71,7 +78,23 @@ describe(`fault suite (scale ${scale}, ${rate} payers/s)`, function () {
     record(await killBetweenChargeAndCommit(world, sizes));
   });
 
-  // Last: zone A stays down afterwards.
+  // Open findings (docs/reliability.md, "Open findings"): both scenarios failed on 2026-12-07 and run
+  // only with FAULTS_OPEN=1 until they are explained and fixed.
+  const openFinding = (test: Mocha.Context) => {
+    if (!process.env.FAULTS_OPEN) test.skip();
+  };
+
+  it(`a relay killed after Stripe's success, the webhook lost and the payer gone: the sweeps record every charge once`, async function () {
+    openFinding(this);
+    record(await sweepOnly(world, sizes));
+  });
+
+  it('the primary cut off from the monitor and the standby under load: no split brain, payments resume', async function () {
+    openFinding(this);
+    record(await splitZone(world, sizes));
+  });
+
+  // Last: the primary's zone stays down afterwards.
   it('the primary PostgreSQL killed under load: failover, payments resume within 30 s', async () => {
     const result = await killPrimary(world, sizes);
     record(result);

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { payAsTheSdkDoes, runOpenLoop } from '../support/load.js';
+import { checkOutbox } from '../support/outbox-check.js';
+import { waitUntil } from '../support/processes.js';
 import type { Figures } from '../support/ledger.js';
 import type { FaultWorld } from '../support/world.js';
-import { settle, sleep } from './settle.js';
+import { assertOutbox, outboxFigures, settle, sleep } from './settle.js';
 
 /**
  * kill -9 the zone holding the primary (its keeper and PostgreSQL) a third into the load. No relay
@@ -18,8 +20,13 @@ export async function killPrimary(
   if (!primary) throw new Error('no primary before the fault');
   const standby = primary === 'zone_a' ? 'zone_b' : 'zone_a';
   // The standby is synchronous: a payment confirmed before the kill is on it.
+  // (After the split the old primary has just rejoined: the primary turns it on once it is caught up.)
+  const synchronousPattern = /^ANY 1 \(pgautofailover_standby_\d+\)$/;
+  await waitUntil('a synchronous standby', async () =>
+    synchronousPattern.test(await world.cluster.synchronousStandbyNames(primary)),
+  );
   const synchronous = await world.cluster.synchronousStandbyNames(primary);
-  assert.match(synchronous, /^ANY 1 \(pgautofailover_standby_\d+\)$/);
+  assert.match(synchronous, synchronousPattern);
   const restarts = () => world.relays.a.restarts + world.relays.b.restarts;
   const restartsBefore = restarts();
   let killedAt = 0;
@@ -32,7 +39,11 @@ export async function killPrimary(
       await sleep(sizes.primaryKillMs / 3);
       killedAt = Date.now();
       await world.cluster.killZone(primary);
-      while ((await world.cluster.primaryZone()) !== standby) await sleep(100);
+      const deadline = Date.now() + 120_000;
+      while ((await world.cluster.primaryZone()) !== standby) {
+        if (Date.now() > deadline) throw new Error(`${standby} not promoted within 120 s`);
+        await sleep(100);
+      }
       writableAfterMs = Date.now() - killedAt;
     },
   });
@@ -46,6 +57,18 @@ export async function killPrimary(
     'relays restarted': restarts() - restartsBefore,
     'synchronous standby': synchronous,
   });
+  // A delivery could be in flight up to a few seconds before the kill, and until the relays write
+  // again: between the standby's promotion and the first payment through it, a worker's pool can
+  // still hand it a connection to the dead primary, so a job it delivered then cannot be marked done.
+  const outbox = await checkOutbox(world.owner.knex, shop.tenantId, world.dealWrites, {
+    from: killedAt - 10_000,
+    to: Math.max(killedAt + writableAfterMs, resumedAt),
+  });
   assert.equal(restarts(), restartsBefore, 'no relay was restarted');
-  return { ...figures, failoverSeconds: (resumedAt - killedAt) / 1000 };
+  assertOutbox(outbox);
+  return {
+    ...figures,
+    failoverSeconds: (resumedAt - killedAt) / 1000,
+    extra: { ...figures.extra, ...outboxFigures(outbox) },
+  };
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { PaymentOutcome } from '../support/load.js';
 import { countOutcomes, reconcileHubSpot, reconcileWhenSettled, type Figures } from '../support/ledger.js';
+import type { OutboxUnderFault } from '../support/outbox-check.js';
 import type { FaultWorld, Shop } from '../support/world.js';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -47,4 +48,28 @@ export async function settle(
   assert.equal(ledger.charged, counts.succeeded, `${scenario}: one charge per paid payer`);
   assert.equal(crm.synced, crm.paid, `${scenario}: every payment synced to HubSpot`);
   return figures;
+}
+
+/** Both zones' workers drained one outbox, each job delivered once but for those the fault cut short. */
+export function assertOutbox(outbox: OutboxUnderFault): void {
+  assert.equal(outbox.jobsDone, outbox.jobs, 'every HubSpot job done');
+  assert.equal(
+    outbox.redeliveredOutsideFault,
+    0,
+    `no job delivered twice outside the fault (leases); first delivered at ${outbox.outsideAt.join(', ')} s of the window`,
+  );
+  assert.ok(
+    Object.keys(outbox.byRelay).filter((relay) => relay.startsWith('relay_')).length === 2,
+    `both zones' workers delivered (${JSON.stringify(outbox.byRelay)})`,
+  );
+}
+
+export function outboxFigures(outbox: OutboxUnderFault): Record<string, number | string> {
+  return {
+    'hubspot jobs done': `${outbox.jobsDone}/${outbox.jobs}`,
+    'deal writes by relay': Object.entries(outbox.byRelay)
+      .map(([relay, count]) => `${relay} ${count}`)
+      .join(' / '),
+    'jobs delivered again after the fault': outbox.redelivered,
+  };
 }

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { RUN_AS_POSTGRES, runToEnd, spawnLogged, waitUntil, type Spawned } from './processes.js';
+import { ZoneLink } from './zone-link.js';
 
 export type ZoneName = 'zone_a' | 'zone_b';
 
@@ -19,8 +20,20 @@ export interface Cluster {
   url(user: string): string;
   /** The zone whose node the monitor reports as primary (read-write), if any. */
   primaryZone(): Promise<ZoneName | undefined>;
+  /** Whether the zone's node accepts writes (undefined: it does not answer). */
+  writable(zone: ZoneName): Promise<boolean | undefined>;
+  /** The zone's node alone, as the postgres user, reached directly (not through a ZoneLink). */
+  nodeUrl(zone: ZoneName): string;
   /** kill -9 the zone's keeper and its PostgreSQL, as a data centre going dark would. */
   killZone(zone: ZoneName): Promise<void>;
+  /**
+   * Cuts the network between the zone's node and the rest of the cluster (the monitor and the other
+   * node; see ZoneLink), as a partition would: the node keeps running, and the relays still reach it.
+   */
+  severZone(zone: ZoneName): void;
+  healZone(zone: ZoneName): void;
+  /** Each node's state as the monitor last heard it (`primary`, `secondary`, `wait_primary`, …). */
+  nodeStates(): Promise<Record<string, string>>;
   synchronousStandbyNames(zone: ZoneName): Promise<string>;
   /** Stops every node; removes the data and logs unless `keep`. */
   stop(keep?: boolean): Promise<void>;
@@ -41,6 +54,12 @@ export async function startCluster(ports: Cluster['ports']): Promise<Cluster> {
   };
   const asPostgres = (args: string[]) => [...RUN_AS_POSTGRES, 'env', ...envArgs(env), 'pg_autoctl', ...args];
   const running = new Map<string, Spawned>();
+  // Each node is known to the others by its own loopback address (127.0.0.2 for zone A, 127.0.0.3
+  // for zone B), where a ZoneLink forwards to the node, and reaches the monitor through a link of
+  // its own: everything that crosses between zones crosses a link that a test can sever. The
+  // relays connect to the nodes directly (127.0.0.1), as if they sat beside them.
+  const links = new Map<ZoneName, ZoneLink[]>();
+  const zoneHost = { zone_a: '127.0.0.2', zone_b: '127.0.0.3' } as const;
   const pgctl = ['--pgctl', path.join(bindir, 'pg_ctl')];
   const run = (name: string) =>
     running.set(
@@ -50,6 +69,10 @@ export async function startCluster(ports: Cluster['ports']): Promise<Cluster> {
       }),
     );
 
+  const monitorUrl = `postgres://postgres@127.0.0.1:${ports.monitor}/pg_auto_failover?sslmode=disable`;
+  const closeLinks = async () => {
+    for (const link of [...links.values()].flat()) await link.close();
+  };
   const stopAll = async () => {
     for (const name of ['zone_b', 'zone_a', 'monitor']) {
       const pgdata = path.join(dir, name);
@@ -77,14 +100,24 @@ export async function startCluster(ports: Cluster['ports']): Promise<Cluster> {
       ]),
     );
     run('monitor');
-    const monitorUrl = `postgres://postgres@127.0.0.1:${ports.monitor}/pg_auto_failover?sslmode=disable`;
     await waitUntil('monitor up', () => query(monitorUrl, 'select 1').then(() => true));
     // Fast failure detection: these are the monitor's settings the production guide uses too.
     for (const line of settingsOf('monitor.conf')) await query(monitorUrl, `alter system set ${line}`);
     await query(monitorUrl, 'select pg_reload_conf()');
 
-    const monitorUri = `postgres://autoctl_node@127.0.0.1:${ports.monitor}/pg_auto_failover?sslmode=disable`;
     for (const zone of ['zone_a', 'zone_b'] as const) {
+      const local = { host: '127.0.0.1', port: ports[zone] };
+      // Into the node (the monitor's health checks, the other node's replication): open connections
+      // stall, as in a real partition, so the node's walsender notices only at wal_sender_timeout.
+      // Out to the monitor: reset, as the keeper's monitor URI's tcp_user_timeout would (deploy.md).
+      const toMonitor = await ZoneLink.start(
+        { host: '127.0.0.1', port: 0 },
+        { host: '127.0.0.1', port: ports.monitor },
+        'reset',
+      );
+      const intoNode = await ZoneLink.start({ host: zoneHost[zone], port: ports[zone] }, local, 'stall');
+      links.set(zone, [intoNode, toMonitor]);
+      const monitorUri = `postgres://autoctl_node@127.0.0.1:${toMonitor.port}/pg_auto_failover?sslmode=disable`;
       await runToEnd(
         asPostgres([
           'create',
@@ -94,6 +127,8 @@ export async function startCluster(ports: Cluster['ports']): Promise<Cluster> {
           '--pgport',
           String(ports[zone]),
           '--hostname',
+          zoneHost[zone],
+          '--listen',
           '127.0.0.1',
           '--name',
           zone,
@@ -118,6 +153,12 @@ export async function startCluster(ports: Cluster['ports']): Promise<Cluster> {
         async () => (await nodeStates(monitorUrl))[zone] === wanted,
         120_000,
       );
+      const node = `postgres://postgres@127.0.0.1:${ports[zone]}/postgres?sslmode=disable`;
+      await waitUntil(`${zone} settings`, async () => {
+        for (const line of settingsOf('node.conf')) await query(node, `alter system set ${line}`);
+        await query(node, 'select pg_reload_conf()');
+        return true;
+      });
     }
     await waitUntil(
       'zone_a primary with zone_b',
@@ -125,6 +166,7 @@ export async function startCluster(ports: Cluster['ports']): Promise<Cluster> {
     );
   } catch (error) {
     await stopAll();
+    await closeLinks();
     throw new Error(`pg_auto_failover did not start (logs in ${dir})`, { cause: error });
   }
 
@@ -136,6 +178,11 @@ export async function startCluster(ports: Cluster['ports']): Promise<Cluster> {
     url: (user) =>
       `postgres://${user}@127.0.0.1:${ports.zone_a},127.0.0.1:${ports.zone_b}/${DATABASE}` +
       '?target_session_attrs=read-write&sslmode=disable&connect_timeout=2',
+    nodeUrl,
+    async writable(zone) {
+      const rows = await query(nodeUrl(zone), 'show transaction_read_only').catch(() => undefined);
+      return rows ? rows[0]?.['transaction_read_only'] === 'off' : undefined;
+    },
     async primaryZone() {
       for (const zone of ['zone_a', 'zone_b'] as const) {
         const readOnly = await query(nodeUrl(zone), 'show transaction_read_only').catch(() => undefined);
@@ -149,12 +196,20 @@ export async function startCluster(ports: Cluster['ports']): Promise<Cluster> {
       // pg_autoctl starts PostgreSQL in a process group of its own.
       if (postmaster) killPostmaster(postmaster, path.join(dir, zone));
     },
+    severZone(zone) {
+      for (const link of links.get(zone) ?? []) link.sever();
+    },
+    healZone(zone) {
+      for (const link of links.get(zone) ?? []) link.heal();
+    },
+    nodeStates: () => nodeStates(monitorUrl),
     async synchronousStandbyNames(zone) {
       const rows = await query(nodeUrl(zone), 'show synchronous_standby_names');
       return String(rows[0]?.['synchronous_standby_names'] ?? '');
     },
     async stop(keep = false) {
       await stopAll();
+      await closeLinks();
       if (!keep) await rm(dir, { recursive: true, force: true });
     },
   };

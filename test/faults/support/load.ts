@@ -42,7 +42,14 @@ export interface PaymentOutcome {
  */
 export async function payAsTheSdkDoes(
   payer: Payer,
-  options: { index: number; deadlineMs?: number; url?: string; paymentMethod?: string },
+  options: {
+    index: number;
+    deadlineMs?: number;
+    url?: string;
+    paymentMethod?: string;
+    /** A payer who closes the page after this many tries without an answer (default: no limit). */
+    tries?: number;
+  },
 ): Promise<PaymentOutcome> {
   const startedAt = Date.now();
   const paymentMethod =
@@ -57,7 +64,9 @@ export async function payAsTheSdkDoes(
   });
   const outcome: PaymentOutcome = { attemptId: request.attemptId, result: 'gave_up', retried: [], startedAt };
   const deadline = startedAt + (options.deadlineMs ?? 120_000);
-  for (let url = options.url ?? payer.relayUrl; Date.now() < deadline; url = payer.relayUrl) {
+  let tries = options.tries ?? Infinity;
+  for (let url = options.url ?? payer.relayUrl; Date.now() < deadline && tries > 0; url = payer.relayUrl) {
+    tries -= 1;
     const sentAt = Date.now();
     const answer = await postPayment(url, request);
     if (answer.status === 200 && answer.code === 'succeeded') {
@@ -73,6 +82,7 @@ export async function payAsTheSdkDoes(
       return { ...outcome, result: 'unclear', unclear: `${answer.status} ${answer.code}` };
     }
     outcome.retried.push(answer.code);
+    if (tries === 0) break;
     await new Promise((resolve) => setTimeout(resolve, answer.retryAfterMs));
   }
   return outcome;

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { spawnLogged, waitUntil, type Spawned } from './processes.js';
 
-// The package's own bin, which runs the compiled dist/ (FaultWorld builds it first): the relay as
-// production runs it, and one that restarts in about a second rather than compiling TypeScript.
-const BIN = path.resolve(import.meta.dirname, '../../../relay/bin/onepagepay-relay.js');
+// The compiled relay (FaultWorld builds it first), as `onepagepay-relay serve` runs it, started by
+// relay-main.mjs so that its HubSpot worker runs on the suite's clock; it restarts in about a second.
+const MAIN = path.resolve(import.meta.dirname, 'relay-main.mjs');
 
 /** One relay as its own OS process (one per zone), which a fault can kill -9 and the suite restart. */
 export class RelayProcess {
@@ -14,7 +14,7 @@ export class RelayProcess {
   constructor(
     readonly name: string,
     readonly port: number,
-    private readonly env: Record<string, string>,
+    private env: Record<string, string>,
     private readonly logFile: string,
   ) {}
 
@@ -28,7 +28,7 @@ export class RelayProcess {
 
   async start(): Promise<void> {
     if (this.process) this.restarts += 1;
-    const started = spawnLogged([process.execPath, BIN, 'serve'], {
+    const started = spawnLogged([process.execPath, MAIN], {
       env: { ...this.env, PORT: String(this.port), HOST: '127.0.0.1' },
       logFile: this.logFile,
     });
@@ -37,6 +37,13 @@ export class RelayProcess {
       if (started.child.exitCode !== null) throw new Error(`${this.name} exited; see ${this.logFile}`);
       return (await fetch(`${this.url}/readyz`)).ok;
     });
+  }
+
+  /** Stops it gracefully and starts it again with `env` changed: a redeploy with other settings. */
+  async restartWith(env: Record<string, string>): Promise<void> {
+    await this.stop();
+    this.env = { ...this.env, ...env };
+    await this.start();
   }
 
   /** kill -9: no graceful shutdown, requests in flight are cut. */

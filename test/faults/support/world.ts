@@ -18,11 +18,15 @@ import { TokenCipher } from '../../../relay/src/hubspot/token-cipher.js';
 import { createLogger } from '../../../relay/src/logger.js';
 import { seedTenantWithForm } from '../../../relay/src/testing/payment-fixtures.js';
 import { startCluster, type Cluster } from './cluster.js';
+import { FaultClock, formatSegment } from './fault-clock.js';
+import { HubSpotTap, type DealWrite } from './hubspot-tap.js';
 import type { Payer } from './load.js';
 import { runToEnd, spawnLogged, waitUntil, type Spawned } from './processes.js';
 import { RelayProcess } from './relays.js';
 import { StripeGate } from './stripe-gate.js';
 
+/** The relays' GET /metrics token (scenarios read the reconciliation counters). */
+export const METRICS_TOKEN = 'faults-metrics-token-0123456789abcdef';
 const WEBHOOK_SECRET = 'whsec_test_onepagepay_faults';
 const ENCRYPTION_KEYS = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
 const HAPROXY_DIR = path.resolve(import.meta.dirname, '../../../deploy/haproxy');
@@ -63,9 +67,17 @@ export class FaultWorld {
   hubspot!: HubSpotSandbox;
   gates: Record<'a' | 'b', StripeGate> = {} as never;
   relays: Record<'a' | 'b', RelayProcess> = {} as never;
+  /** The HubSpot sandbox's and the relays' HubSpot workers' clock (support/fault-clock.ts). */
+  readonly clock = new FaultClock();
+  /** Every deal HubSpot accepted, by transaction and relay (support/hubspot-tap.ts). */
+  readonly dealWrites: DealWrite[] = [];
   haproxy!: Spawned;
   logDir!: string;
   readonly ports = ports();
+  /** Where the Stripe sandbox sends its webhooks: HAProxy, as Stripe would. */
+  get stripeWebhook() {
+    return { url: `${this.url}/v1/webhooks/stripe`, secret: WEBHOOK_SECRET };
+  }
 
   get url(): string {
     return `http://127.0.0.1:${this.ports.haproxy}`;
@@ -83,11 +95,11 @@ export class FaultWorld {
       world.owner = openPostgres(world.cluster.url('postgres'), { min: 0, max: 4 }, { bindModels: true });
       await migrateToLatest(world.owner.knex);
       world.stripe = await startStripeSandbox({
-        webhook: { url: `${world.url}/v1/webhooks/stripe`, secret: WEBHOOK_SECRET },
+        webhook: world.stripeWebhook,
         // Stripe retries a failed delivery for days; a few tries over a minute cover any fault here.
         webhookRetryDelaysMs: [500, 1000, 2000, 4000, 8000, 15000, 30000],
       });
-      world.hubspot = await startHubSpotSandbox();
+      world.hubspot = await startHubSpotSandbox({ clock: () => world.clock.now() });
       for (const zone of ['a', 'b'] as const) {
         const { relay, gate } = await world.addRelay(`relay_${zone}`, world.ports.relays[zone]);
         world.relays[zone] = relay;
@@ -113,22 +125,52 @@ export class FaultWorld {
     return world;
   }
 
-  /** A relay process (not started) with a Stripe gate of its own; the suite closes both at the end. */
+  /**
+   * A relay process (not started) with a Stripe gate and a HubSpot tap of its own; the suite closes
+   * them at the end.
+   */
   async addRelay(name: string, port: number): Promise<{ relay: RelayProcess; gate: StripeGate }> {
     const gate = await StripeGate.start(this.stripe.url);
-    const relay = new RelayProcess(name, port, this.relayEnv(gate), path.join(this.logDir, `${name}.log`));
-    this.extra.push({ relay, gate });
+    const tap = await HubSpotTap.start(this.hubspot.url, name, this.dealWrites);
+    const relay = new RelayProcess(
+      name,
+      port,
+      this.relayEnv(gate, tap),
+      path.join(this.logDir, `${name}.log`),
+    );
+    this.extra.push({ relay, gate, tap });
     return { relay, gate };
   }
 
-  private readonly extra: Array<{ relay: RelayProcess; gate: StripeGate }> = [];
+  private readonly extra: Array<{ relay: RelayProcess; gate: StripeGate; tap: HubSpotTap }> = [];
 
-  private relayEnv(gate: StripeGate): Record<string, string> {
+  /**
+   * Runs the simulated clock `speed` times real time from now on, and restarts both zones' relays
+   * on it (one after the other, so HAProxy always has one), with `env` changed as well.
+   */
+  async setClockSpeed(speed: number, env: Record<string, string> = {}): Promise<void> {
+    const segment = formatSegment(this.clock.setSpeed(speed));
+    for (const zone of ['a', 'b'] as const) {
+      await this.relays[zone].restartWith({ ...env, FAULTS_CLOCK: segment });
+    }
+    await waitUntil('HAProxy routing to both relays', async () => (await fetch(`${this.url}/readyz`)).ok);
+  }
+
+  private relayEnv(gate: StripeGate, tap: HubSpotTap): Record<string, string> {
+    return {
+      ...this.relayDefaults(),
+      STRIPE_API_BASE: gate.url,
+      HUBSPOT_API_BASE: tap.url,
+      FAULTS_CLOCK: formatSegment(this.clock.segment),
+    };
+  }
+
+  /** The settings every relay runs with (a scenario that changes some puts these back). */
+  relayDefaults(): Record<string, string> {
     return {
       DATABASE_URL: this.cluster.url('onepagepay_app'),
       DATABASE_OWNER_URL: this.cluster.url('postgres'),
       LOG_LEVEL: 'warn',
-      STRIPE_API_BASE: gate.url,
       STRIPE_TEST_SECRET_KEY: this.stripe.keys.secretTest,
       STRIPE_TEST_PUBLISHABLE_KEY: this.stripe.keys.publishableTest,
       STRIPE_TEST_WEBHOOK_SECRET: WEBHOOK_SECRET,
@@ -145,7 +187,6 @@ export class FaultWorld {
       RATE_LIMIT_PUBLIC_READS_PER_MINUTE: '1000000',
       SHUTDOWN_GRACE_MS: '1000',
       STATUS_CACHE_MS: '1000',
-      HUBSPOT_API_BASE: this.hubspot.url,
       ONEPAGEPAY_ENCRYPTION_KEYS: ENCRYPTION_KEYS,
       HUBSPOT_WORKER_ENABLED: 'true',
       HUBSPOT_WORKER_POLL_MS: '200',
@@ -154,6 +195,12 @@ export class FaultWorld {
       HUBSPOT_RETRY_MAX_MS: '5000',
       HUBSPOT_MAX_ATTEMPTS: '1000',
       HUBSPOT_TIMEOUT_MS: '3000',
+      // The reconciliation sweep runs in every relay, as in production, but every few seconds
+      // (production: every 15 minutes) so that it takes part in every fault.
+      RECONCILE_INTERVAL_MS: '10000',
+      RECONCILE_LOOKBACK_HOURS: '1',
+      RECONCILE_GRACE_MS: '3000',
+      METRICS_TOKEN,
     };
   }
 
@@ -198,7 +245,7 @@ export class FaultWorld {
   async close(keep = false): Promise<void> {
     await this.haproxy?.stop(5_000);
     for (const { relay } of this.extra) await relay.stop();
-    for (const { gate } of this.extra) await gate.close();
+    for (const { gate, tap } of this.extra) await Promise.all([gate.close(), tap.close()]);
     await this.owner?.close();
     await this.stripe?.close();
     await this.hubspot?.close();
