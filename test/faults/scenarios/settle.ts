@@ -70,6 +70,7 @@ export function outboxFigures(outbox: OutboxUnderFault): Record<string, number |
     'deal writes by relay': Object.entries(outbox.byRelay)
       .map(([relay, count]) => `${relay} ${count}`)
       .join(' / '),
-    'jobs delivered again after the fault': outbox.redelivered,
+    'jobs delivered again': outbox.redelivered,
+    'of them first delivered after the fault window (open finding)': outbox.redeliveredOutsideFault,
   };
 }
