@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildCdnFromSources } from '../merchants/cdn-from-sources.js';
 
 export interface DemoPageOptions {
   relayUrl: string;
@@ -85,21 +86,8 @@ export function renderDemoPage(html: string, options: DemoPageOptions): string {
     .replace(/https:\/\/js\.hsforms\.net\/forms\/embed\/developer\/\d+\.js/, '/__fakes/hubspot-v4.js');
 }
 
-/**
- * Bundles the CDN script and its PayPal half from the current sources with rollup's JS API (about a
- * second each), so the demo never serves a stale packages/cdn/dist.
- */
-async function bundleCdnScript(): Promise<{ core: string; paypal: string }> {
-  // A plain-JavaScript build script outside this project: imported by URL, untyped.
-  const build = (await import(new URL('../../../packages/cdn/scripts/build.mjs', import.meta.url).href)) as {
-    bundleIife(options?: { half?: 'paypal'; paypalIntegrity?: string }): Promise<string>;
-    integrityOf(code: string): string;
-  };
-  // The half first: the core carries its hash (as `buildCdn` does), so the half is built only once.
-  const paypal = await build.bundleIife({ half: 'paypal' });
-  const core = await build.bundleIife({ paypalIntegrity: build.integrityOf(paypal) });
-  return { core, paypal };
-}
+/** The checkout's CDN package, built from its sources so the demo never serves a stale dist/. */
+const CDN_PACKAGE_DIR = fileURLToPath(new URL('../../../packages/cdn', import.meta.url));
 
 /** The PayPal half of the CDN script, which the core fetches from beside itself. */
 const PAYPAL_HALF = /^\/onepagepay-paypal-[\w.-]+\.min\.js$/;
@@ -109,7 +97,7 @@ const PAYPAL_HALF = /^\/onepagepay-paypal-[\w.-]+\.min\.js$/;
  * Stripe.js and HubSpot's embeds, and returns its URL.
  */
 export async function serveDemoPage(options: DemoPageOptions): Promise<DemoPage> {
-  const bundle = await bundleCdnScript();
+  const bundle = await buildCdnFromSources(CDN_PACKAGE_DIR);
   const server = http.createServer((request, response) => {
     void answer(request.url ?? '/', options, bundle).then(
       ({ status, type, body }) => {

@@ -1,8 +1,8 @@
 import { access, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { CdnScript } from '@onepagepay/protocol';
+import { buildCdnFromSources } from './cdn-from-sources.js';
 
 /** Where the snippet loads the script from: jsDelivr serves every npm release of @onepagepay/cdn. */
 export const CDN_BASE = 'https://cdn.jsdelivr.net/npm/@onepagepay/cdn';
@@ -11,11 +11,6 @@ export const CDN_BASE = 'https://cdn.jsdelivr.net/npm/@onepagepay/cdn';
 interface CdnManifest {
   version: string;
   files: Array<{ file: string; integrity: string }>;
-}
-
-interface CdnBuildScript {
-  bundleIife(options?: { half?: 'paypal'; paypalIntegrity?: string }): Promise<string>;
-  integrityOf(code: string): string;
 }
 
 let loaded: Promise<CdnScript> | undefined;
@@ -39,7 +34,7 @@ export function cdnScript(): Promise<CdnScript> {
 async function readCdnScript(): Promise<CdnScript> {
   const packageDir = dirname(createRequire(import.meta.url).resolve('@onepagepay/cdn/package.json'));
   const manifest = (await exists(`${packageDir}/scripts/build.mjs`))
-    ? await buildManifest(`${packageDir}/scripts/build.mjs`)
+    ? await buildManifest(packageDir)
     : (JSON.parse(await readFile(`${packageDir}/dist/manifest.json`, 'utf8')) as CdnManifest);
   const versioned = `onepagepay-${manifest.version}.min.js`;
   const file = manifest.files.find((candidate) => candidate.file === versioned);
@@ -54,17 +49,9 @@ async function readCdnScript(): Promise<CdnScript> {
 }
 
 /** What buildCdn would write into manifest.json for the versioned core file, without writing it. */
-async function buildManifest(script: string): Promise<CdnManifest> {
-  // A plain-JavaScript build script of the checkout, outside this project: imported by URL, untyped.
-  const build = (await import(pathToFileURL(script).href)) as CdnBuildScript;
-  const version = (
-    JSON.parse(await readFile(new URL('../package.json', pathToFileURL(script)), 'utf8')) as {
-      version: string;
-    }
-  ).version;
-  const paypal = await build.bundleIife({ half: 'paypal' });
-  const core = await build.bundleIife({ paypalIntegrity: build.integrityOf(paypal) });
-  return { version, files: [{ file: `onepagepay-${version}.min.js`, integrity: build.integrityOf(core) }] };
+async function buildManifest(packageDir: string): Promise<CdnManifest> {
+  const { version, integrity } = await buildCdnFromSources(packageDir);
+  return { version, files: [{ file: `onepagepay-${version}.min.js`, integrity }] };
 }
 
 const exists = (path: string) =>
