@@ -10,6 +10,7 @@ import { checkPasswordPolicy, hashPassword } from './passwords.js';
 import { randomSecret, sha256Hex } from './secrets.js';
 import { createSession } from './sessions.js';
 import { insertUser, normalizeLoginEmail } from './users.js';
+import { dashboardLink } from './dashboard-link.js';
 
 /** An invitation link works once, within this time. */
 export const INVITATION_TTL_MS = 72 * 60 * 60_000;
@@ -197,9 +198,7 @@ function invitationMail(
   role: 'owner' | 'member',
   token: string,
 ) {
-  const link = deps.signupVerifyUrl
-    ? `${deps.signupVerifyUrl.href.replace(/#.*$/, '')}#invite=${token}`
-    : undefined;
+  const link = dashboardLink(deps.signupVerifyUrl, 'invite', token);
   return {
     to: email,
     subject: `You are invited to ${tenantName} on OnePagePay`,

@@ -9,6 +9,7 @@ import { checkPasswordPolicy, hashPassword } from './passwords.js';
 import { randomSecret, sha256Hex } from './secrets.js';
 import { createSession } from './sessions.js';
 import { findLoginCandidate, normalizeLoginEmail, signUp, type MerchantUser } from './users.js';
+import { dashboardLink } from './dashboard-link.js';
 
 /** A verification link works once, within this time. */
 export const SIGNUP_TOKEN_TTL_MS = 60 * 60_000;
@@ -93,9 +94,7 @@ export async function verifySignup(
 }
 
 function verificationMail(deps: SignupDeps, email: string, businessName: string, token: string) {
-  const link = deps.signupVerifyUrl
-    ? `${deps.signupVerifyUrl.href.replace(/#.*$/, '')}#token=${token}`
-    : undefined;
+  const link = dashboardLink(deps.signupVerifyUrl, 'token', token);
   return {
     to: email,
     subject: 'Confirm your email for OnePagePay',
