@@ -118,6 +118,10 @@ describe('loadConfig', () => {
     [{ TRUSTED_PROXY_HOPS: '-1' }, /^TRUSTED_PROXY_HOPS must be an integer from 0 to 10/],
     [{ HUBSPOT_WORKER_TENANT_CONCURRENCY: '0' }, /^HUBSPOT_WORKER_TENANT_CONCURRENCY /],
     [{ HUBSPOT_WORKER_BATCH_CONCURRENCY: 'many' }, /^HUBSPOT_WORKER_BATCH_CONCURRENCY must be an integer/],
+    [
+      { HUBSPOT_WORKER_LEASE_MS: '30000' },
+      /^HUBSPOT_WORKER_LEASE_MS \(30000\) must be at least twice HUBSPOT_TIMEOUT_MS \(15000\)/,
+    ],
   ];
   for (const [env, message] of failures) {
     it(`fails naming the variable: ${Object.keys(env).join(', ')}`, () => {

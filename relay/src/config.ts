@@ -2,6 +2,7 @@ import path from 'node:path';
 import { readCardTestingConfig, type CardTestingConfig } from './defence/card-testing-config.js';
 import { parseHostList } from './db/primary-host.js';
 import { ConfigError } from './errors.js';
+import { LEASE_MARGIN_MS } from './hubspot/job-lease.js';
 import { readSentryConfig, type SentryConfig } from './observability/sentry-config.js';
 
 export interface StripeKeys {
@@ -236,6 +237,15 @@ function readHubSpotConfig(env: Env): HubSpotConfig {
     );
   }
   const redirectUri = readUrl(env, 'HUBSPOT_REDIRECT_URI');
+  const timeoutMs = readInteger(env, 'HUBSPOT_TIMEOUT_MS', 15_000, 100, 120_000);
+  const leaseMs = readInteger(env, 'HUBSPOT_WORKER_LEASE_MS', 120_000, 1_000, 3_600_000);
+  // A worker renews its lease at half-time and makes a call only if the lease outlasts the call's
+  // deadline (hubspot/job-lease.ts): a lease under two deadlines would leave it unable to call.
+  if (leaseMs < 2 * timeoutMs + LEASE_MARGIN_MS) {
+    throw new ConfigError(
+      `HUBSPOT_WORKER_LEASE_MS (${leaseMs}) must be at least twice HUBSPOT_TIMEOUT_MS (${timeoutMs}) plus ${LEASE_MARGIN_MS} ms.`,
+    );
+  }
   return {
     apiBase,
     formsApiBase: readUrl(env, 'HUBSPOT_FORMS_API_BASE') ?? apiBase,
@@ -247,14 +257,14 @@ function readHubSpotConfig(env: Env): HubSpotConfig {
         }
       : undefined,
     probeToken: env.HUBSPOT_PROBE_TOKEN || undefined,
-    timeoutMs: readInteger(env, 'HUBSPOT_TIMEOUT_MS', 15_000, 100, 120_000),
+    timeoutMs,
     worker: {
       enabled: readBoolean(env, 'HUBSPOT_WORKER_ENABLED', true),
       pollMs: readInteger(env, 'HUBSPOT_WORKER_POLL_MS', 1_000, 10, 600_000),
       claimLimit: readInteger(env, 'HUBSPOT_WORKER_CLAIM_LIMIT', 500, 1, 10_000),
       tenantConcurrency: readInteger(env, 'HUBSPOT_WORKER_TENANT_CONCURRENCY', 4, 1, 64),
       batchConcurrency: readInteger(env, 'HUBSPOT_WORKER_BATCH_CONCURRENCY', 4, 1, 16),
-      leaseMs: readInteger(env, 'HUBSPOT_WORKER_LEASE_MS', 120_000, 1_000, 3_600_000),
+      leaseMs,
       maxAttempts: readInteger(env, 'HUBSPOT_MAX_ATTEMPTS', 15, 1, 1_000),
       retryBaseMs: readInteger(env, 'HUBSPOT_RETRY_BASE_MS', 15_000, 1, 3_600_000),
       retryMaxMs: readInteger(env, 'HUBSPOT_RETRY_MAX_MS', 3_600_000, 1, 86_400_000),

@@ -15,6 +15,8 @@ export interface ClaimedJob {
   createdAt: Date;
   /** This claim's fencing token: outcomes are recorded only while the job is still ours. */
   lockedBy: string;
+  /** When the claim's lease ends, on the worker's clock (see JobLease). */
+  leaseUntil: Date;
 }
 
 /**
@@ -48,5 +50,6 @@ export async function claimDueJobs(
     attempts: row['attempts'] as number,
     createdAt: new Date(row['created_at'] as string | Date),
     lockedBy: row['locked_by'] as string,
+    leaseUntil: options.leaseUntil,
   }));
 }

@@ -3,6 +3,7 @@ import type { Clock } from './clock.js';
 import type { HubSpotClientFactory } from './client-factory.js';
 import type { OpenConnection } from './connection-store.js';
 import { classifyFailure, HubSpotFailure, lowerCaseKeys } from './hubspot-failure.js';
+import { LeaseLost, type JobLease } from './job-lease.js';
 import type { PortalRateLimiter } from './rate-limiter.js';
 
 export interface SessionDeps {
@@ -31,6 +32,8 @@ export class HubSpotSession {
   constructor(
     private readonly deps: SessionDeps,
     readonly connection: OpenConnection,
+    /** The worker's claim on the jobs this session delivers: no call outlives it (see JobLease). */
+    private readonly lease?: Pick<JobLease, 'ensure'>,
   ) {
     this.limiter = deps.limiterFor(connection.portalId);
     this.client = this.makeClient();
@@ -43,10 +46,12 @@ export class HubSpotSession {
       const sentAt = await this.limiter.acquire();
       let failure: HubSpotFailure;
       try {
+        await this.lease?.ensure(this.deps.timeoutMs);
         const result = await withDeadline(work(this.client), this.deps.timeoutMs);
         this.deps.onRequest?.({ status: 200, rateLimited: false });
         return result;
       } catch (error) {
+        if (error instanceof LeaseLost) throw error;
         failure = classifyFailure(error);
         this.deps.onRequest?.({
           status: failure.details.status,

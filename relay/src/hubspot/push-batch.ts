@@ -4,6 +4,7 @@ import type { ClaimedJob } from './claim-jobs.js';
 import { classifyFailure, type HubSpotFailure } from './hubspot-failure.js';
 import type { HubSpotSession } from './hubspot-session.js';
 import { recordFailed, recordSynced } from './job-outcomes.js';
+import { LeaseLost } from './job-lease.js';
 import type { LoadedTransaction } from './load-records.js';
 import { currencyProblem, resolveDealPlacement, type PortalSettings } from './portal-settings.js';
 import { pushRecords } from './push-records.js';
@@ -61,6 +62,7 @@ export async function pushBatch(context: BatchContext, records: LoadedTransactio
   try {
     outcomes = await pushRecords(context.session, ready);
   } catch (error) {
+    if (error instanceof LeaseLost) throw error;
     const failure = classifyFailure(error);
     const jobs = ready.flatMap((record) => context.jobsOf(record.transactionId));
     if (!isRecordRejection(failure)) return context.fail(jobs, failure);

@@ -11,6 +11,7 @@ import { classifyFailure } from './hubspot-failure.js';
 import { HubSpotSession, type SessionDeps } from './hubspot-session.js';
 import { loadTransactions, PUSHED_STATUSES, type LoadedTransaction } from './load-records.js';
 import { completeJobs, recordFailed, releaseJobs } from './job-outcomes.js';
+import { JobLease, LeaseLost } from './job-lease.js';
 import { learnPortal } from './connect.js';
 import { checkTenantForms, readFormCheck, saveFormCheck } from './form-check.js';
 import { nextPortalMidnight, type PortalSettings } from './portal-settings.js';
@@ -41,13 +42,41 @@ export interface TenantSyncResult {
 const REFRESH_AHEAD_MS = 5 * 60_000;
 const DEFAULT_FORMS_BASE = new URL('https://api.hsforms.com');
 
-/** Delivers one tenant's claimed jobs: CRM pushes in batches of 100, then due form submissions. */
+/**
+ * Delivers one tenant's claimed jobs: CRM pushes in batches of 100, then due form submissions.
+ * Every HubSpot call is made under the claim's lease (JobLease); when the lease cannot be kept, the
+ * worker stops and leaves the rest to whoever claims them next, recording nothing for them.
+ */
 export async function syncTenantJobs(
   deps: TenantSyncDeps,
   scope: TenantScope,
   jobs: ClaimedJob[],
 ): Promise<TenantSyncResult> {
   const result: TenantSyncResult = { synced: 0, failed: 0, dead: 0, formsSubmitted: 0 };
+  const lease = JobLease.of(
+    { knex: deps.knex, clock: deps.clock, leaseMs: deps.hubspot.worker.leaseMs },
+    scope,
+    jobs,
+  );
+  try {
+    return await deliverTenantJobs(deps, scope, jobs, lease, result);
+  } catch (error) {
+    if (!(error instanceof LeaseLost)) throw error;
+    deps.logger.warn(
+      { tenantId: scope.tenantId, jobs: jobs.length, reason: error.message },
+      'hubspot lease lost: jobs left for the next claim',
+    );
+    return result;
+  }
+}
+
+async function deliverTenantJobs(
+  deps: TenantSyncDeps,
+  scope: TenantScope,
+  jobs: ClaimedJob[],
+  lease: JobLease,
+  result: TenantSyncResult,
+): Promise<TenantSyncResult> {
   const connection = await loadConnection(deps.knex, deps.cipher, scope);
   if (!connection || connection.status !== 'connected') {
     await releaseJobs(deps.knex, scope, jobs, {
@@ -58,6 +87,7 @@ export async function syncTenantJobs(
   let halted = false;
   /** Applies one failure to the jobs it hit; a DAILY limit or a broken connection halts the tenant. */
   const fail = async (failedJobs: ClaimedJob[], error: unknown) => {
+    if (error instanceof LeaseLost) throw error;
     const failure = classifyFailure(error);
     const now = deps.clock.now();
     if (failure.kind === 'rate_limited' && failure.details.policy === 'DAILY') {
@@ -107,7 +137,7 @@ export async function syncTenantJobs(
     ) {
       connection.accessToken = await deps.session.refresh(connection);
     }
-    session = new HubSpotSession(deps.session, connection);
+    session = new HubSpotSession(deps.session, connection, lease);
     if (!connection.propertiesReadyAt) {
       await ensureCustomProperties(session);
       await markPropertiesReady(deps.knex, scope, new Date(deps.clock.now()));
@@ -193,6 +223,7 @@ export async function syncTenantJobs(
         await completeJobs(deps.knex, scope, [job]);
         if (outcome.by === 'relay') result.formsSubmitted++;
       } catch (error) {
+        if (error instanceof LeaseLost) throw error;
         // A 400 from the forms API (a required field the relay cannot fill) will not pass on retry.
         const failure = classifyFailure(error);
         if (isRecordRejection(failure)) await deadLetter(context, [job], failure.message);

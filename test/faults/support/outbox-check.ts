@@ -15,6 +15,9 @@ export interface OutboxUnderFault {
   outsideAt: string[];
 }
 
+/** A lease (8 s in the suite) and a longest retry (5 s), twice over. */
+const DONE_WITHIN_MS = 30_000;
+
 /**
  * Each HubSpot job of a tenant delivered exactly once by the relays' workers sharing the outbox,
  * except the deliveries in flight when the fault struck (`faultFrom`..`faultTo`): their worker
@@ -28,9 +31,18 @@ export async function checkOutbox(
   writes: readonly DealWrite[],
   fault: { from: number; to: number },
 ): Promise<OutboxUnderFault> {
-  const jobs = (await knex('outbox')
-    .where({ tenant_id: tenantId, topic: 'hubspot.transaction' })
-    .select('transaction_id', 'status')) as Array<{ transaction_id: string; status: string }>;
+  const readJobs = async () =>
+    (await knex('outbox')
+      .where({ tenant_id: tenantId, topic: 'hubspot.transaction' })
+      .select('transaction_id', 'status')) as Array<{ transaction_id: string; status: string }>;
+  // A transaction can be synced while a later job of it (another status) still waits for its
+  // retry or for a lease a fault left behind: the outbox gets that long to finish.
+  const deadline = Date.now() + DONE_WITHIN_MS;
+  let jobs = await readJobs();
+  while (jobs.some((job) => job.status !== 'done') && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    jobs = await readJobs();
+  }
   const jobsOf = new Map<string, number>();
   for (const job of jobs) jobsOf.set(job.transaction_id, (jobsOf.get(job.transaction_id) ?? 0) + 1);
   const mine = writes.filter((write) => jobsOf.has(write.transactionId));

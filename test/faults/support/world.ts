@@ -190,7 +190,9 @@ export class FaultWorld {
       ONEPAGEPAY_ENCRYPTION_KEYS: ENCRYPTION_KEYS,
       HUBSPOT_WORKER_ENABLED: 'true',
       HUBSPOT_WORKER_POLL_MS: '200',
-      HUBSPOT_WORKER_LEASE_MS: '5000',
+      // At least two call deadlines plus a second (the relay refuses less: hubspot/job-lease.ts),
+      // short so that jobs a fault cut short run again soon.
+      HUBSPOT_WORKER_LEASE_MS: '8000',
       HUBSPOT_RETRY_BASE_MS: '500',
       HUBSPOT_RETRY_MAX_MS: '5000',
       HUBSPOT_MAX_ATTEMPTS: '1000',
