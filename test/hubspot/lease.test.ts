@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import type { Client } from '@hubspot/api-client';
+import { claimDueJobs } from '../../relay/src/hubspot/claim-jobs.js';
 import { createHubSpotClientFactory } from '../../relay/src/hubspot/client-factory.js';
+import { JobLease } from '../../relay/src/hubspot/job-lease.js';
 import type { HubSpotClientFactory } from '../../relay/src/hubspot/client-factory.js';
 import { allSynced, drain, HubSpotWorld } from './support.js';
 
@@ -60,11 +62,19 @@ describe('HubSpot push: the lease bounds every delivery', function () {
     assert.equal(other.tap.dealWrites, 1, 'the other relay wrote the three deals in one batch');
     assert.equal(slow.tap.dealWrites, 0, 'the stalled worker made no call after its lease');
     assert.equal(result.synced, 0);
-    assert.ok(lines.some((line) => line.includes('hubspot lease lost')), 'the worker says why it stopped');
+    assert.ok(
+      lines.some((line) => line.includes('hubspot lease lost')),
+      'the worker says why it stopped',
+    );
     assert.ok(await allSynced(world.knex, seeded.tenant.id, 3));
     assert.equal(world.hubspot.deals(seeded.portalId).length, 3);
-    const jobs = await world.knex('outbox').where({ tenant_id: seeded.tenant.id, topic: 'hubspot.transaction' });
-    assert.ok(jobs.every((job) => job.status === 'done' && job.attempts === 0), 'no attempt counted');
+    const jobs = await world
+      .knex('outbox')
+      .where({ tenant_id: seeded.tenant.id, topic: 'hubspot.transaction' });
+    assert.ok(
+      jobs.every((job) => job.status === 'done' && job.attempts === 0),
+      'no attempt counted',
+    );
   });
 
   it('renews the lease of a round that outlasts it, so no other relay claims its jobs meanwhile', async () => {
@@ -94,5 +104,38 @@ describe('HubSpot push: the lease bounds every delivery', function () {
     assert.equal(slow.tap.dealWrites, 1);
     await drain(other, world.clock, { until: () => allSynced(world.knex, seeded.tenant.id, 6) });
     assert.equal(world.hubspot.deals(seeded.portalId).length, 6);
+  });
+
+  it('keeps the lease alive while the worker waits on anything, and lets it lapse once released', async () => {
+    const seeded = await world.seedConnectedTenant();
+    await world.payDirectlyMany(seeded, ['k1@example.com', 'k2@example.com']);
+    // Real time here: the heartbeat is a timer. A 1.5 s lease, renewed every 0.5 s.
+    const leaseMs = 1_500;
+    const knex = (world.relay.database.app ?? world.relay.database).knex;
+    const claim = () => {
+      const now = Date.now() + 1000;
+      return claimDueJobs(knex, 10, { now: new Date(now), leaseUntil: new Date(now + leaseMs) });
+    };
+    const clock = { now: () => Date.now() + 1000 };
+    const jobs = await claim();
+    assert.equal(jobs.length, 2);
+    const lease = JobLease.of(
+      { knex, clock, leaseMs },
+      { tenantId: seeded.tenant.id, livemode: false },
+      jobs,
+    );
+    lease.keepAlive();
+    try {
+      // A round stuck for three leases in a database wait makes no call, so only the heartbeat renews.
+      for (const until = Date.now() + 3 * leaseMs; Date.now() < until;) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        assert.deepEqual(await claim(), [], 'no other claimer gets the jobs while the lease is kept');
+      }
+      await lease.ensure(100);
+    } finally {
+      lease.release();
+    }
+    await new Promise((resolve) => setTimeout(resolve, leaseMs + 200));
+    assert.equal((await claim()).length, 2, 'released, the lease lapses and the jobs are claimed again');
   });
 });

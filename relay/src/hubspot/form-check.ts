@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { inTenantTransaction, type TenantScope } from '../db/tenant-scope.js';
 import { classifyFailure } from './hubspot-failure.js';
+import { LeaseLost } from './job-lease.js';
 import type { HubSpotSession } from './hubspot-session.js';
 
 /** The hidden fields the relay's fallback submission carries; HubSpot refuses them unless the form has them. */
@@ -34,6 +35,7 @@ export async function readFormCheck(
       missingFields: HIDDEN_FIELDS.filter((name) => !fields.some((field) => field.name === name)),
     };
   } catch (error) {
+    if (error instanceof LeaseLost) throw error;
     const failure = classifyFailure(error);
     // Only an answer about the form itself is a finding; an outage or a 429 is for the caller.
     if (failure.kind !== 'rejected') throw failure;

@@ -34,6 +34,9 @@ export interface JobLeaseDeps {
  */
 export class JobLease {
   private renewing: Promise<void> | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  /** Set once the lease ran out: nothing of it can be trusted any more. */
+  private lost: LeaseLost | undefined;
 
   constructor(
     private readonly deps: JobLeaseDeps,
@@ -46,7 +49,8 @@ export class JobLease {
   /** The lease of one claim's jobs of one tenant. */
   static of(deps: JobLeaseDeps, scope: TenantScope, jobs: readonly ClaimedJob[]): JobLease {
     const tokens = new Set(jobs.map((job) => job.lockedBy));
-    if (tokens.size !== 1) throw new Error(`one lease holds the jobs of one claim (got ${tokens.size} tokens)`);
+    if (tokens.size !== 1)
+      throw new Error(`one lease holds the jobs of one claim (got ${tokens.size} tokens)`);
     const until = Math.min(...jobs.map((job) => job.leaseUntil.getTime()));
     return new JobLease(deps, scope, [...tokens][0] as string, until);
   }
@@ -55,8 +59,30 @@ export class JobLease {
     return this.until;
   }
 
+  /**
+   * Renews the lease every third of it while the worker works, calls or not: a round also waits on
+   * the database (loading records, recording outcomes), and after a failover those waits alone
+   * outlasted a lease, so another relay claimed and delivered jobs whose first delivery was still
+   * being recorded. A failed renewal is left to `ensure`, which decides before the next call.
+   */
+  keepAlive(): void {
+    this.heartbeat ??= setInterval(() => {
+      if (this.lost || this.until - this.deps.clock.now() > (this.deps.leaseMs * 2) / 3) return;
+      this.renewing ??= this.renew().finally(() => (this.renewing = undefined));
+      this.renewing.catch(() => {});
+    }, this.deps.leaseMs / 3);
+    this.heartbeat.unref();
+  }
+
+  /** The round is over: no more renewals. */
+  release(): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+  }
+
   /** Resolves when the lease will last `callMs` more (renewing it if needed); throws LeaseLost otherwise. */
   async ensure(callMs: number): Promise<void> {
+    if (this.lost) throw this.lost;
     const needed = callMs + LEASE_MARGIN_MS;
     const left = this.until - this.deps.clock.now();
     // Renewing at half the lease keeps one renewal per half lease, however many calls there are.
@@ -76,7 +102,7 @@ export class JobLease {
 
   private async renew(): Promise<void> {
     const heldUntil = this.until;
-    if (this.deps.clock.now() >= heldUntil) throw new LeaseLost('the lease ran out before it was renewed');
+    if (this.deps.clock.now() >= heldUntil) throw this.loseIt('the lease ran out before it was renewed');
     const next = this.deps.clock.now() + this.deps.leaseMs;
     try {
       await inTenantTransaction(this.deps.knex, this.scope, (trx) =>
@@ -89,7 +115,12 @@ export class JobLease {
     }
     // Only a renewal that ended while the lease still held is sure to have kept every job: after
     // `heldUntil` another relay may have claimed some (their token changed, so they were not extended).
-    if (this.deps.clock.now() >= heldUntil) throw new LeaseLost('the lease ran out while it was renewed');
+    if (this.deps.clock.now() >= heldUntil) throw this.loseIt('the lease ran out while it was renewed');
     this.until = next;
+  }
+
+  private loseIt(reason: string): LeaseLost {
+    this.release();
+    return (this.lost = new LeaseLost(reason));
   }
 }

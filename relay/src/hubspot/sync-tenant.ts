@@ -58,6 +58,7 @@ export async function syncTenantJobs(
     scope,
     jobs,
   );
+  lease.keepAlive();
   try {
     return await deliverTenantJobs(deps, scope, jobs, lease, result);
   } catch (error) {
@@ -67,6 +68,8 @@ export async function syncTenantJobs(
       'hubspot lease lost: jobs left for the next claim',
     );
     return result;
+  } finally {
+    lease.release();
   }
 }
 
