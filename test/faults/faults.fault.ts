@@ -78,19 +78,11 @@ describe(`fault suite (scale ${scale}, ${rate} payers/s)`, function () {
     record(await killBetweenChargeAndCommit(world, sizes));
   });
 
-  // Open findings (docs/reliability.md, "Open findings"): both scenarios failed on 2026-12-07 and run
-  // only with FAULTS_OPEN=1 until they are explained and fixed.
-  const openFinding = (test: Mocha.Context) => {
-    if (!process.env.FAULTS_OPEN) test.skip();
-  };
-
-  it(`a relay killed after Stripe's success, the webhook lost and the payer gone: the sweeps record every charge once`, async function () {
-    openFinding(this);
+  it(`a relay killed after Stripe's success, the webhook lost and the payer gone: the sweeps record every charge once`, async () => {
     record(await sweepOnly(world, sizes));
   });
 
-  it('the primary cut off from the monitor and the standby under load: no split brain, payments resume', async function () {
-    openFinding(this);
+  it('the primary cut off from the monitor and the standby under load: no split brain, payments resume', async () => {
     record(await splitZone(world, sizes));
   });
 

@@ -55,10 +55,6 @@ export class JobLease {
     return new JobLease(deps, scope, [...tokens][0] as string, until);
   }
 
-  get endsAt(): number {
-    return this.until;
-  }
-
   /**
    * Renews the lease every third of it while the worker works, calls or not: a round also waits on
    * the database (loading records, recording outcomes), and after a failover those waits alone

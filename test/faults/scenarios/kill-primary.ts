@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { payAsTheSdkDoes, runOpenLoop } from '../support/load.js';
 import { checkOutbox } from '../support/outbox-check.js';
 import { waitUntil } from '../support/processes.js';
-import type { Figures } from '../support/ledger.js';
+import { printFigures, type Figures } from '../support/ledger.js';
 import type { FaultWorld } from '../support/world.js';
 import { assertOutbox, outboxFigures, settle, sleep } from './settle.js';
 
@@ -65,12 +65,13 @@ export async function killPrimary(
     to: Math.max(killedAt + writableAfterMs, resumedAt),
   });
   assert.equal(restarts(), restartsBefore, 'no relay was restarted');
-  // An open finding (docs/reliability.md): after a failover some jobs run again later than the
-  // fault window allows, so the outbox is asserted only with FAULTS_OPEN=1; its figures always print.
-  if (process.env.FAULTS_OPEN) assertOutbox(outbox);
-  return {
+  const result = {
     ...figures,
     failoverSeconds: (resumedAt - killedAt) / 1000,
     extra: { ...figures.extra, ...outboxFigures(outbox) },
   };
+  // Printed before the outbox check, so a run that fails it still shows what happened.
+  printFigures(result);
+  assertOutbox(outbox);
+  return result;
 }

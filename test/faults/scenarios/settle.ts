@@ -71,6 +71,6 @@ export function outboxFigures(outbox: OutboxUnderFault): Record<string, number |
       .map(([relay, count]) => `${relay} ${count}`)
       .join(' / '),
     'jobs delivered again': outbox.redelivered,
-    'of them first delivered after the fault window (open finding)': outbox.redeliveredOutsideFault,
+    'of them first delivered after the fault window': outbox.redeliveredOutsideFault,
   };
 }
