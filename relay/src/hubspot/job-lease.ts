@@ -64,8 +64,7 @@ export class JobLease {
   keepAlive(): void {
     this.heartbeat ??= setInterval(() => {
       if (this.lost || this.until - this.deps.clock.now() > (this.deps.leaseMs * 2) / 3) return;
-      this.renewing ??= this.renew().finally(() => (this.renewing = undefined));
-      this.renewing.catch(() => {});
+      this.renewOnce().catch(() => {});
     }, this.deps.leaseMs / 3);
     this.heartbeat.unref();
   }
@@ -84,8 +83,7 @@ export class JobLease {
     // Renewing at half the lease keeps one renewal per half lease, however many calls there are.
     if (left >= Math.max(needed, this.deps.leaseMs / 2)) return;
     try {
-      this.renewing ??= this.renew().finally(() => (this.renewing = undefined));
-      await this.renewing;
+      await this.renewOnce();
     } catch (error) {
       // Not renewed (the database away for a moment): what is left may still cover this call.
       if (this.until - this.deps.clock.now() >= needed) return;
@@ -94,6 +92,12 @@ export class JobLease {
     if (this.until - this.deps.clock.now() < needed) {
       throw new LeaseLost(`the lease (${this.deps.leaseMs} ms) is too short for a ${callMs} ms call`);
     }
+  }
+
+  /** One renewal at a time: the heartbeat and concurrent calls share the one in flight. */
+  private renewOnce(): Promise<void> {
+    this.renewing ??= this.renew().finally(() => (this.renewing = undefined));
+    return this.renewing;
   }
 
   private async renew(): Promise<void> {
