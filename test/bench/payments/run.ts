@@ -5,6 +5,7 @@
  *
  *   npm run bench:payments -- [--payments=3000] [--concurrency=16] [--warm-up=3000] [--rounds=5]
  *                             [--vacuum=false] [--sandbox-state=true] [--build=false]
+ *                             [--statements=true]
  *
  * After the same warm-up on both sides, it runs `rounds` rounds of `payments` payments through the
  * relay and as many baseline transactions, alternating which side goes first, each round on freshly
@@ -12,6 +13,9 @@
  *
  * `--sandbox-state=true` runs the sandbox as `npm start` does, keeping its objects in a state file
  * (written in batched snapshots), to show what that costs the payment path.
+ *
+ * `--statements=true` prints, per side and round, every statement PostgreSQL ran (pg_stat_statements:
+ * calls per payment, mean execution time, shared buffers), background work included.
  *
  * `--build=false` runs the relay and sandbox from source instead of compiling them first: how
  * `npm test` runs this bench with tiny counts (test/bench/benches-alive.test.ts), nothing built.
@@ -33,6 +37,7 @@ import { formatRow, median, runConcurrently } from '../support/measure.js';
 import { freePort, startProcess } from '../support/processes.js';
 import { baselineSide, relaySide, type Round } from './sides.js';
 import { UNTHROTTLED_RELAY_ENV } from '../support/unthrottled-relay-env.js';
+import { printStatements, statementStats } from './statement-stats.js';
 
 const args = Object.fromEntries(
   process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=') as [string, string]),
@@ -42,6 +47,7 @@ const warmUp = Number(args['warm-up'] ?? 3000);
 const rounds = Math.max(1, Number(args.rounds ?? 5));
 const vacuumBetweenRounds = args.vacuum !== 'false';
 const concurrency = Number(args.concurrency ?? 16);
+const showStatements = args.statements === 'true';
 const stateDir =
   args['sandbox-state'] === 'true' ? mkdtempSync(path.join(os.tmpdir(), 'bench-sandbox-')) : undefined;
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -125,6 +131,14 @@ try {
     await viaRelay(warmUp);
     await direct(warmUp);
   }
+  const statements = showStatements ? await statementStats(knex) : undefined;
+  /** One side's round; with --statements=true, also what each statement cost it. */
+  const measured = async (label: string, side: typeof direct) => {
+    await statements?.reset();
+    const round = await side(total);
+    if (statements) printStatements(`statements, ${label}`, await statements.read(total));
+    return round;
+  };
   const results: Array<{ relay: Round; baseline: Round }> = [];
   for (let round = 1; round <= rounds; round += 1) {
     // Without this, dead rows pile up faster than autovacuum's one-minute naptime clears them, and
@@ -133,8 +147,8 @@ try {
       await knex.raw('vacuum analyze transactions, contacts, outbox, payment_throttle');
     // Alternating which side goes first keeps drift (caches, checkpoints) off one side.
     const relayFirst = round % 2 === 1;
-    const first = await (relayFirst ? viaRelay : direct)(total);
-    const second = await (relayFirst ? direct : viaRelay)(total);
+    const first = await measured(relayFirst ? 'relay' : 'baseline', relayFirst ? viaRelay : direct);
+    const second = await measured(relayFirst ? 'baseline' : 'relay', relayFirst ? direct : viaRelay);
     const result = relayFirst ? { relay: first, baseline: second } : { relay: second, baseline: first };
     results.push(result);
     printRound(`round ${round}`, result);
