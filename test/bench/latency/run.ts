@@ -4,16 +4,19 @@
  * relay in their own processes).
  *
  *   npm run bench:latency -- [--warm-up=3000] [--peak-payments=3000] [--concurrency=16]
- *                            [--open-warm-up=5] [--duration=30] [--fractions=25,50,75]
+ *                            [--open-warm-up=5] [--duration=30] [--slices=6] [--fractions=25,50,75]
  *                            [--memory-payments=100000] [--connections=256] [--build=false]
  *
  * 1. Warm-up: `warm-up` payments closed loop through the relay and as many direct ones.
  * 2. Peak: `peak-payments` more through the relay with the payments bench's closed-loop method
  *    (autocannon, `concurrency` connections); its rate is the peak the fractions refer to.
  * 3. For each fraction of that peak, both sides at the same fixed arrival rate for `duration`
- *    seconds each (after `open-warm-up` seconds of the same, unrecorded), alternating which goes
- *    first: p50, p99, p99.9 and max from an HDR histogram, the generator's schedule lag, and
- *    relay-added p99 = relay p99 − direct p99 (target ≤ 5 ms at 50 %).
+ *    seconds each (after `open-warm-up` seconds of the same, unrecorded), in `slices` turns of
+ *    `duration / slices` seconds that alternate between the sides (relay, direct, direct, relay,
+ *    ...), so a stall of the machine (a checkpoint, autovacuum) lands on either side alike rather
+ *    than on whichever side held the 30 s it fell in: p50, p99, p99.9 and max from an HDR histogram
+ *    per side (its turns added), the generator's schedule lag, and relay-added p99 = relay p99 −
+ *    direct p99 (target ≤ 5 ms at 50 %).
  * 4. Memory: the relay's RSS during the 50 % phase, then its growth over `memory-payments` more
  *    payments at 50 % of peak (target < 10 %).
  *
@@ -23,7 +26,7 @@
 import os from 'node:os';
 import type { Histogram } from 'hdr-histogram-js';
 import { formatRow, median, runConcurrently } from '../support/measure.js';
-import { latencySummaryMs, runOpenLoop, type OpenLoopRun } from '../support/open-loop.js';
+import { latencySummaryMs, mergeRuns, runOpenLoop, type OpenLoopRun } from '../support/open-loop.js';
 import { startPaymentStack, BENCH_ORIGIN } from '../support/payment-stack.js';
 import { processRssBytes, sampleRss } from '../support/rss.js';
 import { relaySide } from '../payments/sides.js';
@@ -37,6 +40,7 @@ const peakPayments = Math.max(1, Number(args['peak-payments'] ?? 3000));
 const concurrency = Number(args.concurrency ?? 16);
 const openWarmUpS = Number(args['open-warm-up'] ?? 5);
 const durationS = Number(args.duration ?? 30);
+const slices = Math.max(1, Math.round(Number(args.slices ?? 6)));
 const fractions = (args.fractions ?? '25,50,75').split(',').map(Number);
 const memoryPayments = Number(args['memory-payments'] ?? 100_000);
 const connections = Number(args.connections ?? 256);
@@ -52,6 +56,7 @@ const loadAverage = () =>
 console.log(
   `# latency bench: warm-up ${warmUp} per side, peak from ${peakPayments} closed-loop payments at concurrency ` +
     `${concurrency}, then ${fractions.join('/')} % of peak open loop for ${durationS} s per side ` +
+    `in ${slices} alternating turns ` +
     `(after ${openWarmUpS} s unrecorded), ${memoryPayments} payments at ${MEMORY_FRACTION} % for memory; ` +
     `load average ${loadAverage()}`,
 );
@@ -84,17 +89,23 @@ try {
     const rate = (peak * fraction) / 100;
     const label = `${fraction} % of peak (${rate.toFixed(1)}/s)`;
     const sides = { relay: senders.relay, direct: senders.direct };
-    const order = phase % 2 === 0 ? (['relay', 'direct'] as const) : (['direct', 'relay'] as const);
-    const results: Partial<Record<'relay' | 'direct', OpenLoopRun>> = {};
-    for (const side of order) {
+    const turns: Record<'relay' | 'direct', OpenLoopRun[]> = { relay: [], direct: [] };
+    for (const side of ['relay', 'direct'] as const) {
       if (openWarmUpS > 0) await openLoop(sides[side], rate, openWarmUpS);
-      const rss = side === 'relay' && fraction === MEMORY_FRACTION ? sampleRss(relayPid, 250) : undefined;
-      results[side] = await openLoop(sides[side], rate, durationS);
-      if (rss) rssAtMemoryFraction = rss.stop();
     }
-    printSide(`${label}: relay`, results.relay!);
-    printSide(`${label}: direct`, results.direct!);
-    const added = p99Ms(results.relay!.latency) - p99Ms(results.direct!.latency);
+    const rss = fraction === MEMORY_FRACTION ? sampleRss(relayPid, 250) : undefined;
+    for (let turn = 0; turn < slices; turn += 1) {
+      // relay, direct, direct, relay, ...: each side goes first in half the turns.
+      const relayFirst = (phase + turn) % 2 === 0;
+      for (const side of relayFirst ? (['relay', 'direct'] as const) : (['direct', 'relay'] as const)) {
+        turns[side].push(await openLoop(sides[side], rate, durationS / slices));
+      }
+    }
+    if (rss) rssAtMemoryFraction = rss.stop();
+    const results = { relay: mergeRuns(turns.relay), direct: mergeRuns(turns.direct) };
+    printSide(`${label}: relay`, results.relay);
+    printSide(`${label}: direct`, results.direct);
+    const added = p99Ms(results.relay.latency) - p99Ms(results.direct.latency);
     console.log(
       formatRow(`${label}: relay-added p99`, {
         ms: added,

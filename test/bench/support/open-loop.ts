@@ -72,6 +72,21 @@ export async function runOpenLoop(options: {
   return { latency, lag, sent: count, sentRate: spanMs > 0 ? ((count - 1) / spanMs) * 1000 : ratePerSecond };
 }
 
+/** Several runs of one side as one: histograms added, the send rate weighted by requests sent. */
+export function mergeRuns(runs: OpenLoopRun[]): OpenLoopRun {
+  const [first, ...rest] = runs;
+  if (!first) throw new Error('mergeRuns needs at least one run');
+  const latency = newLatencyHistogram();
+  const lag = newLatencyHistogram();
+  for (const run of runs) {
+    latency.add(run.latency);
+    lag.add(run.lag);
+  }
+  const sent = first.sent + rest.reduce((sum, run) => sum + run.sent, 0);
+  const sentRate = runs.reduce((sum, run) => sum + run.sentRate * run.sent, 0) / sent;
+  return { latency, lag, sent, sentRate };
+}
+
 /** p50, p99, p99.9 and max of a µs histogram, in ms. */
 export function latencySummaryMs(histogram: Histogram) {
   const ms = (micros: number) => micros / 1000;
