@@ -94,14 +94,18 @@ export async function secureTenantTables(knex: Knex): Promise<string[]> {
   return secured;
 }
 
-/** True when some tenant table lacks forced RLS or the policy, so a migration run can repair it. */
+/**
+ * True when some tenant table lacks forced RLS or the policy, so a migration run can repair it.
+ * Read from pg_catalog, not information_schema.columns: every start runs it, and on PGlite the
+ * information_schema view took 45 ms of a 2.7 s warm `npm start` (docs/benchmarks.md, "Start-up").
+ */
 export async function tenantTablesNeedSecuring(knex: Knex): Promise<boolean> {
   const result = (await knex.raw(`
     select count(*)::int as missing
-      from information_schema.columns c
-      join pg_class k on k.relname = c.table_name and k.relkind = 'r'
-      join pg_namespace n on n.oid = k.relnamespace and n.nspname = c.table_schema
-     where c.table_schema = current_schema() and c.column_name = 'tenant_id'
+      from pg_class k
+      join pg_namespace n on n.oid = k.relnamespace and n.nspname = current_schema()
+      join pg_attribute a on a.attrelid = k.oid and a.attname = 'tenant_id' and a.attnum > 0 and not a.attisdropped
+     where k.relkind = 'r'
        and (not k.relforcerowsecurity
             or not exists (select from pg_policy p where p.polrelid = k.oid and p.polname = 'tenant_isolation'))`)) as {
     rows: Array<{ missing: number }>;
