@@ -48,12 +48,13 @@ async function timeLoads(context: BrowserContext, url: string, count: number): P
     const page = await context.newPage();
     page.on('pageerror', (error) => console.error('page error:', error.message));
     await page.goto(url);
+    let timer: NodeJS.Timeout | undefined;
     const at = (await Promise.race([
       page.evaluate('window.__interactive'),
-      new Promise((_, reject) =>
-        setTimeout(() => reject(new Error(`${url} not interactive in 15 s`)), 15_000),
-      ),
-    ])) as number;
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${url} not interactive in 15 s`)), 15_000);
+      }),
+    ]).finally(() => clearTimeout(timer))) as number;
     // The first load warms Chromium's and the server's caches: not counted.
     if (i > 0) times.push(at);
     await page.close();
@@ -110,8 +111,8 @@ try {
 
   const dashboard = await timeLoads(context, `${relay.url}/dashboard`, loads);
   const copy = await serveStaticCopy(renderedBody as string, script, style);
-  const baseline = await timeLoads(context, copy.url, loads);
-  await copy.close();
+  // Closed whatever happens: an open server would keep this process alive after a failure.
+  const baseline = await timeLoads(context, copy.url, loads).finally(() => copy.close());
 
   const gzip = gzipSync(script, { level: 9 }).length;
   console.log(`Dashboard first page to interactive (${dashboard.length} loads each, Chromium, demo data):`);
