@@ -18,6 +18,21 @@ export async function createTestDatabase(): Promise<Database> {
   return adminUrl ? createPostgresDatabase(adminUrl) : createPgliteDatabase();
 }
 
+/**
+ * A fresh database for each test of the calling suite (mocha hooks), closed after it. Read
+ * `handle.database` inside a test.
+ */
+export function useTestDatabase(): { database: Database } {
+  const handle = {} as { database: Database };
+  beforeEach(async () => {
+    handle.database = await createTestDatabase();
+  });
+  afterEach(async () => {
+    await handle.database.close();
+  });
+  return handle;
+}
+
 let snapshot: Promise<Blob> | undefined;
 
 async function createPgliteDatabase(): Promise<Database> {
