@@ -73,37 +73,44 @@ const MIGRATION_CONFIG: Knex.MigratorConfig = { migrationSource, tableName: 'kne
  */
 export async function migrateToLatest(knex: Knex): Promise<string[]> {
   const owner = ownerConnectionOf(knex);
+  let recorded = await recordedMigrations(owner);
   let applied: string[] = [];
   // knex's migrator takes its lock and reads the catalog through information_schema (about ten
   // statements); a start with nothing to apply, the usual one, needs neither.
-  if (!(await recordedMigrationsMatch(owner))) {
+  if (!matchesKnown(recorded)) {
     [, applied] = (await owner.migrate.latest(MIGRATION_CONFIG)) as [number, string[]];
+    recorded = await recordedMigrations(owner);
   }
-  const rls = await owner('knex_migrations').where({ name: '004-row-level-security' }).first('id');
-  if (rls && (await tenantTablesNeedSecuring(owner))) await secureTenantTables(owner);
+  if (recorded.has('004-row-level-security') && (await tenantTablesNeedSecuring(owner))) {
+    await secureTenantTables(owner);
+  }
   return applied;
 }
 
 /** True when every known migration has run: /readyz reports not-ready otherwise. */
 export async function migrationsAreCurrent(knex: Knex): Promise<boolean> {
-  if (await recordedMigrationsMatch(knex)) return true;
+  if (matchesKnown(await recordedMigrations(knex))) return true;
   const [, pending] = (await knex.migrate.list(MIGRATION_CONFIG)) as [unknown[], unknown[]];
   return pending.length === 0;
 }
 
-/**
- * True when the database has recorded exactly the migrations this relay knows, read in two short
- * statements without a lock. Anything else (a migration pending, one recorded that this relay does
- * not know, no bookkeeping table yet) is left to knex's migrator, which decides as it always has:
- * it applies what is pending and refuses a database migrated by a newer relay.
- */
-async function recordedMigrationsMatch(knex: Knex): Promise<boolean> {
+/** The migrations the database has recorded, read without a lock (none before the first run). */
+async function recordedMigrations(knex: Knex): Promise<Set<string>> {
   const { rows } = (await knex.raw(`select to_regclass('knex_migrations') is not null as present`)) as {
     rows: Array<{ present: boolean }>;
   };
-  if (!rows[0]?.present) return false;
-  const recorded = new Set(
+  if (!rows[0]?.present) return new Set();
+  return new Set(
     ((await knex('knex_migrations').select('name')) as Array<{ name: string }>).map((row) => row.name),
   );
+}
+
+/**
+ * True when the database has recorded exactly the migrations this relay knows. Anything else (a
+ * migration pending, one recorded that this relay does not know, no bookkeeping table yet) is left
+ * to knex's migrator, which decides as it always has: it applies what is pending and refuses a
+ * database migrated by a newer relay.
+ */
+function matchesKnown(recorded: Set<string>): boolean {
   return recorded.size === MIGRATIONS.length && MIGRATIONS.every(([name]) => recorded.has(name));
 }
