@@ -187,8 +187,7 @@ function runBenchOnce(
     child.once('error', reject);
     child.once('close', (code, signal) => {
       clearTimeout(deadline);
-      if (timedOut) resolve({ stdout, stderr, timedOut });
-      else if (code === 0) resolve({ stdout, stderr, timedOut });
+      if (timedOut || code === 0) resolve({ stdout, stderr, timedOut });
       else reject(new Error(`${bench.entry} failed (${code ?? signal})\n${stdout}\n${stderr}`));
     });
   });

@@ -74,15 +74,14 @@ export async function runOpenLoop(options: {
 
 /** Several runs of one side as one: histograms added, the send rate weighted by requests sent. */
 export function mergeRuns(runs: OpenLoopRun[]): OpenLoopRun {
-  const [first, ...rest] = runs;
-  if (!first) throw new Error('mergeRuns needs at least one run');
+  if (runs.length === 0) throw new Error('mergeRuns needs at least one run');
   const latency = newLatencyHistogram();
   const lag = newLatencyHistogram();
   for (const run of runs) {
     latency.add(run.latency);
     lag.add(run.lag);
   }
-  const sent = first.sent + rest.reduce((sum, run) => sum + run.sent, 0);
+  const sent = runs.reduce((sum, run) => sum + run.sent, 0);
   const sentRate = runs.reduce((sum, run) => sum + run.sentRate * run.sent, 0) / sent;
   return { latency, lag, sent, sentRate };
 }
