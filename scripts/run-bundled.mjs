@@ -111,7 +111,8 @@ async function bundle(entry, outDir) {
     },
     write: false,
     metafile: true,
-    // Beside the bundle, so stack traces name the TypeScript sources (see setSourceMapsEnabled).
+    // Beside the bundle, read only when Node's source maps are on (NODE_OPTIONS=--enable-source-maps):
+    // then stack traces name the TypeScript sources.
     sourcemap: 'linked',
     logLevel: 'silent',
   });
@@ -160,8 +161,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const entry = process.argv[2];
   if (!entry) throw new Error('usage: node scripts/run-bundled.mjs <entry.ts> [args…]');
   const bundled = await bundledEntry(entry);
-  // As under tsx: the entry is argv[1], and stack traces name the TypeScript sources.
+  // As under tsx: the entry is argv[1].
   process.argv.splice(1, 2, path.resolve(ROOT, entry));
-  process.setSourceMapsEnabled(true);
+  // Source maps stay off unless asked for: with them on, the first stack trace read (stripe reads
+  // one on every call, the start's readiness probe included) decodes the whole bundle's map, and
+  // a warm start took ~0.17 s longer (docs/benchmarks.md, "Start-up"). Off, a frame names the
+  // bundle's line, whose function keeps its name and sits under a `// relay/src/...` comment.
   await import(pathToFileURL(bundled).href);
 }

@@ -29,10 +29,11 @@ describe('run-bundled (npm start from a cached bundle)', function () {
     await fs.writeFile(
       entry,
       [
-        "import { message, where } from './lib/message.js';",
+        "import { message, where, stackHere } from './lib/message.js';",
         // A third-party package stays an import, resolved from the cache's node_modules.
         "import Koa from 'koa';",
-        'const out: { message: string; where: string; entryUrl: string; argv1: string | undefined; koa: string } = {',
+        'const out: { message: string; where: string; entryUrl: string; argv1: string | undefined; koa: string; stack: string } = {',
+        '  stack: stackHere(),',
         '  koa: typeof new Koa().callback,',
         '  message,',
         '  where,',
@@ -52,19 +53,21 @@ describe('run-bundled (npm start from a cached bundle)', function () {
   const writeMessage = (text: string) =>
     fs.writeFile(
       path.join(dir, 'lib/message.ts'),
-      `export const message: string = ${JSON.stringify(text)};\nexport const where = import.meta.url;\n`,
+      `export const message: string = ${JSON.stringify(text)};\nexport const where = import.meta.url;\n` +
+        'export const stackHere = (): string => new Error().stack ?? "";\n',
     );
 
-  async function start(): Promise<{
+  async function start(nodeOptions = ''): Promise<{
     message: string;
     where: string;
     entryUrl: string;
     argv1: string;
     koa: string;
+    stack: string;
   }> {
     const { stdout } = await run('node', ['scripts/run-bundled.mjs', entry], {
       cwd: ROOT,
-      env: { ...process.env, ONEPAGEPAY_BUNDLE_CACHE: cache },
+      env: { ...process.env, ONEPAGEPAY_BUNDLE_CACHE: cache, NODE_OPTIONS: nodeOptions },
     });
     return JSON.parse(stdout) as {
       message: string;
@@ -72,6 +75,7 @@ describe('run-bundled (npm start from a cached bundle)', function () {
       entryUrl: string;
       argv1: string;
       koa: string;
+      stack: string;
     };
   }
 
@@ -105,6 +109,15 @@ describe('run-bundled (npm start from a cached bundle)', function () {
     assert.equal(started.entryUrl, pathToFileURL(entry).href);
     assert.equal(started.where, pathToFileURL(path.join(dir, 'lib/message.ts')).href);
     assert.equal(started.argv1, entry);
+  });
+
+  it('leaves source maps off unless NODE_OPTIONS turns them on, when frames name the .ts source', async () => {
+    // Off by default: decoding the bundle's map at the first stack trace cost a warm demo start
+    // ~0.17 s (docs/benchmarks.md, "Start-up").
+    assert.match((await start()).stack, /entry\.mjs:\d+:\d+/);
+    assert.doesNotMatch((await start()).stack, /message\.ts/);
+    const mapped = await start('--enable-source-maps');
+    assert.match(mapped.stack, /lib\/message\.ts:3:\d+/);
   });
 
   it('fails with the file and the error when a source does not compile, and recovers once fixed', async () => {
