@@ -28,6 +28,11 @@ export async function inPinnedVersion(
       `the Stripe webhook endpoint sends events in API version ${event.api_version}; recreate it on ${PINNED_API_VERSION} (docs/relay.md). Until then each event's object is fetched again.`,
     );
   }
+  return withCurrentObject(stripe, event);
+}
+
+/** The event with its object as the API renders it now, in the pinned version. */
+export async function withCurrentObject(stripe: StripeAccounts, event: Stripe.Event): Promise<Stripe.Event> {
   const object = await refetch(stripe.clientFor(event.livemode), event);
   return object ? ({ ...event, data: { ...event.data, object } } as Stripe.Event) : event;
 }

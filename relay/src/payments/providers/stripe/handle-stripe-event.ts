@@ -12,7 +12,7 @@ import { applyStatusChange, type StatusChange } from '../../transaction-store.js
 import { isUuid } from '../../../ids.js';
 import type { WebhookOutcome } from '../payment-provider.js';
 import { recordDeauthorization } from './account-deauthorized.js';
-import { inPinnedVersion } from './event-version.js';
+import { inPinnedVersion, withCurrentObject } from './event-version.js';
 import { afterFailedRefund, refundFailureOf } from './refund-failure.js';
 import { noteRequestTenant } from '../../../observability/request-context.js';
 
@@ -41,7 +41,13 @@ export async function handleStripeEvent(
 ): Promise<WebhookOutcome> {
   if (received.type === 'account.application.deauthorized') return recordDeauthorization(deps, received);
   if (!HANDLED.has(received.type)) return 'ignored';
-  const event = await inPinnedVersion(deps.stripe, deps.logger, received);
+  const pinned = await inPinnedVersion(deps.stripe, deps.logger, received);
+  // Stripe does not deliver events in the order they happened: a dispute's `updated` can arrive
+  // after its `closed`. So a dispute event only says "this dispute changed", and the dispute as
+  // Stripe has it now decides (read before the database transaction, as every remote call here).
+  const event = pinned.type.startsWith('charge.dispute.')
+    ? await withCurrentObject(deps.stripe, pinned)
+    : pinned;
   // Only a refund that failed changes the payment; other refund updates (a reference number) do not.
   const refundFailure = await refundFailureOf(deps, event);
   if (event.type.startsWith('refund.') && !refundFailure) return 'ignored';
@@ -109,11 +115,10 @@ function changeFor(
       amountRefunded: charge.amount_refunded,
     };
   }
-  if (event.type === 'charge.dispute.created' || event.type === 'charge.dispute.updated') {
-    return { status: 'disputed' };
+  if (event.type.startsWith('charge.dispute.')) {
+    const dispute = event.data.object as Stripe.Dispute;
+    return CLOSED_DISPUTE.has(dispute.status) ? disputeClosure(dispute, transaction) : { status: 'disputed' };
   }
-  if (event.type === 'charge.dispute.closed')
-    return disputeClosure(event.data.object as Stripe.Dispute, transaction);
   const lastError = intent.last_payment_error;
   return {
     status: event.type === 'payment_intent.succeeded' ? 'succeeded' : statusFromPaymentIntent(intent),
@@ -128,6 +133,9 @@ function changeFor(
       : {}),
   };
 }
+
+/** A dispute in one of these states is over (Stripe's `Dispute.status`); any other is still open. */
+const CLOSED_DISPUTE = new Set<Stripe.Dispute.Status>(['won', 'lost', 'warning_closed']);
 
 /**
  * A won dispute gives the money back: the payment is paid again (less what was refunded before).
