@@ -99,10 +99,8 @@ describe('Stripe webhooks: async payments, dispute closure, endpoint API version
     assert.deepEqual(await outboxReasons(paid.body.transactionId), [], 'HubSpot never heard of it');
   });
 
-  async function disputeAndClose(evidence: 'winning_evidence' | 'losing_evidence') {
-    const paid = await pay('4242424242424242');
-    assert.equal(paid.body.status, 'succeeded');
-    const id = paid.body.transactionId;
+  /** Disputes the transaction's payment through the sandbox's helper; the payment is then `disputed`. */
+  async function openDispute(id: unknown): Promise<{ id: string }> {
     const intentId = (await row(id)).provider_payment_id as string;
     const opened = await fetch(`${sandbox.url}/v1/test_helpers/sandbox/disputes`, {
       method: 'POST',
@@ -114,6 +112,14 @@ describe('Stripe webhooks: async payments, dispute closure, endpoint API version
     }).then((response) => response.json() as Promise<{ id: string }>);
     await sandbox.settleWebhooks();
     assert.equal((await row(id)).status, 'disputed');
+    return opened;
+  }
+
+  async function disputeAndClose(evidence: 'winning_evidence' | 'losing_evidence') {
+    const paid = await pay('4242424242424242');
+    assert.equal(paid.body.status, 'succeeded');
+    const id = paid.body.transactionId;
+    const opened = await openDispute(id);
     const closed = await stripe.disputes.update(opened.id, { evidence: { uncategorized_text: evidence } });
     await sandbox.settleWebhooks();
     return { id, closed };
@@ -133,17 +139,7 @@ describe('Stripe webhooks: async payments, dispute closure, endpoint API version
     // committed `updated` last and the payment went back to disputed. Here the order is forced.
     const paid = await pay('4242424242424242');
     const id = paid.body.transactionId;
-    const intentId = (await row(id)).provider_payment_id as string;
-    const opened = await fetch(`${sandbox.url}/v1/test_helpers/sandbox/disputes`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${sandbox.keys.secretTest}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({ payment_intent: intentId }),
-    }).then((response) => response.json() as Promise<{ id: string }>);
-    await sandbox.settleWebhooks();
-    assert.equal((await row(id)).status, 'disputed');
+    const opened = await openDispute(id);
 
     sandbox.setWebhook(null);
     await stripe.disputes.update(opened.id, { evidence: { uncategorized_text: 'winning_evidence' } });
