@@ -31,6 +31,9 @@ const HANDLED = new Set([
   'refund.updated',
 ]);
 
+/** Events whose object is fetched again, because a late delivery of one must not undo a later change. */
+const READ_AS_IT_IS_NOW = ['charge.dispute.', 'charge.refunded'];
+
 /**
  * Applies one verified Stripe event. The event id is recorded in the same database transaction as
  * its effects, so a replayed event does nothing and a failed one is retried by Stripe.
@@ -43,14 +46,20 @@ export async function handleStripeEvent(
   if (!HANDLED.has(received.type)) return 'ignored';
   const pinned = await inPinnedVersion(deps.stripe, deps.logger, received);
   // Stripe does not deliver events in the order they happened: a dispute's `updated` can arrive
-  // after its `closed`. So a dispute event only says "this dispute changed", and the dispute as
-  // Stripe has it now decides (read before the database transaction, as every remote call here).
-  const event = pinned.type.startsWith('charge.dispute.')
-    ? await withCurrentObject(deps.stripe, pinned)
-    : pinned;
+  // after its `closed`, a `charge.refunded` (or its retry) after the `refund.failed` that undid it.
+  // So these events only say "this changed", and the object as Stripe has it now decides (read
+  // before the database transaction, as every remote call here).
+  // (An event of another API version was fetched again just above: once is enough.)
+  const event =
+    pinned === received && READ_AS_IT_IS_NOW.some((prefix) => received.type.startsWith(prefix))
+      ? await withCurrentObject(deps.stripe, received)
+      : pinned;
   // Only a refund that failed changes the payment; other refund updates (a reference number) do not.
   const refundFailure = await refundFailureOf(deps, event);
   if (event.type.startsWith('refund.') && !refundFailure) return 'ignored';
+  // A charge whose refunds have all failed since has nothing refunded left to record.
+  if (event.type === 'charge.refunded' && (event.data.object as Stripe.Charge).amount_refunded === 0)
+    return 'ignored';
   const intent = await paymentIntentOf(deps, event);
   if (!intent) return 'ignored';
   const tenant = await tenantOf(deps.knex, event, intent);

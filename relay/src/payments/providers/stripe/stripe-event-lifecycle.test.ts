@@ -99,6 +99,23 @@ describe('Stripe webhooks: async payments, dispute closure, endpoint API version
     assert.deepEqual(await outboxReasons(paid.body.transactionId), [], 'HubSpot never heard of it');
   });
 
+  /** Sends one event the sandbox recorded to the relay, signed as Stripe signs it, in the order the test picks. */
+  async function deliver(event: Record<string, unknown>) {
+    const payload = JSON.stringify(event, null, 2);
+    const response = await fetch(`${relay.url}/v1/webhooks/stripe`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'stripe-signature': stripe.webhooks.generateTestHeaderString({
+          payload,
+          secret: TEST_WEBHOOK_SECRET,
+        }),
+      },
+      body: payload,
+    });
+    assert.equal(response.status, 200, `${String(event.type)}: ${await response.text()}`);
+  }
+
   /** Disputes the transaction's payment through the sandbox's helper; the payment is then `disputed`. */
   async function openDispute(id: unknown): Promise<{ id: string }> {
     const intentId = (await row(id)).provider_payment_id as string;
@@ -150,21 +167,8 @@ describe('Stripe webhooks: async payments, dispute closure, endpoint API version
           (event) =>
             event.type === type && (event.data as { object: { id: string } }).object.id === opened.id,
         )!;
-    for (const type of ['charge.dispute.closed', 'charge.dispute.updated']) {
-      const payload = JSON.stringify(ofThisDispute(type), null, 2);
-      const response = await fetch(`${relay.url}/v1/webhooks/stripe`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'stripe-signature': stripe.webhooks.generateTestHeaderString({
-            payload,
-            secret: TEST_WEBHOOK_SECRET,
-          }),
-        },
-        body: payload,
-      });
-      assert.equal(response.status, 200, `${type}: ${await response.text()}`);
-    }
+    for (const type of ['charge.dispute.closed', 'charge.dispute.updated'])
+      await deliver(ofThisDispute(type));
     assert.equal((await row(id)).status, 'succeeded');
     assert.deepEqual(await outboxReasons(id), ['succeeded:0', 'disputed:0', 'succeeded:0:dispute-won']);
   });
@@ -194,6 +198,29 @@ describe('Stripe webhooks: async payments, dispute closure, endpoint API version
     assert.equal(after.status, 'succeeded');
     assert.equal(after.amount_refunded, 0);
     assert.deepEqual(await outboxReasons(id), ['succeeded:0', 'refunded:4900', 'succeeded:0:refund-failed']);
+  });
+
+  it('keeps a payment paid when its `charge.refunded` arrives after the `refund.failed` that undid it', async () => {
+    // A retried delivery can come late: the event's charge still says refunded, Stripe's no longer does.
+    const paid = await pay('4000000000005126');
+    const id = paid.body.transactionId;
+    const intentId = (await row(id)).provider_payment_id as string;
+    sandbox.setWebhook(null);
+    await stripe.refunds.create({ payment_intent: intentId });
+    assert.equal(sandbox.settleAsyncPayments(), 1);
+    const ofThisPayment = (type: string) =>
+      sandbox.events().find((event) => {
+        const object = (event.data as { object: { payment_intent?: string } }).object;
+        return event.type === type && object.payment_intent === intentId;
+      })!;
+    const lateRefunded = ofThisPayment('charge.refunded');
+    assert.equal((lateRefunded.data as { object: Stripe.Charge }).object.amount_refunded, 4900);
+    await deliver(ofThisPayment('refund.failed'));
+    await deliver(lateRefunded);
+    const after = await row(id);
+    assert.equal(after.status, 'succeeded');
+    assert.equal(after.amount_refunded, 0);
+    assert.deepEqual(await outboxReasons(id), ['succeeded:0']);
   });
 
   it('refuses card payments on a connected account that disconnected the platform until the operator reconnects it', async () => {
@@ -310,5 +337,29 @@ describe('Stripe webhooks: async payments, dispute closure, endpoint API version
     assert.ok(refetches > refetchesBefore, 'the event object was fetched again in the pinned version');
     const warnings = relay.logLines.filter((line) => line.includes(`API version ${otherVersion}`));
     assert.equal(warnings.length, 1, 'operators are told once, not per event');
+  });
+
+  it('fetches a dispute event of another API version once, not once for the version and again for the order', async () => {
+    const paid = await pay('4242424242424242');
+    sandbox.setWebhook({
+      url: `${relay.url}/v1/webhooks/stripe`,
+      secret: TEST_WEBHOOK_SECRET,
+      apiVersion: '2025-01-27.acacia',
+    });
+    const opened = await openDispute(paid.body.transactionId);
+    const eventIds = new Set(
+      sandbox
+        .events()
+        .filter((event) => (event.data as { object: { id: string } }).object.id === opened.id)
+        .map((event) => event.id),
+    );
+    const disputeEvents = sandbox
+      .webhookAttempts()
+      .filter((attempt) => eventIds.has(attempt.eventId) && attempt.status === 200).length;
+    const fetches = sandbox
+      .requestLog()
+      .filter((entry) => entry.method === 'GET' && entry.path === `/v1/disputes/${opened.id}`).length;
+    assert.equal(disputeEvents, 1);
+    assert.equal(fetches, disputeEvents);
   });
 });
