@@ -4,7 +4,8 @@
  * relay in their own processes).
  *
  *   npm run bench:latency -- [--warm-up=3000] [--peak-payments=3000] [--concurrency=16]
- *                            [--open-warm-up=5] [--duration=30] [--slices=6] [--fractions=25,50,75]
+ *                            [--open-warm-up=5] [--duration=30] [--slices=6] [--rounds=6]
+ *                            [--fresh-sandbox=true] [--fractions=25,50,75]
  *                            [--memory-payments=100000] [--connections=256] [--build=false]
  *
  * 1. Warm-up: `warm-up` payments closed loop through the relay and as many direct ones.
@@ -16,7 +17,9 @@
  *    ...), so a stall of the machine (a checkpoint, autovacuum) lands on either side alike rather
  *    than on whichever side held the 30 s it fell in: p50, p99, p99.9 and max from an HDR histogram
  *    per side (its turns added), the generator's schedule lag, and relay-added p99 = relay p99 −
- *    direct p99 (target ≤ 5 ms at 50 %).
+ *    direct p99 (target ≤ 5 ms at 50 %). Each of `rounds` rounds does that (its warm-up and its
+ *    turns) on a new, empty Stripe sandbox unless `--fresh-sandbox=false`, and on tables just
+ *    vacuumed; the rounds' turns are added up, and each round's own relay-added p99 is printed too.
  * 4. Memory: the relay's RSS during the 50 % phase, then its growth over `memory-payments` more
  *    payments at 50 % of peak (target < 10 %).
  *
@@ -44,6 +47,8 @@ const slices = Math.max(1, Math.round(Number(args.slices ?? 6)));
 const fractions = (args.fractions ?? '25,50,75').split(',').map(Number);
 const memoryPayments = Number(args['memory-payments'] ?? 100_000);
 const connections = Number(args.connections ?? 256);
+const rounds = Math.max(1, Math.round(Number(args.rounds ?? 6)));
+const freshSandbox = args['fresh-sandbox'] !== 'false';
 const MEMORY_FRACTION = 50;
 const RELAY_ADDED_P99_TARGET_MS = 5;
 const RSS_GROWTH_TARGET_PERCENT = 10;
@@ -55,8 +60,8 @@ const loadAverage = () =>
 
 console.log(
   `# latency bench: warm-up ${warmUp} per side, peak from ${peakPayments} closed-loop payments at concurrency ` +
-    `${concurrency}, then ${fractions.join('/')} % of peak open loop for ${durationS} s per side ` +
-    `in ${slices} alternating turns ` +
+    `${concurrency}, then ${fractions.join('/')} % of peak open loop for ${durationS} s per side and round ` +
+    `in ${rounds} round(s) of ${slices} alternating turns${freshSandbox ? ', each on a new sandbox' : ''} ` +
     `(after ${openWarmUpS} s unrecorded), ${memoryPayments} payments at ${MEMORY_FRACTION} % for memory; ` +
     `load average ${loadAverage()}`,
 );
@@ -90,15 +95,31 @@ try {
     const label = `${fraction} % of peak (${rate.toFixed(1)}/s)`;
     const sides = { relay: senders.relay, direct: senders.direct };
     const turns: Record<'relay' | 'direct', OpenLoopRun[]> = { relay: [], direct: [] };
-    for (const side of ['relay', 'direct'] as const) {
-      if (openWarmUpS > 0) await openLoop(sides[side], rate, openWarmUpS);
-    }
     const rss = fraction === MEMORY_FRACTION ? sampleRss(relayPid, 250) : undefined;
-    for (let turn = 0; turn < slices; turn += 1) {
-      // relay, direct, direct, relay, ...: each side goes first in half the turns.
-      const relayFirst = (phase + turn) % 2 === 0;
-      for (const side of relayFirst ? (['relay', 'direct'] as const) : (['direct', 'relay'] as const)) {
-        turns[side].push(await openLoop(sides[side], rate, durationS / slices));
+    for (let round = 0; round < rounds; round += 1) {
+      if (freshSandbox) await stack.restartSandbox();
+      // As the payments bench does between its rounds: dead rows and an autovacuum pass left by the
+      // payments before would otherwise land on whichever side runs first.
+      await stack.knex.raw('vacuum analyze transactions, contacts, outbox, payment_throttle');
+      // Every PaymentMethod of the round is made before it: none is made between its turns.
+      const openLoop = await openLoopWithPaymentMethods(rate, 2 * openWarmUpS + 2 * durationS);
+      for (const side of ['relay', 'direct'] as const) {
+        if (openWarmUpS > 0) await openLoop(sides[side], openWarmUpS);
+      }
+      const roundTurns: typeof turns = { relay: [], direct: [] };
+      for (let turn = 0; turn < slices; turn += 1) {
+        // relay, direct, direct, relay, ...: each side goes first in half the turns.
+        const relayFirst = (phase + round + turn) % 2 === 0;
+        for (const side of relayFirst ? (['relay', 'direct'] as const) : (['direct', 'relay'] as const)) {
+          roundTurns[side].push(await openLoop(sides[side], durationS / slices));
+        }
+      }
+      turns.relay.push(...roundTurns.relay);
+      turns.direct.push(...roundTurns.direct);
+      if (rounds > 1) {
+        const roundAdded =
+          p99Ms(mergeRuns(roundTurns.relay).latency) - p99Ms(mergeRuns(roundTurns.direct).latency);
+        console.log(formatRow(`${label}: round ${round + 1} relay-added p99`, { ms: roundAdded }));
       }
     }
     if (rss) rssAtMemoryFraction = rss.stop();
@@ -147,11 +168,21 @@ try {
   await stack.stop();
 }
 
-/** `seconds` of open-loop payments at `rate`, with PaymentMethods made before the clock starts. */
-async function openLoop(send: PaymentSender, rate: number, seconds: number): Promise<OpenLoopRun> {
-  const count = Math.max(1, Math.round(rate * seconds));
-  const paymentMethods = await stack.createPaymentMethods(count);
-  return runOpenLoop({ ratePerSecond: rate, count, send: (index) => send(paymentMethods[index] as string) });
+/**
+ * Makes enough PaymentMethods for `totalSeconds` of payments at `rate` (with one spare per run),
+ * then returns what runs `seconds` of open-loop payments at that rate from them.
+ */
+async function openLoopWithPaymentMethods(rate: number, totalSeconds: number) {
+  const runs = 2 + 2 * slices;
+  const paymentMethods = await stack.createPaymentMethods(Math.ceil(rate * totalSeconds) + runs);
+  let next = 0;
+  return (send: PaymentSender, seconds: number): Promise<OpenLoopRun> => {
+    const count = Math.max(1, Math.round(rate * seconds));
+    const mine = paymentMethods.slice(next, next + count);
+    next += count;
+    if (mine.length < count) throw new Error('the phase ran out of PaymentMethods');
+    return runOpenLoop({ ratePerSecond: rate, count, send: (index) => send(mine[index] as string) });
+  };
 }
 
 function printSide(label: string, run: OpenLoopRun) {
