@@ -2,8 +2,12 @@ import assert from 'node:assert/strict';
 import { runKillTrials } from '../support/kill-trials.js';
 import { reconcileHubSpot, reconcileWhenSettled, type Figures } from '../support/ledger.js';
 import { payAsTheSdkDoes } from '../support/load.js';
-import { sweepCounters, sweptSince } from '../support/relay-metrics.js';
+import { sweepCounters, sweptSince, type SweepCounters } from '../support/relay-metrics.js';
 import type { FaultWorld } from '../support/world.js';
+import { sleep } from './settle.js';
+
+/** Two sweep intervals (RECONCILE_INTERVAL_MS, support/world.ts) and the time a sweep takes. */
+const BOTH_SWEPT_WITHIN_MS = 30_000;
 
 /**
  * `trials` times: a relay killed after Stripe charged and before its commit (support/kill-trials.ts),
@@ -31,9 +35,19 @@ export async function sweepOnly(world: FaultWorld, sizes: { sweepTrials: number 
   const ledger = await reconcileWhenSettled(world.owner.knex, world.stripe, shop.tenantId, outcomes, 90_000);
   const recordedWithinS = ((Date.now() - settling) / 1000).toFixed(1);
   const crm = await reconcileHubSpot(world.owner.knex, world.hubspot, shop.tenantId, shop.portalId);
-  const [a, b] = (await Promise.all(zones.map(sweepCounters))).map((after, index) =>
-    sweptSince(before[index] as never, after),
-  ) as [ReturnType<typeof sweptSince>, ReturnType<typeof sweptSince>];
+  // Each relay sweeps 10 s after its last sweep ended, so when one relay's sweep has recorded every
+  // charge the other's may not have come round yet (seen in CI: "both relays swept" failed). Wait
+  // for it: it must then find the fixes made and apply none twice (checked below).
+  let a: SweepCounters;
+  let b: SweepCounters;
+  const bothSweptBy = Date.now() + BOTH_SWEPT_WITHIN_MS;
+  for (;;) {
+    [a, b] = (await Promise.all(zones.map(sweepCounters))).map((after, index) =>
+      sweptSince(before[index] as SweepCounters, after),
+    ) as [SweepCounters, SweepCounters];
+    if ((a.runs > 0 && b.runs > 0) || Date.now() > bothSweptBy) break;
+    await sleep(500);
+  }
   // The sweep records each fix as the event Stripe would have sent, `sweep_<intent>_<status>`, keyed
   // (provider, event id): counted here rather than from the zones' /metrics, because the kill
   // trials' own relays sweep too and a restarted relay's counters start again at 0.
