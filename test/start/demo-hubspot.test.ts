@@ -94,10 +94,13 @@ describe('npm start: a demo payment reaches HubSpot', function () {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     const seconds = (Date.now() - paidAt) / 1000;
-    assert.ok(
-      records && complete(records),
-      `HubSpot incomplete after ${seconds}s: ${JSON.stringify(records)}`,
-    );
+    // Once seen in CI (not reproduced in 4 runs alone): nothing reached HubSpot. What the payer saw
+    // and what the relay logged say where it stopped.
+    const failure = async () =>
+      `HubSpot incomplete after ${seconds}s: ${JSON.stringify(records)}\n` +
+      `the page showed: ${JSON.stringify(await page.locator('body').innerText({ timeout: 2000 }).catch(String))}\n` +
+      `npm start printed (last 3,000 characters): ${output.slice(-3000)}`;
+    assert.ok(records && complete(records), records && complete(records) ? '' : await failure());
 
     const submission = records.formSubmissions.find((entry) => entry.formGuid === DEMO_FORMS.legacyV2.guid);
     const submitted = Object.fromEntries(submission?.fields.map((field) => [field.name, field.value]) ?? []);
