@@ -100,7 +100,7 @@ describe('npm start: a demo payment reaches HubSpot', function () {
       `HubSpot incomplete after ${seconds}s: ${JSON.stringify(records)}\n` +
       `the page showed: ${JSON.stringify(await page.locator('body').innerText({ timeout: 2000 }).catch(String))}\n` +
       `npm start printed (last 3,000 characters): ${output.slice(-3000)}`;
-    assert.ok(records && complete(records), records && complete(records) ? '' : await failure());
+    if (!records || !complete(records)) assert.fail(await failure());
 
     const submission = records.formSubmissions.find((entry) => entry.formGuid === DEMO_FORMS.legacyV2.guid);
     const submitted = Object.fromEntries(submission?.fields.map((field) => [field.name, field.value]) ?? []);
